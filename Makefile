@@ -1,0 +1,64 @@
+# Smart Citizen: `make run` serves the demo town, `make test` runs the whole suite
+# against real services. See README.md.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+DEV_ENV := DJANGO_SETTINGS_MODULE=config.settings.dev
+TEST_ENV := DJANGO_SETTINGS_MODULE=config.settings.test
+
+.PHONY: run test lint format messages compilemessages install services stop-services clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# Reinstalled whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+compilemessages: install
+	bash scripts/system-packages.sh gettext
+	$(DEV_ENV) $(MANAGE) compilemessages --ignore=.venv -v0
+
+messages: install
+	bash scripts/system-packages.sh gettext
+	$(DEV_ENV) $(MANAGE) makemessages -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=media -v0
+	$(DEV_ENV) $(MANAGE) compilemessages --ignore=.venv -v0
+
+run: compilemessages
+	$(DEV_ENV) $(MANAGE) migrate --noinput -v0
+	$(DEV_ENV) $(MANAGE) seed_demo --if-empty
+	$(DEV_ENV) $(MANAGE) collectstatic --noinput -v0
+	@echo "Smart Citizen: http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
+	$(DEV_ENV) $(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+
+services:
+	bash scripts/system-packages.sh postgresql redis-server
+	bash scripts/services.sh start
+
+stop-services:
+	bash scripts/services.sh stop
+
+test: install services compilemessages
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(DEV_ENV) DATABASE_URL= $(MANAGE) makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djhtml templates
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 media

@@ -1,0 +1,196 @@
+"""Every write to the community tables goes through here."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from community import roles
+from community.images import make_avatar
+from community.models import (
+    Household,
+    HouseholdStatus,
+    Invitation,
+    Member,
+    Neighbourhood,
+    TownPage,
+)
+from community.models.invitations import normalise_code
+
+
+def do_create_household(
+    neighbourhood: Neighbourhood,
+    domains: list[str],
+    status: str = HouseholdStatus.PRE_REGISTERED,
+) -> Household:
+    """Create a household in a neighbourhood."""
+    now = timezone.now()
+    return Household.objects.create(
+        neighbourhood=neighbourhood,
+        domains=list(domains),
+        status=status,
+        created_at=now,
+        joined_at=now if status == HouseholdStatus.ACTIVE else None,
+    )
+
+
+def do_issue_invitation(
+    household: Household, issued_by: User | None, valid_days: int | None = None
+) -> Invitation:
+    """Issue a single-use invitation code to join a household."""
+    days = valid_days or settings.SMARTCITIZEN["INVITATION_VALID_DAYS"]
+    return Invitation.objects.create(
+        household=household,
+        issued_by=issued_by,
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+
+
+def check_invitation_usable(invitation: Invitation | None) -> None:
+    """Raise a ValidationError saying why this invitation cannot be used now."""
+    if invitation is None:
+        raise ValidationError(
+            _("Ce code d'invitation est inconnu. Vérifiez-le sur votre carte."),
+            code="unknown_code",
+        )
+    if invitation.is_used:
+        raise ValidationError(
+            _("Ce code d'invitation a déjà été utilisé."), code="used_code"
+        )
+    if invitation.is_expired:
+        raise ValidationError(
+            _(
+                "Ce code d'invitation a expiré. Demandez-en un nouveau à votre "
+                "ambassadeur."
+            ),
+            code="expired_code",
+        )
+    household = invitation.household
+    if household.status == HouseholdStatus.LEFT:
+        raise ValidationError(
+            _("Le foyer de cette invitation a quitté le programme."),
+            code="household_left",
+        )
+    if household.members.count() >= settings.SMARTCITIZEN["HOUSEHOLD_MAX_MEMBERS"]:
+        raise ValidationError(
+            _("Ce foyer a déjà le nombre maximal de membres."), code="household_full"
+        )
+
+
+def find_invitation(town: TownPage, typed_code: str) -> Invitation | None:
+    """The invitation of this town matching a code as typed, if any."""
+    return (
+        Invitation.objects.select_related("household")
+        .filter(
+            code=normalise_code(typed_code),
+            household__neighbourhood__town=town,
+        )
+        .first()
+    )
+
+
+def check_sign_up(
+    town: TownPage,
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    language: str,
+    code: str = "",
+    neighbourhood: Neighbourhood | None = None,
+    domains: list[str] | None = None,
+) -> Member:
+    """Create an account and its member, joining an invited or a new household.
+
+    With a code, the invitation row is locked so that two people racing for one
+    code cannot both use it; any refusal raises before anything is written.
+    """
+    with transaction.atomic():
+        if code:
+            invitation = find_invitation(town, code)
+            if invitation is not None:
+                invitation = Invitation.objects.select_for_update().get(
+                    pk=invitation.pk
+                )
+            check_invitation_usable(invitation)
+            household = invitation.household
+        else:
+            if not settings.SMARTCITIZEN["OPEN_SIGNUP"]:
+                raise ValidationError(
+                    _("L'inscription se fait avec un code d'invitation."),
+                    code="code_required",
+                )
+            if neighbourhood is None or neighbourhood.town_id != town.pk:
+                raise ValidationError(
+                    _("Choisissez votre quartier."), code="neighbourhood_required"
+                )
+            household = do_create_household(
+                neighbourhood, domains or [], status=HouseholdStatus.ACTIVE
+            )
+            invitation = None
+
+        email = email.strip().lower()
+        if User.objects.filter(username__iexact=email).exists():
+            raise ValidationError(
+                _("Un compte existe déjà avec cette adresse e-mail."),
+                code="email_taken",
+            )
+        user = User.objects.create_user(username=email, email=email, password=password)
+        user.groups.add(Group.objects.get(name=roles.RESIDENT))
+        member = Member.objects.create(
+            user=user,
+            town=town,
+            household=household,
+            display_name=display_name.strip(),
+            preferred_language=language,
+        )
+        now = timezone.now()
+        if invitation is not None:
+            invitation.used_at = now
+            invitation.used_by = user
+            invitation.save(update_fields=["used_at", "used_by"])
+        if household.status != HouseholdStatus.ACTIVE:
+            household.status = HouseholdStatus.ACTIVE
+            household.joined_at = now
+            household.save(update_fields=["status", "joined_at"])
+    return member
+
+
+def do_update_profile(
+    member: Member,
+    *,
+    display_name: str,
+    preferred_language: str,
+    avatar: UploadedFile | None = None,
+    remove_avatar: bool = False,
+) -> Member:
+    """Change a member's display name, language and profile picture."""
+    member.display_name = display_name.strip()
+    member.preferred_language = preferred_language
+    fields = ["display_name", "preferred_language"]
+    old_avatar = member.avatar.name if member.avatar else ""
+    if avatar is not None:
+        # Processed before any write: an unreadable picture changes nothing.
+        thumbnail = make_avatar(avatar)
+        member.avatar.save(thumbnail.name, thumbnail, save=False)
+        fields.append("avatar")
+    elif remove_avatar and old_avatar:
+        member.avatar = None
+        fields.append("avatar")
+    member.save(update_fields=fields)
+    if "avatar" in fields and old_avatar:
+        storage = member.avatar.storage
+        transaction.on_commit(lambda: storage.delete(old_avatar))
+    return member
+
+
+def do_set_preferred_language(member: Member, language: str) -> None:
+    """Remember the language a member chose in the switcher."""
+    if member.preferred_language != language:
+        member.preferred_language = language
+        member.save(update_fields=["preferred_language"])

@@ -1,0 +1,13 @@
+from .households import Household, HouseholdStatus
+from .invitations import Invitation
+from .members import Member
+from .towns import Neighbourhood, TownPage
+
+__all__ = [
+    "Household",
+    "HouseholdStatus",
+    "Invitation",
+    "Member",
+    "Neighbourhood",
+    "TownPage",
+]

@@ -1,0 +1,123 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from community.domains import DomainsField, all_domains, domain_labels
+
+GEOJSON_GEOMETRIES = {"Polygon", "MultiPolygon"}
+
+
+class TownPage(Page):
+    """The root page of a town's Wagtail Site; everything a resident sees hangs here."""
+
+    intro = RichTextField(_("présentation"), blank=True)
+    domains = DomainsField(
+        _("domaines d'action du programme"),
+        default=all_domains,
+        help_text=_("Les domaines où les foyers de la commune peuvent agir."),
+    )
+    participation_target = models.PositiveIntegerField(
+        _("objectif de foyers participants"), default=0
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("domains"),
+        FieldPanel("participation_target"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+
+    def domain_labels(self) -> list[str]:
+        return domain_labels(self.domains)
+
+    def get_context(self, request, *args, **kwargs):
+        from community.models.households import HouseholdStatus
+
+        context = super().get_context(request, *args, **kwargs)
+        # One query for every neighbourhood and its participating households.
+        context["neighbourhoods"] = self.neighbourhoods.annotate(
+            participating=Count(
+                "households", filter=Q(households__status=HouseholdStatus.ACTIVE)
+            )
+        ).order_by("name")
+        return context
+
+
+def validate_outline(value) -> None:
+    """Accept a GeoJSON Polygon or MultiPolygon, bare or inside a Feature."""
+    if value in (None, ""):
+        return
+    geometry = value.get("geometry") if isinstance(value, dict) else None
+    if isinstance(value, dict) and value.get("type") == "Feature":
+        value = geometry
+    if (
+        not isinstance(value, dict)
+        or value.get("type") not in GEOJSON_GEOMETRIES
+        or not isinstance(value.get("coordinates"), list)
+    ):
+        raise ValidationError(
+            _("Le contour doit être un objet GeoJSON Polygon ou MultiPolygon.")
+        )
+
+
+class Neighbourhood(models.Model):
+    """A neighbourhood of a town; households, feeds and challenges belong to one."""
+
+    town = models.ForeignKey(
+        TownPage,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="neighbourhoods",
+    )
+    name = models.CharField(_("nom"), max_length=120)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=120)
+    household_count = models.PositiveIntegerField(
+        _("foyers du quartier"),
+        default=0,
+        help_text=_("Nombre de foyers qui vivent dans le quartier (recensement)."),
+    )
+    population = models.PositiveIntegerField(_("habitants"), default=0)
+    outline = models.JSONField(
+        _("contour (GeoJSON)"),
+        null=True,
+        blank=True,
+        validators=[validate_outline],
+    )
+
+    panels = [
+        FieldPanel("town"),
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("household_count"),
+        FieldPanel("population"),
+        FieldPanel("outline"),
+    ]
+
+    class Meta:
+        verbose_name = _("quartier")
+        verbose_name_plural = _("quartiers")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["town", "slug"], name="neighbourhood_unique_slug_per_town"
+            ),
+            models.UniqueConstraint(
+                fields=["town", "name"], name="neighbourhood_unique_name_per_town"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

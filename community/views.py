@@ -1,0 +1,143 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from community import actions, queries
+from community.forms import LoginForm, ProfileForm, SignUpForm
+from community.towns import town_for_request
+
+
+def _require_town(request: HttpRequest):
+    town = town_for_request(request)
+    if town is None:
+        raise Http404
+    return town
+
+
+def sign_up(request: HttpRequest) -> HttpResponse:
+    town = _require_town(request)
+    if request.user.is_authenticated:
+        return redirect("household")
+    if request.method == "POST":
+        form = SignUpForm(request.POST, town=town)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                member = actions.check_sign_up(
+                    town,
+                    email=data["email"],
+                    password=data["password1"],
+                    display_name=data["display_name"],
+                    language=get_language() or "fr",
+                    code=data.get("code", ""),
+                    neighbourhood=data.get("neighbourhood"),
+                    domains=data.get("domains"),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            except IntegrityError:
+                form.add_error(
+                    "email", _("Un compte existe déjà avec cette adresse e-mail.")
+                )
+            else:
+                login(
+                    request,
+                    member.user,
+                    backend="django.contrib.auth.backends.ModelBackend",
+                )
+                messages.success(
+                    request, _("Bienvenue, %(name)s !") % {"name": member.display_name}
+                )
+                return redirect("household")
+    else:
+        form = SignUpForm(initial={"code": request.GET.get("code", "")}, town=town)
+    return render(request, "community/sign_up.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def get_form_kwargs(self) -> dict:
+        kwargs = super().get_form_kwargs()
+        kwargs["town"] = town_for_request(self.request)
+        return kwargs
+
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        member = queries.member_of(self.request.user)
+        if member is not None:
+            # The site speaks the member's language from the first page on.
+            response.set_cookie("django_language", member.preferred_language)
+        return response
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    member = queries.member_of(request.user)
+    if member is None:
+        raise Http404
+    if request.method == "POST":
+        form = ProfileForm(request.POST, request.FILES, instance=member)
+        if form.is_valid():
+            try:
+                actions.do_update_profile(
+                    member,
+                    display_name=form.cleaned_data["display_name"],
+                    preferred_language=form.cleaned_data["preferred_language"],
+                    avatar=form.cleaned_data.get("avatar") or None,
+                    remove_avatar=form.cleaned_data["remove_avatar"],
+                )
+            except ValidationError as error:
+                form.add_error("avatar", error)
+            else:
+                messages.success(request, _("Votre profil est enregistré."))
+                response = redirect("profile")
+                response.set_cookie("django_language", member.preferred_language)
+                return response
+    else:
+        form = ProfileForm(instance=member)
+    return render(request, "community/profile.html", {"form": form, "member": member})
+
+
+@login_required
+def my_household(request: HttpRequest) -> HttpResponse:
+    member = queries.member_of(request.user)
+    if member is None or member.household is None:
+        messages.info(request, _("Votre compte n'est rattaché à aucun foyer."))
+        return redirect("profile" if member else "/")
+    return redirect("household_detail", public_id=member.household.public_id)
+
+
+@login_required
+def household_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    town = _require_town(request)
+    household = queries.access_household_by_public_id(request.user, town, public_id)
+    return render(
+        request,
+        "community/household.html",
+        {"household": household, "members": queries.household_members(household)},
+    )
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, remembered on the member's profile too."""
+    response = django_set_language(request)
+    member = queries.member_of(request.user)
+    language = request.POST.get("language", "")
+    if member is not None and language in dict(
+        member._meta.get_field("preferred_language").choices
+    ):
+        actions.do_set_preferred_language(member, language)
+    return response

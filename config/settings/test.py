@@ -1,0 +1,41 @@
+"""`make test`: the real services started by scripts/services.sh.
+
+The defaults point at the loopback services that script starts; the suite checks
+they answer and fails (never skips) when one is missing.
+"""
+
+from .base import *  # noqa: F403
+from .base import SMARTCITIZEN, env
+
+DEBUG = False
+SECRET_KEY = "test-only-not-secret-smart-citizen-0123456789abcdef"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+
+DATABASES = {
+    "default": env.db_url(
+        "DATABASE_URL",
+        default="postgres://smartcitizen:smartcitizen@127.0.0.1:5432/smartcitizen",
+    )
+}
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/1")
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL]},
+    }
+}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "sctest",
+    }
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+SMARTCITIZEN["OPEN_SIGNUP"] = True
+LOGGING = {"version": 1, "disable_existing_loggers": False}
