@@ -282,13 +282,10 @@ def _create_demo_accounts(town, neighbourhoods, groups, rng, taken_ids, now) -> 
             username=account.email, email=account.email, password=account.password
         )
         if account.role == "admin":
-            user.is_staff = user.is_superuser = True
-            user.save(update_fields=["is_staff", "is_superuser"])
+            user.is_superuser = True
+            user.save(update_fields=["is_superuser"])
         else:
             user.groups.add(groups[account.role])
-            if account.role == roles.MODERATOR:
-                user.is_staff = True
-                user.save(update_fields=["is_staff"])
         household = None
         if account.household_key:
             household = demo_households.get(account.household_key)

@@ -39,3 +39,5 @@ STORAGES = {
 }
 SMARTCITIZEN["OPEN_SIGNUP"] = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Static files are served by the test client's finders, not from collectstatic.
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405

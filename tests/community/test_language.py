@@ -1,0 +1,41 @@
+from django.urls import reverse
+
+from community.models import Member
+from tests.factories import PASSWORD
+
+
+def test_the_site_speaks_french_by_default(client, town):
+    body = client.get("/").content.decode()
+    assert '<html lang="fr">' in body
+    assert "Comment participer" in body
+
+
+def test_the_switcher_turns_the_site_to_english_and_back(client, town):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302 and response.url == "/"
+    body = client.get("/").content.decode()
+    assert '<html lang="en">' in body
+    assert "How to take part" in body
+    assert "Comment participer" not in body
+
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    assert "Comment participer" in client.get("/").content.decode()
+
+
+def test_an_unknown_language_changes_nothing(client, town):
+    client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    assert '<html lang="fr">' in client.get("/").content.decode()
+
+
+def test_a_member_s_choice_is_remembered_at_the_next_login(client, member):
+    client.force_login(member.user)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    member.refresh_from_db()
+    assert member.preferred_language == "en"
+
+    other_device = type(client)()
+    other_device.post(
+        reverse("login"), {"username": member.user.email, "password": PASSWORD}
+    )
+    assert '<html lang="en">' in other_device.get("/").content.decode()
+    assert Member.objects.get(pk=member.pk).preferred_language == "en"

@@ -1,0 +1,63 @@
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Sum
+
+from community import roles
+from community.demo import DEMO_ACCOUNTS, TOWN_SLUG
+from community.models import Household, HouseholdStatus, Member, Neighbourhood, TownPage
+
+
+class Rollback(Exception):
+    pass
+
+
+def seeded_public_ids() -> list[str]:
+    return sorted(Household.objects.values_list("public_id", flat=True))
+
+
+@pytest.mark.django_db
+def test_the_demo_town_looks_like_the_first_town():
+    call_command("seed_demo", verbosity=0)
+
+    town = TownPage.objects.get(slug=TOWN_SLUG)
+    neighbourhoods = Neighbourhood.objects.filter(town=town)
+    assert neighbourhoods.count() == 6
+    totals = neighbourhoods.aggregate(h=Sum("household_count"), p=Sum("population"))
+    assert totals["h"] == 2400
+    assert 5400 <= totals["p"] <= 5600
+    active = Household.objects.filter(
+        neighbourhood__town=town, status=HouseholdStatus.ACTIVE
+    )
+    assert active.count() == 600
+    assert User.objects.filter(groups__name=roles.AMBASSADOR).count() == 4
+    assert User.objects.filter(groups__name=roles.MODERATOR).count() == 2
+    # Public ids are pseudonyms, never database ids.
+    assert all(not h.public_id.isdigit() for h in active[:50])
+    # The accounts of the README log in with their passwords.
+    for account in DEMO_ACCOUNTS:
+        assert User.objects.get(username=account.email).check_password(account.password)
+    # The town is the default site's home page.
+    from wagtail.models import Site
+
+    assert Site.objects.get(is_default_site=True).root_page_id == town.pk
+
+
+@pytest.mark.django_db
+def test_seeding_twice_changes_nothing_and_is_deterministic():
+    with pytest.raises(Rollback), transaction.atomic():
+        call_command("seed_demo", verbosity=0)
+        first_run = seeded_public_ids()
+        raise Rollback
+
+    call_command("seed_demo", verbosity=0)
+    assert seeded_public_ids() == first_run
+    counts = (User.objects.count(), Member.objects.count(), Household.objects.count())
+
+    call_command("seed_demo", verbosity=0)
+    assert counts == (
+        User.objects.count(),
+        Member.objects.count(),
+        Household.objects.count(),
+    )

@@ -1,0 +1,49 @@
+"""Shared fixtures. The suite runs against the real PostgreSQL and Redis that
+`make test` starts; a missing service stops the run with an error, never a skip."""
+
+import pytest
+import redis
+from django.conf import settings
+
+from tests.factories import make_member, make_town
+
+
+@pytest.fixture(scope="session", autouse=True)
+def real_services() -> None:
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine:
+        pytest.exit(f"The suite runs on PostgreSQL, not {engine}.", returncode=3)
+    try:
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2)
+        client.ping()
+        client.flushdb()
+    except redis.RedisError as error:
+        pytest.exit(
+            f"Redis is not reachable at {settings.REDIS_URL} ({error}); "
+            "start it with `bash scripts/services.sh start`.",
+            returncode=3,
+        )
+
+
+@pytest.fixture(autouse=True)
+def clean_cache() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def town(db):
+    return make_town("Val-Test")
+
+
+@pytest.fixture
+def neighbourhood(town):
+    from tests.factories import NeighbourhoodFactory
+
+    return NeighbourhoodFactory(town=town)
+
+
+@pytest.fixture
+def member(town, neighbourhood):
+    return make_member(town, neighbourhood=neighbourhood)
