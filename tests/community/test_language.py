@@ -39,3 +39,9 @@ def test_a_member_s_choice_is_remembered_at_the_next_login(client, member):
     )
     assert '<html lang="en">' in other_device.get("/").content.decode()
     assert Member.objects.get(pk=member.pk).preferred_language == "en"
+
+
+def test_a_browser_asking_for_english_still_gets_french_first(client, town):
+    response = client.get("/", headers={"accept-language": "en-US,en;q=0.9"})
+    assert '<html lang="fr">' in response.content.decode()
+    assert response.headers["Content-Language"] == "fr"
