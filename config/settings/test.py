@@ -5,7 +5,7 @@ they answer and fails (never skips) when one is missing.
 """
 
 from .base import *  # noqa: F403
-from .base import SMARTCITIZEN, env
+from .base import MIDDLEWARE, SMARTCITIZEN, env
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret-smart-citizen-0123456789abcdef"  # noqa: S105
@@ -40,4 +40,8 @@ STORAGES = {
 SMARTCITIZEN["OPEN_SIGNUP"] = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Static files are served by the test client's finders, not from collectstatic.
-MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
+MIDDLEWARE = [
+    entry
+    for entry in MIDDLEWARE
+    if entry != "whitenoise.middleware.WhiteNoiseMiddleware"
+]
