@@ -36,7 +36,7 @@ def access_household_by_public_id(
 
 
 def household_members(household: Household) -> QuerySet[Member]:
-    return household.members.select_related("user").order_by("display_name")
+    return household.members.order_by("display_name")
 
 
 def town_neighbourhoods(town: TownPage) -> QuerySet[Neighbourhood]:

@@ -33,7 +33,7 @@ class TownPage(Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types: list[str] = []
+    subpage_types: list[str] = ["ambassadors.AmbassadorIndexPage"]
     max_count_per_parent = 1
 
     class Meta:
@@ -44,6 +44,7 @@ class TownPage(Page):
         return domain_labels(self.domains)
 
     def get_context(self, request, *args, **kwargs):
+        # Imported here: households.py imports this module.
         from community.models.households import HouseholdStatus
 
         context = super().get_context(request, *args, **kwargs)
