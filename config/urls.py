@@ -9,6 +9,7 @@ from config import health
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
+    path("api/scoring/v1/", include("scoring.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("community.urls")),
 ]

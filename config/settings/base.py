@@ -22,6 +22,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 INSTALLED_APPS = [
     "daphne",
     "community",
+    "scoring",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
@@ -202,6 +203,22 @@ SMARTCITIZEN = {
     "HOUSEHOLD_MAX_MEMBERS": env.int("HOUSEHOLD_MAX_MEMBERS", default=8),
     "AVATAR_MAX_BYTES": 5 * 1024 * 1024,
     "AVATAR_SIZE": 256,
+    # Scoring core (docs/scoring-core.md): tariffs turn saved kWh and litres into
+    # euros; the HTTP client's timeout (seconds, per attempt), retries of
+    # idempotent calls, backoff base (seconds) and cache of GET answers.
+    "TARIFFS": {
+        "electricity_eur_per_kwh": env.float(
+            "TARIFF_ELECTRICITY_EUR_KWH", default=0.2016
+        ),
+        "gas_eur_per_kwh": env.float("TARIFF_GAS_EUR_KWH", default=0.1051),
+        "water_eur_per_m3": env.float("TARIFF_WATER_EUR_M3", default=4.34),
+    },
+    "SCORING_TIMEOUT": env.float("SCORING_CORE_TIMEOUT", default=2.0),
+    "SCORING_RETRIES": env.int("SCORING_CORE_RETRIES", default=2),
+    "SCORING_BACKOFF": env.float("SCORING_CORE_BACKOFF", default=0.2),
+    "SCORING_CACHE_SECONDS": env.int("SCORING_CORE_CACHE_SECONDS", default=30),
+    # How late an action may be logged, in days.
+    "ACTION_MAX_DELAY_DAYS": env.int("ACTION_MAX_DELAY_DAYS", default=7),
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,167 @@
+"""The one entry point of the site into the scoring core (DESIGN.md, contract v1).
+
+Every other app calls these functions and nothing else of `scoring`. With
+`settings.SCORING_CORE_URL` empty they call the embedded engine in process;
+otherwise they call a remote core over HTTP (`scoring.transport`). Either way
+they return the same JSON-shaped dicts (docs/scoring-core.md) and raise:
+
+- `ScoringError` (and its subclasses `InvalidRequest`, `NotFound`, `Conflict`,
+  `InsufficientPoints`): a refusal with a `code`; nothing was written;
+- `ScoringUnavailable` (HTTP only): the core is slow, down or confused. Pages
+  catch it and show its `message`, « Données indisponibles ».
+"""
+
+import uuid
+from datetime import date, datetime
+
+from django.conf import settings
+
+from community.models import Household, Neighbourhood
+from scoring import transport
+from scoring.engine import contract
+from scoring.errors import (
+    Conflict,
+    InsufficientPoints,
+    InvalidRequest,
+    NotFound,
+    ScoringError,
+    ScoringUnavailable,
+)
+from scoring.models import ProofLevel
+
+__all__ = [
+    "Conflict",
+    "InsufficientPoints",
+    "InvalidRequest",
+    "NotFound",
+    "ScoringError",
+    "ScoringUnavailable",
+    "confirm_action",
+    "get_leaderboard",
+    "get_neighbourhood_summary",
+    "get_points",
+    "get_sensor_summary",
+    "is_embedded",
+    "log_action",
+    "new_idempotency_key",
+    "redeem",
+    "unavailable_message",
+]
+
+
+def is_embedded() -> bool:
+    """True when the engine runs in this process (no SCORING_CORE_URL)."""
+    return not settings.SCORING_CORE_URL
+
+
+def new_idempotency_key() -> str:
+    """A fresh key; make it once per user intent (a form render), not per send."""
+    return uuid.uuid4().hex
+
+
+def unavailable_message() -> str:
+    """The text a page shows instead of scoring data it could not get."""
+    return str(ScoringUnavailable.message)
+
+
+def _points_path(public_id: str) -> str:
+    return f"households/{transport.segment(public_id)}/points"
+
+
+def get_points(household: Household) -> dict:
+    """Balance (`total`), `earned`, `redeemed`, `by_domain`, `updated_at`."""
+    if is_embedded():
+        return contract.get_points(household.public_id)
+    return transport.get(_points_path(household.public_id))
+
+
+def get_sensor_summary(
+    household: Household, period: str = "month", on: date | None = None
+) -> dict:
+    """Per metric: daily values, total, baseline, change in %, euros saved."""
+    day = on.isoformat() if on else None
+    if is_embedded():
+        return contract.get_sensors(household.public_id, period, day)
+    return transport.get(
+        f"households/{transport.segment(household.public_id)}/sensors",
+        {"period": period, "date": day},
+    )
+
+
+def get_neighbourhood_summary(
+    neighbourhood: Neighbourhood, period: str = "month", on: date | None = None
+) -> dict:
+    """Per-household means; a metric is None under 5 contributing households."""
+    day = on.isoformat() if on else None
+    if is_embedded():
+        return contract.get_neighbourhood_summary(neighbourhood.pk, period, day)
+    return transport.get(
+        f"neighbourhoods/{neighbourhood.pk}/summary", {"period": period, "date": day}
+    )
+
+
+def get_leaderboard(challenge_id: int) -> dict:
+    """Teams ranked by points per household (the challenges app defines teams)."""
+    if is_embedded():
+        return contract.get_leaderboard(challenge_id)
+    return transport.get(f"leaderboards/{int(challenge_id)}")
+
+
+def _write(path: str, body: dict, public_id: str) -> dict:
+    if is_embedded():
+        call = {
+            "actions": contract.log_action,
+            "confirmations": contract.confirm_action,
+            "redemptions": contract.redeem,
+        }[path]
+        return call(body)
+    answer = transport.post(path, body)
+    transport.forget(_points_path(public_id))
+    return answer
+
+
+def log_action(
+    household: Household,
+    *,
+    action: str,
+    domain: str,
+    occurred_at: datetime,
+    idempotency_key: str,
+    proof: str = ProofLevel.DECLARED,
+) -> dict:
+    """Log an action: `points_awarded` and the new `total`; a key awards once."""
+    body = {
+        "household_id": household.public_id,
+        "action": action,
+        "domain": domain,
+        "occurred_at": occurred_at.isoformat(),
+        "proof": str(proof),
+        "idempotency_key": idempotency_key,
+    }
+    return _write("actions", body, household.public_id)
+
+
+def confirm_action(
+    household: Household, *, action_key: str, proof: str, idempotency_key: str
+) -> dict:
+    """Raise the proof of the action logged with `action_key` (photo, confirmed)."""
+    body = {
+        "household_id": household.public_id,
+        "action_key": action_key,
+        "proof": str(proof),
+        "idempotency_key": idempotency_key,
+    }
+    return _write("confirmations", body, household.public_id)
+
+
+def redeem(
+    household: Household, *, reward_id: str, points: int, idempotency_key: str
+) -> dict:
+    """Spend points; raises InsufficientPoints (409) when the balance is short."""
+    body = {
+        "household_id": household.public_id,
+        "reward_id": str(reward_id),
+        "points": points,
+        "idempotency_key": idempotency_key,
+    }
+    return _write("redemptions", body, household.public_id)

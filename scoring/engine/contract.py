@@ -1,0 +1,126 @@
+"""The v1 contract as Python calls: JSON-ready dicts in, JSON-ready dicts out.
+
+The HTTP views and the embedded client both call these, so the two set-ups
+answer the same bodies and raise the same `ScoringError`s.
+"""
+
+from django.utils.translation import gettext as _
+
+from community.models import Household, HouseholdStatus, Neighbourhood
+from scoring import actions
+from scoring.errors import Conflict, InvalidRequest, NotFound
+from scoring.models import ActionType
+
+from . import leaderboards, points, sensors, validation
+
+
+def _household(public_id: str) -> Household:
+    household = None
+    if validation.PUBLIC_ID.fullmatch(public_id):
+        household = Household.objects.filter(public_id=public_id).first()
+    if household is None:
+        raise NotFound(_("Foyer inconnu."), code="unknown_household")
+    return household
+
+
+def _recorded_body(recorded: actions.Recorded) -> dict:
+    entry = recorded.entry
+    return {
+        "household_id": entry.household.public_id,
+        "idempotency_key": entry.idempotency_key,
+        "points_awarded": entry.points,
+        "total": recorded.total,
+        "replayed": recorded.replayed,
+    }
+
+
+def get_points(public_id: str) -> dict:
+    """`GET households/{id}/points`."""
+    return points.household_points(_household(public_id))
+
+
+def get_sensors(public_id: str, period: str | None, on: str | None = None) -> dict:
+    """`GET households/{id}/sensors?period=&date=`."""
+    checked = validation.parse_period(period, on)
+    household = _household(public_id)
+    return sensors.household_summary(household.pk, household.public_id, checked)
+
+
+def get_neighbourhood_summary(
+    neighbourhood_id: int, period: str | None, on: str | None = None
+) -> dict:
+    """`GET neighbourhoods/{id}/summary?period=&date=`."""
+    checked = validation.parse_period(period, on)
+    if not Neighbourhood.objects.filter(pk=neighbourhood_id).exists():
+        raise NotFound(_("Quartier inconnu."), code="unknown_neighbourhood")
+    household_ids = list(
+        Household.objects.filter(neighbourhood_id=neighbourhood_id).values_list(
+            "pk", flat=True
+        )
+    )
+    return sensors.neighbourhood_summary(neighbourhood_id, household_ids, checked)
+
+
+def get_leaderboard(challenge_id: int) -> dict:
+    """`GET leaderboards/{challenge_id}`."""
+    return leaderboards.leaderboard(challenge_id)
+
+
+def log_action(body: object) -> dict:
+    """`POST actions`."""
+    request = validation.parse_action(body)
+    household = _household(request.household_id)
+    if household.status == HouseholdStatus.LEFT:
+        raise Conflict(_("Ce foyer a quitté le programme."), code="household_left")
+    action_type = ActionType.objects.filter(code=request.action, active=True).first()
+    if action_type is None:
+        raise InvalidRequest(
+            _("Action inconnue du catalogue."),
+            code="unknown_action",
+            fields={"action": _("Action inconnue du catalogue.")},
+        )
+    recorded = actions.do_log_action(
+        household,
+        action_type,
+        domain=request.domain,
+        occurred_at=request.occurred_at,
+        proof=request.proof,
+        idempotency_key=request.idempotency_key,
+    )
+    return {
+        **_recorded_body(recorded),
+        "action": action_type.code,
+        "proof": request.proof,
+    }
+
+
+def confirm_action(body: object) -> dict:
+    """`POST confirmations`: raise the proof level of a logged action."""
+    request = validation.parse_confirmation(body)
+    recorded = actions.do_raise_proof(
+        _household(request.household_id),
+        action_key=request.action_key,
+        proof=request.proof,
+        idempotency_key=request.idempotency_key,
+    )
+    return {
+        **_recorded_body(recorded),
+        "action_key": request.action_key,
+        "proof": request.proof,
+    }
+
+
+def redeem(body: object) -> dict:
+    """`POST redemptions`."""
+    request = validation.parse_redemption(body)
+    recorded = actions.check_redeem(
+        _household(request.household_id),
+        reward_id=request.reward_id,
+        points=request.points,
+        idempotency_key=request.idempotency_key,
+    )
+    return {
+        **_recorded_body(recorded),
+        "reward_id": request.reward_id,
+        "points_spent": -recorded.entry.points,
+    }

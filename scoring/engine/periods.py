@@ -1,0 +1,50 @@
+"""Calendar periods of the summaries and their same period of the previous year."""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+PERIODS = ("week", "month", "year")
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    start: date
+    end: date  # inclusive
+
+    @property
+    def days(self) -> list[date]:
+        return [
+            self.start + timedelta(days=n)
+            for n in range((self.end - self.start).days + 1)
+        ]
+
+    def previous_year(self) -> "Period":
+        """The same period one year earlier, aligned as its kind needs."""
+        if self.kind == "week":
+            # 52 weeks back keeps Monday on Monday: weekday habits compare fairly.
+            shift = timedelta(weeks=52)
+            return Period("week", self.start - shift, self.end - shift)
+        if self.kind == "month":
+            return month_of(self.start.year - 1, self.start.month)
+        return Period(
+            "year", date(self.start.year - 1, 1, 1), date(self.start.year - 1, 12, 31)
+        )
+
+
+def month_of(year: int, month: int) -> Period:
+    last = calendar.monthrange(year, month)[1]
+    return Period("month", date(year, month, 1), date(year, month, last))
+
+
+def period_containing(kind: str, day: date) -> Period:
+    """The ISO week (Monday to Sunday), calendar month or calendar year of a day."""
+    if kind == "week":
+        start = day - timedelta(days=day.weekday())
+        return Period("week", start, start + timedelta(days=6))
+    if kind == "month":
+        return month_of(day.year, day.month)
+    if kind == "year":
+        return Period("year", date(day.year, 1, 1), date(day.year, 12, 31))
+    raise ValueError(kind)

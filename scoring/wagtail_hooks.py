@@ -1,0 +1,21 @@
+"""The action catalogue in the Wagtail admin, as snippets."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from scoring.models import ActionType
+
+
+class ActionTypeViewSet(SnippetViewSet):
+    model = ActionType
+    icon = "tasks"
+    menu_label = _("Catalogue des actions")
+    menu_order = 210
+    add_to_admin_menu = True
+    list_display = ["label", "code", "domain", "difficulty", "commitment", "active"]
+    list_filter = ["domain", "difficulty", "commitment", "active"]
+    search_fields = ["label", "code"]
+
+
+register_snippet(ActionTypeViewSet)
