@@ -1,12 +1,16 @@
 """ASGI entry point served by daphne.
 
-Only HTTP is routed for now; the websocket endpoint `/ws/` joins this router with
-the realtime app, behind `AllowedHostsOriginValidator(AuthMiddlewareStack(...))`.
+HTTP goes to Django; the one websocket endpoint `/ws/` goes to the realtime app,
+behind an origin check (the Origin header must name one of ALLOWED_HOSTS, so
+another site cannot open a socket with a resident's cookie) and the session
+authentication.
 """
 
 import os
 
-from channels.routing import ProtocolTypeRouter
+from channels.auth import AuthMiddlewareStack
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
@@ -14,4 +18,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 # Django is set up before anything imports models.
 django_asgi_app = get_asgi_application()
 
-application = ProtocolTypeRouter({"http": django_asgi_app})
+from realtime.routing import websocket_urlpatterns  # noqa: E402  (needs Django set up)
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)

@@ -22,6 +22,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 INSTALLED_APPS = [
     "daphne",
     "community",
+    "realtime",
     "scoring",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -101,7 +102,10 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # redis-py 8 reads with a 5 s socket timeout by default, as long as
+            # the blocking read of channels_redis: idle websockets would die
+            # every 5 s (django/channels_redis#422; check realtime.W001).
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 10}]},
         }
     }
     CACHES = {
@@ -219,6 +223,9 @@ SMARTCITIZEN = {
     "SCORING_CACHE_SECONDS": env.int("SCORING_CORE_CACHE_SECONDS", default=30),
     # How late an action may be logged, in days.
     "ACTION_MAX_DELAY_DAYS": env.int("ACTION_MAX_DELAY_DAYS", default=7),
+    # Real-time events older than this are pruned (`manage.py prune_events`); a
+    # client resuming from before that gets a "reload" event.
+    "EVENT_RETENTION_DAYS": env.int("EVENT_RETENTION_DAYS", default=7),
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -21,7 +21,8 @@ REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/1")
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL]},
+        # See base.py: longer than the channel layer's 5 s blocking read.
+        "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 10}]},
     }
 }
 CACHES = {

@@ -185,7 +185,7 @@ def test_mismatched_passwords_are_refused(client, neighbourhood):
     assert User.objects.count() == users
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_people_racing_for_one_code_cannot_both_use_it(town, neighbourhood):
     code = make_invitation(make_household(neighbourhood)).code
     barrier = threading.Barrier(2)

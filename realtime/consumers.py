@@ -1,0 +1,234 @@
+"""The one websocket consumer, served at `/ws/` (protocol in docs/realtime.md).
+
+The consumer parses frames, asks the stream registry whether the user may read,
+joins the stream's group and replays the log; it holds no domain logic. Channels
+hands it one message at a time (client frames and live events alike), so a live
+event that arrives during a subscribe waits until the replay is sent, and the
+per-stream position below is never read and written concurrently.
+"""
+
+import json
+import logging
+import time
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils.translation import gettext as _
+
+from realtime import queries, streams
+from realtime.groups import StreamName, parse_stream
+from realtime.models import Event
+from realtime.publish import RELOAD_EVENT
+
+logger = logging.getLogger(__name__)
+
+# Sent after accepting an anonymous connection: an application close code the
+# browser can read (a refused handshake only shows as 1006), so the client
+# stops reconnecting instead of retrying forever.
+CLOSE_UNAUTHENTICATED = 4401
+
+BAD_REQUEST = "bad_request"
+FORBIDDEN = "forbidden"
+UNKNOWN_STREAM = "unknown_stream"
+RATE_LIMITED = "rate_limited"
+
+
+class FrameBucket:
+    """A token bucket: `rate` frames a second on average, bursts up to `burst`."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.tokens = float(burst)
+        self.updated = time.monotonic()
+
+    def take(self) -> bool:
+        """Spend one token if there is one."""
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+class RealtimeConsumer(AsyncJsonWebsocketConsumer):
+    """Subscriptions to streams over one connection, with resume from the log."""
+
+    # A subscribe frame is well under 200 bytes; 4 KiB leaves room and keeps a
+    # client from making the server parse megabytes of JSON.
+    max_frame_bytes = 4096
+    frames_per_second = 20
+    frame_burst = 20
+    max_subscriptions = 50
+    # Beyond this many missed events the client reloads the page rather than
+    # receive them one by one.
+    replay_limit = 500
+
+    async def connect(self) -> None:
+        self.user = self.scope.get("user")
+        # stream name -> seq of the last event this client got (or the position
+        # its replay was consistent with).
+        self.positions: dict[str, int] = {}
+        self.bucket = FrameBucket(self.frames_per_second, self.frame_burst)
+        self.last_rate_error = 0.0
+        self.authenticated = self.user is not None and self.user.is_authenticated
+        await self.accept()
+        if not self.authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+
+    async def disconnect(self, code: int) -> None:
+        for stream in list(self.positions):
+            await self._leave(stream)
+
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs
+    ) -> None:
+        # Every refusal below answers this client only and keeps its connection:
+        # a bad frame is the client's bug, not a reason to drop it.
+        if not self.bucket.take():
+            await self._rate_limited()
+            return
+        if text_data is None:
+            await self.send_error(
+                BAD_REQUEST, _("Seuls les messages texte JSON sont acceptés.")
+            )
+            return
+        if (
+            len(text_data) > self.max_frame_bytes
+            or len(text_data.encode("utf-8")) > self.max_frame_bytes
+        ):
+            await self.send_error(BAD_REQUEST, _("Message trop long."))
+            return
+        try:
+            content = json.loads(text_data)
+        except (ValueError, RecursionError):
+            # RecursionError: "[[[[…" nested deeper than the parser's limit.
+            await self.send_error(BAD_REQUEST, _("Message JSON illisible."))
+            return
+        if not isinstance(content, dict):
+            await self.send_error(BAD_REQUEST, _("Le message doit être un objet JSON."))
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content: dict, **kwargs) -> None:
+        op = content.get("op")
+        if op == "subscribe":
+            await self.subscribe(content)
+        elif op == "unsubscribe":
+            await self.unsubscribe(content)
+        else:
+            await self.send_error(BAD_REQUEST, _("Opération inconnue."))
+
+    async def subscribe(self, content: dict) -> None:
+        """Authorise, join the group, then replay what the client missed."""
+        name = await self._parse(content)
+        if name is None:
+            return
+        stream = str(name)
+        if not self.authenticated:
+            # A frame that raced the close of an anonymous connection.
+            await self.send_error(
+                FORBIDDEN, _("Connectez-vous pour suivre ce flux."), stream
+            )
+            return
+        since = content.get("since")
+        # bool is an int in Python, and `true` is no event id; ids are bigints.
+        if since is not None and (type(since) is not int or not 0 <= since < 2**63):
+            await self.send_error(
+                BAD_REQUEST, _("« since » doit être un numéro d'événement."), stream
+            )
+            return
+        if (
+            stream not in self.positions
+            and len(self.positions) >= self.max_subscriptions
+        ):
+            await self.send_error(BAD_REQUEST, _("Trop d'abonnements."), stream)
+            return
+        check = streams.read_check(name.kind)
+        if check is None:
+            await self.send_error(UNKNOWN_STREAM, _("Flux inconnu."), stream)
+            return
+        if not await database_sync_to_async(check)(self.user, name.object_id):
+            await self.send_error(
+                FORBIDDEN, _("Vous n'avez pas accès à ce flux."), stream
+            )
+            return
+        # Join first, then read the log: an event committed in between is both
+        # in the replay and queued as a live message, and the position check in
+        # `realtime_event` drops the second copy. The other order would lose it.
+        await self.join(name)
+        replay = await database_sync_to_async(queries.replay_since)(
+            stream, since, self.replay_limit
+        )
+        for event in replay.events:
+            await self.send_json(event.as_message())
+        if replay.reload:
+            await self.send_json(
+                {
+                    "stream": stream,
+                    "id": replay.reload_id,
+                    "event": RELOAD_EVENT,
+                    "data": {},
+                }
+            )
+        self.positions[stream] = replay.last_seq
+
+    async def unsubscribe(self, content: dict) -> None:
+        name = await self._parse(content)
+        if name is not None and str(name) in self.positions:
+            await self._leave(str(name))
+
+    async def join(self, name: StreamName) -> None:
+        """Add this connection to a stream's group (a seam for tests)."""
+        await self.channel_layer.group_add(name.group, self.channel_name)
+
+    async def realtime_event(self, message: dict) -> None:
+        """A live event from `publish()`: send it once, in order, with no hole."""
+        stream = message["stream"]
+        last = self.positions.get(stream)
+        if last is None or message["seq"] <= last:
+            return
+        if message["seq"] > last + 1:
+            # An earlier event of this stream has not come live (lost while Redis
+            # was away, or still on its way from another process): take it from
+            # the log, where it is committed since seq N commits after N - 1.
+            missing: list[Event] = await database_sync_to_async(queries.events_between)(
+                stream, last, message["seq"]
+            )
+            for event in missing:
+                await self.send_json(event.as_message())
+        await self.send_json(
+            {key: message[key] for key in ("stream", "id", "event", "data")}
+        )
+        self.positions[stream] = message["seq"]
+
+    async def send_error(
+        self, code: str, message: str, stream: str | None = None
+    ) -> None:
+        frame = {"op": "error", "code": code, "message": message}
+        if stream is not None:
+            frame["stream"] = stream
+        await self.send_json(frame)
+
+    async def _parse(self, content: dict) -> StreamName | None:
+        try:
+            return parse_stream(content.get("stream"))
+        except ValueError:
+            await self.send_error(BAD_REQUEST, _("Nom de flux invalide."))
+            return None
+
+    async def _leave(self, stream: str) -> None:
+        self.positions.pop(stream, None)
+        await self.channel_layer.group_discard(
+            parse_stream(stream).group, self.channel_name
+        )
+
+    async def _rate_limited(self) -> None:
+        # One error a second at most: answering every dropped frame would let a
+        # flooding client make the server write as fast as it reads.
+        now = time.monotonic()
+        if now - self.last_rate_error >= 1:
+            self.last_rate_error = now
+            await self.send_error(RATE_LIMITED, _("Trop de messages, ralentissez."))

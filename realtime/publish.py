@@ -1,0 +1,96 @@
+"""`publish()`: the one way an action sends a real-time event.
+
+The event is written to the log in the caller's transaction and sent to the
+channel layer once that transaction commits. The log is the truth: a client that
+missed the live message (Redis down, connection lost) gets the event on resume.
+"""
+
+import asyncio
+import json
+import logging
+import re
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+
+from realtime.groups import KINDS, parse_stream
+from realtime.models import Event, Stream
+
+logger = logging.getLogger(__name__)
+
+# The consumer's handler for live events (`realtime_event`).
+MESSAGE_TYPE = "realtime.event"
+# Sent by the consumer itself when a client must reload; never published.
+RELOAD_EVENT = "reload"
+# A Redis that does not answer must not hold the request that published.
+SEND_TIMEOUT_SECONDS = 2.0
+_EVENT_TYPE_RE = re.compile(r"[a-z][a-z0-9_.]{0,63}")
+
+_NEXT_SEQ_SQL = (
+    "INSERT INTO {table} (name, last_seq, pruned_through_id) VALUES (%s, 1, 0) "
+    "ON CONFLICT (name) DO UPDATE SET last_seq = {table}.last_seq + 1 "
+    "RETURNING last_seq"
+)
+
+
+def _next_seq(stream: str) -> int:
+    # One statement creates or increments the stream's row and keeps it locked
+    # until the caller's transaction ends: two transactions publishing to one
+    # stream are serialised here, so within a stream ids grow in commit order
+    # and a client never sees id 11 before id 10 of the same stream commits.
+    # PostgreSQL and SQLite (3.35+) both speak this upsert.
+    table = connection.ops.quote_name(Stream._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(_NEXT_SEQ_SQL.format(table=table), [stream])
+        return cursor.fetchone()[0]
+
+
+def publish(stream: str, event: str, data: dict) -> Event:
+    """Log an event in the current transaction; send it live after commit.
+
+    Must run inside `transaction.atomic()`: the event commits or rolls back with
+    the change that caused it. `data` is stored as JSON (dates as ISO strings),
+    and the live message carries exactly what a replay would.
+    """
+    if parse_stream(stream).kind not in KINDS:
+        raise ValueError(f"unknown stream kind in {stream!r}")
+    if not _EVENT_TYPE_RE.fullmatch(event) or event == RELOAD_EVENT:
+        raise ValueError(f"bad event type {event!r}")
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError(
+            "realtime.publish() must be called inside the caller's transaction."
+        )
+    payload = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    record = Event.objects.create(
+        stream=stream, seq=_next_seq(stream), event=event, data=payload
+    )
+    message = {"type": MESSAGE_TYPE, "seq": record.seq, **record.as_message()}
+    transaction.on_commit(lambda: send_live(message), robust=True)
+    return record
+
+
+def send_live(message: dict) -> None:
+    """Send a logged event to its stream's group; log and swallow layer errors.
+
+    A failure here only delays the event: it is in the log and reaches clients
+    when they resume.
+    """
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    group = parse_stream(message["stream"]).group
+    try:
+        async_to_sync(_send)(layer, group, message)
+    except Exception:
+        logger.exception(
+            "Live send of event %s to %s failed; it stays in the log for resume.",
+            message["id"],
+            message["stream"],
+        )
+
+
+async def _send(layer, group: str, message: dict) -> None:
+    async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
+        await layer.group_send(group, message)

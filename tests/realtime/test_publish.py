@@ -1,0 +1,161 @@
+"""`publish()`: logged with its cause, sent after commit, never lost to Redis."""
+
+import logging
+import threading
+from datetime import date
+
+import pytest
+from channels.db import database_sync_to_async
+from django.db import connection, transaction
+from django.test import override_settings
+
+from realtime.groups import town_stream, user_stream
+from realtime.models import Event, Stream
+from realtime.publish import publish
+
+from .conftest import (
+    connected,
+    dead_channel_layers,
+    event_frame,
+    handled,
+    publish_now,
+    realtime_db,
+    receive,
+    send_subscribe,
+)
+
+
+@pytest.mark.asyncio
+@realtime_db
+async def test_redis_down_at_publish_time_delays_the_event_but_loses_nothing(
+    member, caplog
+):
+    stream = town_stream(member.town_id)
+
+    with (
+        override_settings(CHANNEL_LAYERS=dead_channel_layers()),
+        caplog.at_level(logging.ERROR, logger="realtime.publish"),
+    ):
+        event = await database_sync_to_async(publish_now)(
+            stream, "post.created", {"html": "<p>Pendant la panne</p>"}
+        )
+
+    stored = await database_sync_to_async(Event.objects.get)(pk=event.pk)
+    assert stored.data == {"html": "<p>Pendant la panne</p>"}
+    assert any(
+        record.levelno == logging.ERROR and str(event.id) in record.getMessage()
+        for record in caplog.records
+    )
+    # Redis is back: the client that resumes gets the event from the log.
+    socket = await connected(member.user)
+    await send_subscribe(socket, stream, since=event.id - 1)
+    assert await receive(socket) == event_frame(event)
+    await handled(socket)
+    await socket.disconnect()
+
+
+@realtime_db
+def test_publish_outside_a_transaction_is_refused(member):
+    # Without a transaction the event would be sent before (or without) its
+    # cause being committed, and the stream's lock would not be held.
+    with pytest.raises(transaction.TransactionManagementError):
+        publish(user_stream(member.user_id), "notification.created", {})
+    assert not Event.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("stream", "event"),
+    [
+        ("town:abc", "post.created"),
+        ("town:1; DROP", "post.created"),
+        ("town:1", ""),
+        ("town:1", "Post Created"),
+        ("town:1", "x" * 65),
+        ("town:1", "reload"),
+        ("weather:1", "post.created"),
+    ],
+)
+def test_publish_refuses_malformed_names(stream, event):
+    with transaction.atomic(), pytest.raises(ValueError):
+        publish(stream, event, {})
+    assert not Event.objects.exists()
+
+
+@pytest.mark.django_db
+def test_published_data_is_stored_as_plain_json(member):
+    with transaction.atomic():
+        event = publish(
+            user_stream(member.user_id),
+            "notification.created",
+            {"on": date(2026, 9, 1)},
+        )
+    event.refresh_from_db()
+    assert event.data == {"on": "2026-09-01"}
+
+
+@pytest.mark.django_db
+def test_events_of_a_stream_are_numbered_without_holes(member, other_town):
+    stream = town_stream(member.town_id)
+    other = town_stream(other_town.pk)
+    with transaction.atomic():
+        first = publish(stream, "post.created", {})
+        publish(other, "post.created", {})
+    with pytest.raises(RuntimeError), transaction.atomic():
+        publish(stream, "post.created", {})
+        raise RuntimeError("rolled back with its cause")
+    with transaction.atomic():
+        second = publish(stream, "post.created", {})
+
+    assert (first.seq, second.seq) == (1, 2)
+    assert Stream.objects.get(name=stream).last_seq == 2
+    assert Stream.objects.get(name=other).last_seq == 1
+
+
+@realtime_db
+def test_two_transactions_publishing_to_one_stream_commit_in_id_order(member):
+    """The second publisher waits for the first to commit: ids follow commits."""
+    stream = town_stream(member.town_id)
+    first_published = threading.Event()
+    release_first = threading.Event()
+    ids: dict[str, int] = {}
+    first_committed_when_second_published: list[bool] = []
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                ids["first"] = publish(stream, "post.created", {}).id
+                first_published.set()
+                release_first.wait(5)
+        finally:
+            connection.close()
+
+    def second() -> None:
+        try:
+            first_published.wait(5)
+            with transaction.atomic():
+                ids["second"] = publish(stream, "post.created", {}).id
+                # Read committed: a new statement sees the first event only if
+                # its transaction committed before publish() returned here.
+                first_committed_when_second_published.append(
+                    Event.objects.filter(pk=ids["first"]).exists()
+                )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    first_published.wait(5)
+    # The second publisher is blocked on the stream's row for as long as the
+    # first transaction stays open.
+    threads[1].join(0.5)
+    assert threads[1].is_alive()
+    release_first.set()
+    for thread in threads:
+        thread.join(10)
+
+    assert first_committed_when_second_published == [True]
+    assert ids["first"] < ids["second"]
+    seqs = list(Event.objects.filter(stream=stream).values_list("seq", flat=True))
+    assert seqs == [1, 2]
