@@ -47,8 +47,20 @@ services:
 stop-services:
 	bash scripts/services.sh stop
 
-test: install services compilemessages
+test: install services compilemessages browser-deps
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Real-browser tests (tests/browser, docs/testing.md): Debian's Chromium, and
+# axe-core from npm, reinstalled when its lock file changes. Node and npm come
+# with the machine (they are not installed here).
+.PHONY: browser-deps
+browser-deps: tests/browser/node_modules/.installed
+	bash scripts/system-packages.sh chromium
+
+tests/browser/node_modules/.installed: tests/browser/package.json tests/browser/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for axe-core (tests/browser): install Node.js and npm." >&2; exit 1; }
+	npm ci --prefix tests/browser --no-audit --no-fund
+	touch $@
 
 lint: install
 	$(BIN)/ruff check .

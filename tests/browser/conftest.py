@@ -1,0 +1,302 @@
+"""Real-browser tests: the real ASGI application served by daphne on loopback,
+driven by Debian's Chromium through Playwright (docs/testing.md).
+
+- `asgi_server` (session): daphne in a subprocess, on the pytest-django test
+  database and the test Redis, for the whole run.
+- `live_db`, `live_town`, `live_neighbourhood` (function): data the server can
+  see. The test is transactional (what it writes is committed), and it starts
+  from the rows the migrations wrote (Wagtail's root page, the default site, the
+  role groups), which the previous transactional test flushed.
+- `browser` (session), `new_context`, `page`, `phone_page` (function): Chromium,
+  a fresh French-speaking context per test. Playwright runs in a thread of its
+  own (support.PlaywrightThread says why); check pages with `support.expect`.
+
+A missing Chromium, Playwright or axe-core fails the tests, never skips them.
+"""
+
+import ctypes
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from community.models import Neighbourhood, TownPage
+from tests.browser.support import PlaywrightThread, Remote, mark_without_javascript
+from tests.factories import NeighbourhoodFactory, make_town
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+# The Chromium binary of Debian's `chromium` package. /usr/bin/chromium is a
+# shell wrapper around it that adds the flags of /etc/chromium.d (extensions,
+# GPU rasterisation); the tests launch the binary with their own flags only.
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {
+    "viewport": {"width": 375, "height": 667},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+# Seconds: daphne imports Django and Wagtail (about 2 s on 2 cores).
+SERVER_START_TIMEOUT = 30
+# Milliseconds: a page of this site answers in well under a second; waiting the
+# default 30 s on a missing element only slows a failing run down.
+ACTION_TIMEOUT_MS = 10_000
+LOG_TAIL_LINES = 60
+
+server_log_key = pytest.StashKey[Path]()
+reports_key = pytest.StashKey[dict[str, pytest.TestReport]]()
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM when pytest dies, even by SIGKILL.
+
+    A daphne left behind would hold connections to the test database, and the
+    next run could not drop it.
+    """
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _server_env() -> dict[str, str]:
+    from django.db import connection
+
+    db = connection.settings_dict
+    database_url = "postgres://{}:{}@{}:{}/{}".format(
+        quote(db["USER"], safe=""),
+        quote(db["PASSWORD"], safe=""),
+        db["HOST"] or "127.0.0.1",
+        db["PORT"] or 5432,
+        quote(db["NAME"], safe=""),
+    )
+    env = dict(os.environ)
+    env.update(
+        # The test process's own: config.settings.test under `make test`.
+        DJANGO_SETTINGS_MODULE=settings.SETTINGS_MODULE,
+        DATABASE_URL=database_url,
+        REDIS_URL=settings.REDIS_URL,
+        # Test settings allow 127.0.0.1, localhost and testserver; the server
+        # is reached as 127.0.0.1.
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        # A connection kept between requests would stall the TRUNCATE of the
+        # transactional tests' flush and the DROP DATABASE at the end.
+        CONN_MAX_AGE="0",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def _tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
+    if not path.exists():
+        return "(no log)"
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/healthz", timeout=2) as answer:  # noqa: S310
+            return json.load(answer).get("database") == "ok"
+    except (OSError, ValueError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def asgi_server(
+    request: pytest.FixtureRequest,
+    django_db_setup: None,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[str]:
+    """config.asgi's application under daphne, on the test database; its base URL.
+
+    The listening socket is bound here, on a free loopback port, and handed to
+    daphne (`--fd`), so no other process can take the port in between.
+    """
+    log_path = tmp_path_factory.mktemp("daphne") / "daphne.log"
+    request.config.stash[server_log_key] = log_path
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(128)
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(  # noqa: S603
+            [
+                sys.executable, "-m", "daphne",
+                "--fd", str(listener.fileno()),
+                "--verbosity", "1",
+                "tests.browser.asgi:application",
+            ],
+            cwd=BASE_DIR,
+            env=_server_env(),
+            pass_fds=(listener.fileno(),),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )  # fmt: skip
+    listener.close()
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while not _healthy(url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(
+                    f"daphne did not serve {url}/healthz "
+                    f"(exit code {process.poll()}); its log:\n{_tail(log_path)}",
+                    pytrace=False,
+                )
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            # Daphne holds nothing to save; a slow stop only delays the run.
+            process.wait(timeout=3)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _migrated_rows_restored(django_db_setup: None, django_db_blocker) -> Iterator[None]:
+    """After each module of browser tests, put back the rows the migrations wrote.
+
+    Each transactional test ends with a flush; `serialized_rollback` restores the
+    rows at the start of the next such test only. Later transactional tests of
+    other directories (they run after these, in file order) expect the migrated
+    database, as they would find it had no browser test run before them; and a
+    database kept with `--reuse-db` is serialized, at the next run, as it was
+    left.
+    """
+    yield
+    from django.db import connection
+
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents:
+        with django_db_blocker.unblock():
+            connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture
+def live_db(transactional_db: None, django_db_serialized_rollback: None) -> None:
+    """A database the server process shares: committed writes, migrated rows.
+
+    Equivalent to `@pytest.mark.django_db(transaction=True,
+    serialized_rollback=True)`; modules of browser tests carry that mark too.
+    """
+
+
+@pytest.fixture
+def live_town(live_db: None, asgi_server: str) -> TownPage:
+    """A town at the root of the default site, which the server answers for."""
+    return make_town("Val-Test")
+
+
+@pytest.fixture
+def live_neighbourhood(live_town: TownPage) -> Neighbourhood:
+    return NeighbourhoodFactory(town=live_town, name="Les Tilleuls")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, with a fresh profile (Playwright's default: a
+    temporary user-data directory, removed at the end)."""
+    if not CHROMIUM.is_file():
+        pytest.fail(
+            f"Chromium is missing at {CHROMIUM}: `bash scripts/system-packages.sh "
+            "chromium` (`make test` does it). Never `playwright install`.",
+            pytrace=False,
+        )
+    thread = PlaywrightThread()
+    playwright = thread.run(lambda: sync_playwright().start())
+    try:
+        chromium = thread.run(
+            lambda: playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+            )
+        )
+        yield Remote(thread, chromium)
+        thread.run(chromium.close)
+    finally:
+        thread.run(playwright.stop)
+        thread.stop()
+
+
+@pytest.fixture
+def new_context(
+    request: pytest.FixtureRequest,
+    browser: Browser,
+    asgi_server: str,
+    tmp_path: Path,
+) -> Iterator[Callable[..., BrowserContext]]:
+    """Make a browser context: French, on the server's base URL (so that
+    `page.goto("/compte/connexion/")` works); keyword arguments override, e.g.
+    `java_script_enabled=False`. Closed after the test, with a screenshot of each
+    of its pages when the test failed."""
+    contexts: list[BrowserContext] = []
+
+    def make(**options) -> BrowserContext:
+        options = {
+            "locale": "fr-FR",
+            "timezone_id": "Europe/Paris",
+            "base_url": asgi_server,
+            **options,
+        }
+        context = browser.new_context(**options)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        if options.get("java_script_enabled") is False:
+            mark_without_javascript(context)
+        contexts.append(context)
+        return context
+
+    yield make
+
+    call = request.node.stash.get(reports_key, {}).get("call")
+    for number, context in enumerate(contexts):
+        if call is not None and call.failed:
+            for index, page in enumerate(context.pages):
+                shot = tmp_path / f"context{number}-page{index}.png"
+                page.screenshot(path=shot, full_page=True)
+                print(f"Screenshot of {page.url}: {shot}")  # noqa: T201
+        context.close()
+
+
+@pytest.fixture
+def page(new_context: Callable[..., BrowserContext]) -> Page:
+    """A page in a fresh desktop context (1280×720)."""
+    return new_context().new_page()
+
+
+@pytest.fixture
+def phone_page(new_context: Callable[..., BrowserContext]) -> Page:
+    """A page in a fresh phone-sized context (375×667, touch), as ambassadors use."""
+    return new_context(**PHONE).new_page()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Keep each phase's report for the fixtures; add daphne's log to failures."""
+    report = yield
+    item.stash.setdefault(reports_key, {})[report.when] = report
+    log_path = item.config.stash.get(server_log_key, None)
+    if report.failed and log_path is not None:
+        report.sections.append(("daphne log (last lines)", _tail(log_path)))
+    return report
