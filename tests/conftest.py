@@ -8,6 +8,23 @@ from django.conf import settings
 from tests.factories import make_member, make_town
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every transactional test restores the rows the migrations wrote.
+
+    A transactional test ends by emptying every table, Wagtail's root page, the
+    default site, the role groups and the first consent text included; without
+    a serialized rollback the next test that needs them would find nothing.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("transaction"):
+            continue
+        if marker.kwargs.get("serialized_rollback"):
+            continue
+        kwargs = {**marker.kwargs, "serialized_rollback": True}
+        item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def real_services() -> None:
     engine = settings.DATABASES["default"]["ENGINE"]

@@ -72,13 +72,17 @@ async def test_a_flood_of_frames_is_rate_limited_without_closing(member):
 
     # Unsubscribing from a stream one never joined has no answer: the only
     # frames coming back are the rate-limit errors.
+    started = asyncio.get_running_loop().time()
     for _ in range(60):
         await socket.send_json_to({"op": "unsubscribe", "stream": stream})
-    answer = await receive(socket)
-    assert answer["op"] == "error"
-    assert answer["code"] == "rate_limited"
-    # One error for the whole burst, not one per dropped frame.
-    assert await socket.receive_nothing(0.2)
+    answers = [await receive(socket)]
+    while not await socket.receive_nothing(0.3):
+        answers.append(await receive(socket))
+    elapsed = asyncio.get_running_loop().time() - started
+    assert all(a["op"] == "error" and a["code"] == "rate_limited" for a in answers)
+    # At most one error a second (a slow machine may spread the burst over more
+    # than one), never one per dropped frame.
+    assert len(answers) <= int(elapsed) + 1 < 60 - 20
 
     # The bucket refills: after a pause, the connection works normally.
     await asyncio.sleep(1.1)
