@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/scoring/v1/", include("scoring.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("community.urls")),
+    path("ambassadeurs/", include("ambassadors.urls")),
 ]
 
 if settings.DEBUG:

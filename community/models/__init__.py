@@ -1,9 +1,13 @@
+from .consent import ConsentKind, ConsentRecord, ConsentText
 from .households import Household, HouseholdStatus
 from .invitations import Invitation
 from .members import Member
 from .towns import Neighbourhood, TownPage
 
 __all__ = [
+    "ConsentKind",
+    "ConsentRecord",
+    "ConsentText",
     "Household",
     "HouseholdStatus",
     "Invitation",

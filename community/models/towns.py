@@ -33,7 +33,7 @@ class TownPage(Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types: list[str] = []
+    subpage_types: list[str] = ["ambassadors.AmbassadorIndexPage"]
     max_count_per_parent = 1
 
     class Meta:

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "community",
     "realtime",
     "scoring",
+    "ambassadors",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
@@ -226,6 +227,14 @@ SMARTCITIZEN = {
     # Real-time events older than this are pruned (`manage.py prune_events`); a
     # client resuming from before that gets a "reload" event.
     "EVENT_RETENTION_DAYS": env.int("EVENT_RETENTION_DAYS", default=7),
+    # Ambassadors (docs/ambassadors.md): visit addresses are erased this many days
+    # after the household signs up or refuses (`manage.py purge_visit_addresses`);
+    # a household quiet this many days is signalled to its ambassador; the share
+    # of a neighbourhood's census households the programme aims at.
+    "VISIT_ADDRESS_RETENTION_DAYS": env.int("VISIT_ADDRESS_RETENTION_DAYS", default=90),
+    "QUIET_HOUSEHOLD_DAYS": env.int("QUIET_HOUSEHOLD_DAYS", default=30),
+    "ACTIVE_WINDOW_DAYS": env.int("ACTIVE_WINDOW_DAYS", default=30),
+    "COVERAGE_TARGET_SHARE": env.float("COVERAGE_TARGET_SHARE", default=0.25),
 }
 
 SESSION_COOKIE_HTTPONLY = True

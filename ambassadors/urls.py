@@ -1,0 +1,29 @@
+from django.urls import path
+
+from ambassadors import views
+
+app_name = "ambassadors"
+
+# Under /ambassadeurs/: the index page of the ambassadors (a Wagtail page with
+# the slug "ambassadeurs") answers the rest; "tournee" and "mon-foyer" are
+# reserved slugs.
+urlpatterns = [
+    path("tournee/", views.home, name="home"),
+    path("tournee/visites/", views.visit_list, name="visits"),
+    path("tournee/visites/nouvelle/", views.visit_new, name="visit_new"),
+    path("tournee/visites/<int:visit_id>/", views.visit_detail, name="visit"),
+    path("tournee/rappels/", views.call_back_list, name="call_backs"),
+    path("tournee/foyers/", views.household_list, name="households"),
+    path("tournee/foyers/nouveau/", views.pre_register, name="pre_register"),
+    path("tournee/foyers/<str:public_id>/", views.household_detail, name="household"),
+    path("tournee/foyers/<str:public_id>/carte/", views.card, name="card"),
+    path("tournee/couverture/", views.dashboard, name="dashboard"),
+    path("tournee/couverture.csv", views.dashboard_csv, name="dashboard_csv"),
+    path("mon-foyer/", views.resident_overview, name="resident"),
+    path(
+        "mon-foyer/actions/<int:action_id>/contester/",
+        views.resident_contest,
+        name="resident_contest",
+    ),
+    path("mon-foyer/quitter/", views.resident_leave, name="resident_leave"),
+]

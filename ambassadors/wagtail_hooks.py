@@ -1,0 +1,141 @@
+"""The ambassadors in the Wagtail admin: read-only logs, coverage report, panel."""
+
+from django.contrib.auth import get_user_model
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from ambassadors import coverage
+from ambassadors.admin_views import CoverageReportView, can_see_coverage
+from ambassadors.models import AssistedAction, AuditEntry, Onboarding, Visit
+from community.models import Neighbourhood
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Only "view": the logs are written by actions, never edited in the admin."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return "view" in actions and self.user_has_permission(user, "view")
+
+    def users_with_any_permission(self, actions):
+        if "view" not in actions:
+            return get_user_model().objects.none()
+        return super().users_with_any_permission(["view"])
+
+
+for model in (AuditEntry, Visit, AssistedAction, Onboarding):
+    register_permission_policy(model, ReadOnlyPolicy(model))
+
+
+class AuditEntryViewSet(SnippetViewSet):
+    model = AuditEntry
+    icon = "list-ul"
+    menu_label = _("Journal")
+    list_display = ["created_at", "kind", "actor", "household_public_id"]
+    list_filter = ["kind"]
+    search_fields = ["household_public_id"]
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "created_at",
+        "kind",
+        "actor",
+        "household_public_id",
+        "visit",
+        "detail",
+    ]
+
+
+class VisitViewSet(SnippetViewSet):
+    model = Visit
+    icon = "home"
+    menu_label = _("Visites")
+    list_display = ["__str__", "neighbourhood", "ambassador", "visited_on", "outcome"]
+    list_filter = ["outcome", "neighbourhood"]
+    inspect_view_enabled = True
+
+
+class AssistedActionViewSet(SnippetViewSet):
+    model = AssistedAction
+    icon = "tick"
+    menu_label = _("Actions saisies")
+    list_display = [
+        "action_type",
+        "household",
+        "ambassador",
+        "occurred_at",
+        "contested_at",
+    ]
+    inspect_view_enabled = True
+
+
+class OnboardingViewSet(SnippetViewSet):
+    model = Onboarding
+    icon = "group"
+    menu_label = _("Foyers accompagnés")
+    list_display = ["household", "ambassador", "created_at"]
+    inspect_view_enabled = True
+
+
+class AmbassadorsGroup(SnippetViewSetGroup):
+    menu_label = _("Ambassadeurs")
+    menu_icon = "user"
+    menu_order = 210
+    items = (AuditEntryViewSet, VisitViewSet, AssistedActionViewSet, OnboardingViewSet)
+
+
+register_snippet(AmbassadorsGroup)
+
+
+@hooks.register("register_admin_urls")
+def coverage_urls():
+    return [
+        path(
+            "ambassadeurs/couverture/",
+            CoverageReportView.as_view(),
+            name="ambassadors_coverage",
+        )
+    ]
+
+
+class CoverageMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return can_see_coverage(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def coverage_menu_item():
+    return CoverageMenuItem(
+        _("Couverture des ambassadeurs"),
+        reverse("ambassadors_coverage"),
+        icon_name="group",
+        order=700,
+    )
+
+
+class CoveragePanel(Component):
+    name = "ambassadors_coverage"
+    order = 150
+    template_name = "ambassadors/admin/coverage_panel.html"
+
+    def get_context_data(self, parent_context):
+        rows = coverage.by_neighbourhood(Neighbourhood.objects.all())
+        totals = {
+            key: sum(getattr(row, key) for row in rows)
+            for key in ("census", "target", "visited", "signed_up", "active")
+        }
+        return {"rows": rows, "totals": totals, "url": reverse("ambassadors_coverage")}
+
+
+@hooks.register("construct_homepage_panels")
+def add_coverage_panel(request, panels) -> None:
+    if can_see_coverage(request.user):
+        panels.append(CoveragePanel())
