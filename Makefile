@@ -48,6 +48,7 @@ stop-services:
 	bash scripts/services.sh stop
 
 test: install services compilemessages browser-deps
+	bash scripts/elasticsearch.sh start
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 # Real-browser tests (tests/browser, docs/testing.md): Debian's Chromium, and

@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("api/scoring/v1/", include("scoring.urls")),
     path("documents/", include(wagtaildocs_urls)),
+    path("search/", include("search.urls")),
     path("", include("community.urls")),
     path("ambassadeurs/", include("ambassadors.urls")),
 ]

@@ -73,7 +73,7 @@ def test_every_part_answers(client, db):
         "database": "ok",
         "channel_layer": "ok",
         "cache": "ok",
-        "search": "embedded",
+        "search": "ok",
         "scoring": "embedded",
     }
 

@@ -33,7 +33,10 @@ class TownPage(Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types: list[str] = ["ambassadors.AmbassadorIndexPage"]
+    subpage_types: list[str] = [
+        "ambassadors.AmbassadorIndexPage",
+        "tips.TipIndexPage",
+    ]
     max_count_per_parent = 1
 
     class Meta:

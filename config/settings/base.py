@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "realtime",
     "scoring",
     "ambassadors",
+    "tips",
+    "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
@@ -122,6 +124,10 @@ else:
 
 # Read by the search and scoring apps; empty means the embedded part.
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
+# Names of the search app's index alias and indices start with this prefix.
+SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="smartcitizen")
+# Seconds an Elasticsearch call may take before search falls back to the database.
+SEARCH_TIMEOUT = env.float("SEARCH_TIMEOUT", default=2.0)
 SCORING_CORE_URL = env.str("SCORING_CORE_URL", default="")
 SCORING_CORE_TOKEN = env.str("SCORING_CORE_TOKEN", default="")
 

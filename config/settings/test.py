@@ -18,6 +18,13 @@ DATABASES = {
     )
 }
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/1")
+ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="http://127.0.0.1:9200")
+# One index per test database, so that parallel runs on their own databases
+# never share documents.
+SEARCH_INDEX_PREFIX = env.str(
+    "SEARCH_INDEX_PREFIX",
+    default="test-" + str(DATABASES["default"]["NAME"]).lower().replace("_", "-"),
+)
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",

@@ -1,6 +1,7 @@
 package smartcitizen.elasticsearch;
 
 import java.io.Reader;
+import java.io.StringReader;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -41,6 +42,10 @@ import org.apache.lucene.analysis.ngram.EdgeNGramTokenizer;
 import org.apache.lucene.analysis.ngram.NGramTokenFilter;
 import org.apache.lucene.analysis.ngram.NGramTokenizer;
 import org.apache.lucene.analysis.snowball.SnowballFilter;
+import org.apache.lucene.analysis.synonym.SolrSynonymParser;
+import org.apache.lucene.analysis.synonym.SynonymFilter;
+import org.apache.lucene.analysis.synonym.SynonymGraphFilter;
+import org.apache.lucene.analysis.synonym.SynonymMap;
 import org.apache.lucene.analysis.tr.TurkishLowerCaseFilter;
 import org.apache.lucene.analysis.util.ElisionFilter;
 import org.elasticsearch.Build;
@@ -53,7 +58,9 @@ import org.elasticsearch.common.settings.ClusterSettings;
 import org.elasticsearch.common.settings.IndexScopedSettings;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.common.settings.SettingsFilter;
+import org.elasticsearch.env.Environment;
 import org.elasticsearch.features.NodeFeature;
+import org.elasticsearch.index.IndexService.IndexCreationContext;
 import org.elasticsearch.index.IndexSettings;
 import org.elasticsearch.index.IndexVersion;
 import org.elasticsearch.index.analysis.AbstractCharFilterFactory;
@@ -63,6 +70,7 @@ import org.elasticsearch.index.analysis.AbstractTokenizerFactory;
 import org.elasticsearch.index.analysis.Analysis;
 import org.elasticsearch.index.analysis.AnalyzerProvider;
 import org.elasticsearch.index.analysis.CharFilterFactory;
+import org.elasticsearch.index.analysis.CustomAnalyzer;
 import org.elasticsearch.index.analysis.NormalizingCharFilterFactory;
 import org.elasticsearch.index.analysis.NormalizingTokenFilterFactory;
 import org.elasticsearch.index.analysis.PreBuiltAnalyzerProviderFactory;
@@ -93,8 +101,10 @@ import org.tartarus.snowball.ext.FrenchStemmer;
  * transport-netty4, x-pack-core, x-pack-security and apm. This plugin adds, on Lucene's own
  * classes, the subset of modules/analysis-common the project uses (same type names and settings)
  * and the GET/HEAD / endpoint of modules/rest-root (used by Elasticsearch.info() and ping()).
- * Anything else from analysis-common (synonyms, word_delimiter, other languages, ...) is absent:
- * add it here if a test needs it.
+ * It also has the {@code synonym} and {@code synonym_graph} filters (Solr rule format, inline
+ * {@code synonyms} or {@code synonyms_path}), built like analysis-common's: rules are analysed by
+ * the filters that precede them in the chain. Anything else from analysis-common (word_delimiter,
+ * other languages, synonyms_set, the WordNet format, ...) is absent: add it here if a test needs it.
  */
 public class SmartCitizenPlugin extends Plugin implements AnalysisPlugin, ActionPlugin {
 
@@ -212,7 +222,87 @@ public class SmartCitizenPlugin extends Plugin implements AnalysisPlugin, Action
             int length = s.getAsInt("length", 10);
             return filter(name, s, false, ts -> new TruncateTokenFilter(ts, length));
         }));
+        m.put("synonym", AnalysisPlugin.requiresAnalysisSettings(
+            (idx, env, name, s) -> new Synonyms(env, name, s, false)));
+        m.put("synonym_graph", AnalysisPlugin.requiresAnalysisSettings(
+            (idx, env, name, s) -> new Synonyms(env, name, s, true)));
         return m;
+    }
+
+    /**
+     * {@code synonym} / {@code synonym_graph}: the rules are parsed once per analyzer, through that
+     * analyzer's own tokenizer and preceding filters (as analysis-common does), so that a rule
+     * "vélo, bicyclette" matches text that was lower-cased, folded and stemmed before it.
+     * Settings: {@code synonyms} (list) or {@code synonyms_path}, {@code expand} (true),
+     * {@code format} ("solr" only). A rule the chain reduces to nothing (a stop word) is an error.
+     */
+    private static final class Synonyms extends AbstractTokenFilterFactory {
+        private final Environment env;
+        private final Settings settings;
+        private final boolean graph;
+        private final boolean expand;
+
+        Synonyms(Environment env, String name, Settings settings, boolean graph) {
+            super(name, settings);
+            this.env = env;
+            this.settings = settings;
+            this.graph = graph;
+            this.expand = settings.getAsBoolean("expand", true);
+            String format = settings.get("format", "solr");
+            if (!format.isEmpty() && !"solr".equalsIgnoreCase(format)) {
+                throw new IllegalArgumentException("synonym format [" + format + "] is not supported by the "
+                    + "smartcitizen analysis plugin (only solr)");
+            }
+            if (settings.hasValue("synonyms_set") || settings.getAsBoolean("updateable", false)
+                    || settings.getAsBoolean("lenient", false)) {
+                throw new IllegalArgumentException("[synonyms_set], [updateable] and [lenient] synonyms are not "
+                    + "supported by the smartcitizen analysis plugin");
+            }
+            if (Analysis.getWordList(env, settings, "synonyms") == null) {
+                throw new IllegalArgumentException("synonym requires either `synonyms` or `synonyms_path` to be configured");
+            }
+        }
+
+        @Override
+        public TokenStream create(TokenStream ts) {
+            throw new IllegalStateException("a synonym filter must be specialised for its analysis chain first");
+        }
+
+        @Override
+        public TokenFilterFactory getChainAwareTokenFilterFactory(IndexCreationContext context, TokenizerFactory tokenizer,
+                                                                  List<CharFilterFactory> charFilters,
+                                                                  List<TokenFilterFactory> previous,
+                                                                  Function<String, TokenFilterFactory> allFilters) {
+            Analyzer chain = new CustomAnalyzer(tokenizer, charFilters.toArray(new CharFilterFactory[0]),
+                previous.stream().map(TokenFilterFactory::getSynonymFilter).toArray(TokenFilterFactory[]::new));
+            SynonymMap map = parse(chain);
+            String filterName = name();
+            return new TokenFilterFactory() {
+                @Override public String name() { return filterName; }
+
+                @Override public TokenStream create(TokenStream ts) {
+                    if (map.fst == null) return ts;
+                    return graph ? new SynonymGraphFilter(ts, map, false) : new SynonymFilter(ts, map, false);
+                }
+
+                // A later synonym filter's rules must not go through this one (no stacked tokens there).
+                @Override public TokenFilterFactory getSynonymFilter() { return IDENTITY_FILTER; }
+            };
+        }
+
+        private SynonymMap parse(Analyzer chain) {
+            StringBuilder rules = new StringBuilder();
+            for (String line : Analysis.getWordList(env, settings, "synonyms")) {
+                rules.append(line).append('\n');
+            }
+            SolrSynonymParser parser = new SolrSynonymParser(true, expand, chain);
+            try {
+                parser.parse(new StringReader(rules.toString()));
+                return parser.build();
+            } catch (Exception e) {
+                throw new IllegalArgumentException("failed to build synonyms for [" + name() + "]: " + e.getMessage(), e);
+            }
+        }
     }
 
     @Override

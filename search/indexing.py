@@ -1,0 +1,89 @@
+"""The index follows the database: after commit, re-read a row and (un)index it.
+
+Every change goes through `schedule_sync`, which waits for the transaction to
+commit and then asks the row's kind for its document: a row that is gone, not
+live, private or hidden is deleted from the index, anything else is (re)written.
+The index therefore never holds what the database would not show, whatever the
+order of signals. An Elasticsearch failure is logged and never fails the write
+that caused it; `manage.py search_index --rebuild` catches up.
+"""
+
+import logging
+
+from django.db import models, transaction
+from elasticsearch import NotFoundError
+from elasticsearch.helpers import bulk
+
+from search import backend, registry
+from search.registry import Kind
+
+logger = logging.getLogger(__name__)
+
+REBUILD_TIMEOUT = 120  # seconds, per bulk request of a rebuild
+
+
+def schedule_sync(kind: Kind, pk: int) -> None:
+    """Bring one row's document in line with the database once the write commits."""
+    if backend.is_configured():
+        transaction.on_commit(lambda: sync(kind, pk))
+
+
+def schedule_sync_object(obj: models.Model) -> None:
+    kind = registry.kind_for_model(type(obj))
+    if kind is not None and obj.pk is not None:
+        schedule_sync(kind, obj.pk)
+
+
+def sync(kind: Kind, pk: int) -> None:
+    """(Re)index or remove one row, from what the database says now."""
+    obj = kind.model._default_manager.filter(pk=pk).first()
+    entry = kind.entry(obj) if obj is not None else None
+    try:
+        backend.ensure_index()
+        es = backend.client()
+        if entry is None:
+            try:
+                es.delete(index=backend.alias_name(), id=f"{kind.name}-{pk}")
+            except NotFoundError:
+                pass
+        else:
+            es.index(
+                index=backend.alias_name(),
+                id=entry.doc_id,
+                document=entry.as_document(),
+            )
+    except Exception:
+        logger.exception("search: could not sync %s %s", kind.name, pk)
+
+
+def _actions(index: str):
+    for kind in registry.kinds():
+        for entry in kind.entries():
+            yield {
+                "_index": index,
+                "_id": entry.doc_id,
+                "_source": entry.as_document(),
+            }
+
+
+def rebuild(*, before_swap=None) -> tuple[str, int]:
+    """Build a complete new index, then move the alias onto it; old ones go.
+
+    `before_swap(index_name)` runs between the build and the swap (tests use it
+    to search while the new index exists and the alias still serves the old).
+    """
+    # Bulk loads take longer than a search: the short search timeout (the point
+    # past which a page falls back to the database) does not apply here.
+    es = backend.client().options(request_timeout=REBUILD_TIMEOUT)
+    name = backend.create_index()
+    try:
+        count, _errors = bulk(es, _actions(name), refresh=True)
+        if before_swap is not None:
+            before_swap(name)
+        left = backend.swap_alias(name)
+    except Exception:
+        es.indices.delete(index=name, ignore_unavailable=True)
+        raise
+    for old in left:
+        es.indices.delete(index=old, ignore_unavailable=True)
+    return name, count
