@@ -16,6 +16,7 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from community import roles
+from community.demo_content import seed_demo_content
 from community.domains import Domain
 from community.models import (
     Household,
@@ -241,6 +242,7 @@ def seed_demo_town(stdout=None) -> TownPage:
             created_at=now,
             expires_at=now + timedelta(days=365),
         )
+    seed_demo_content(town, now)
     return town
 
 
