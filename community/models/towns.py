@@ -36,6 +36,7 @@ class TownPage(Page):
     subpage_types: list[str] = [
         "ambassadors.AmbassadorIndexPage",
         "tips.TipIndexPage",
+        "challenges.ChallengeIndexPage",
     ]
     max_count_per_parent = 1
 

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "scoring",
     "ambassadors",
     "tips",
+    "challenges",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -241,6 +242,10 @@ SMARTCITIZEN = {
     "QUIET_HOUSEHOLD_DAYS": env.int("QUIET_HOUSEHOLD_DAYS", default=30),
     "ACTIVE_WINDOW_DAYS": env.int("ACTIVE_WINDOW_DAYS", default=30),
     "COVERAGE_TARGET_SHARE": env.float("COVERAGE_TARGET_SHARE", default=0.25),
+    # Challenges (docs/challenges.md): proof photos of "J'ai agi" (size limit,
+    # long side in pixels).
+    "CHALLENGE_PHOTO_MAX_BYTES": 8 * 1024 * 1024,
+    "CHALLENGE_PHOTO_SIZE": 1600,
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,23 @@
+"""Every write to the challenges tables goes through here (split by domain)."""
+
+from .challenges import (
+    LogResult,
+    check_confirm_action,
+    check_join,
+    check_log_action,
+    do_leave,
+    do_publish_leaderboard,
+)
+from .rewards import RedeemResult, check_redeem, check_use_code
+
+__all__ = [
+    "LogResult",
+    "RedeemResult",
+    "check_confirm_action",
+    "check_join",
+    "check_log_action",
+    "check_redeem",
+    "check_use_code",
+    "do_leave",
+    "do_publish_leaderboard",
+]

@@ -1,0 +1,184 @@
+"""Thin views behind the challenge pages' routes: parse, authorise, call an action."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_protect
+
+from challenges import actions, queries
+from challenges.forms import LogActionForm
+from challenges.models import ChallengePage
+from realtime.groups import leaderboard_stream
+from realtime.queries import latest_event_id
+from scoring import client as scoring
+
+TO_CONFIRM_PER_PAGE = 20
+
+
+def _signed_in(request: HttpRequest, challenge: ChallengePage):
+    if not request.user.is_authenticated:
+        return None, redirect_to_login(request.get_full_path())
+    return queries.member_in_town(request.user, challenge), None
+
+
+@csrf_protect
+def join(request: HttpRequest, challenge: ChallengePage) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    member, refusal = _signed_in(request, challenge)
+    if refusal is not None:
+        return refusal
+    actions.check_join(member, challenge)
+    messages.success(request, _("Votre foyer participe au défi."))
+    return redirect(challenge.url)
+
+
+@csrf_protect
+def leave(request: HttpRequest, challenge: ChallengePage) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    member, refusal = _signed_in(request, challenge)
+    if refusal is not None:
+        return refusal
+    actions.do_leave(member, challenge)
+    messages.success(request, _("Votre foyer a quitté le défi."))
+    return redirect(challenge.url)
+
+
+def _form_errors(error: ValidationError) -> ValidationError:
+    # The action names the instant `occurred_at`; the form asks for a day.
+    if hasattr(error, "error_dict"):
+        fields = {"occurred_at": "occurred_on"}
+        return ValidationError(
+            {
+                fields.get(name, name): errors
+                for name, errors in error.error_dict.items()
+            }
+        )
+    return error
+
+
+@csrf_protect
+def log_action(request: HttpRequest, challenge: ChallengePage) -> HttpResponse:
+    member, refusal = _signed_in(request, challenge)
+    if refusal is not None:
+        return refusal
+    if queries.participation_of(member.household_id, challenge) is None:
+        raise PermissionDenied
+    unavailable = ""
+    if request.method == "POST":
+        form = LogActionForm(request.POST, request.FILES, challenge=challenge)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = actions.check_log_action(
+                    member,
+                    challenge,
+                    action_type=data["action_type"],
+                    occurred_at=form.occurred_at(),
+                    idempotency_key=data["idempotency_key"],
+                    photo=data["photo"],
+                )
+            except scoring.ScoringUnavailable:
+                # The form is shown again as typed, with the same key.
+                unavailable = scoring.unavailable_message()
+            except ValidationError as error:
+                form.add_error(None, _form_errors(error))
+            else:
+                if result.replayed:
+                    messages.info(request, _("Cette action était déjà enregistrée."))
+                else:
+                    messages.success(
+                        request,
+                        _("Bravo ! %(points)d points pour votre foyer.")
+                        % {"points": result.action.points_awarded},
+                    )
+                for badge in result.badges:
+                    messages.success(
+                        request,
+                        _("Nouveau badge : %(badge)s")
+                        % {"badge": badge.get_kind_display()},
+                    )
+                return redirect(challenge.url)
+    else:
+        form = LogActionForm(
+            challenge=challenge,
+            initial={
+                "occurred_on": timezone.localdate(),
+                "idempotency_key": scoring.new_idempotency_key(),
+            },
+        )
+    return TemplateResponse(
+        request,
+        "challenges/log_action.html",
+        {
+            "page": challenge,
+            "form": form,
+            "unavailable": unavailable,
+            "max_days": settings.SMARTCITIZEN["ACTION_MAX_DELAY_DAYS"],
+        },
+        status=503 if unavailable else 200,
+    )
+
+
+def leaderboard(request: HttpRequest, challenge: ChallengePage) -> HttpResponse:
+    member, refusal = _signed_in(request, challenge)
+    if refusal is not None:
+        return refusal
+    stream = leaderboard_stream(challenge.pk)
+    own = queries.participation_of(member.household_id, challenge)
+    return TemplateResponse(
+        request,
+        "challenges/leaderboard.html",
+        {
+            "page": challenge,
+            "board": queries.leaderboard(challenge),
+            "stream": stream,
+            "since": latest_event_id(stream),
+            "own_household": member.household if own else None,
+        },
+    )
+
+
+def to_confirm(request: HttpRequest, challenge: ChallengePage) -> HttpResponse:
+    member, refusal = _signed_in(request, challenge)
+    if refusal is not None:
+        return refusal
+    if not queries.is_ambassador(request.user):
+        raise PermissionDenied
+    page = Paginator(queries.actions_to_confirm(challenge), TO_CONFIRM_PER_PAGE)
+    return TemplateResponse(
+        request,
+        "challenges/to_confirm.html",
+        {"page": challenge, "actions": page.get_page(request.GET.get("page"))},
+    )
+
+
+@csrf_protect
+def confirm(
+    request: HttpRequest, challenge: ChallengePage, action_id: int
+) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    member, action = queries.access_action_to_confirm(
+        request.user, challenge, action_id
+    )
+    back = challenge.url + challenge.reverse_subpage("to_confirm")
+    try:
+        actions.check_confirm_action(member, action)
+    except scoring.ScoringUnavailable:
+        messages.error(request, scoring.unavailable_message())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Action confirmée."))
+    return redirect(back)

@@ -1,0 +1,120 @@
+"""The household dashboard: points, sensors against the baseline, degraded core."""
+
+import socket
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from challenges.charts import daily_chart
+from scoring.actions import ReadingRow, do_import_readings
+from tests.challenges.conftest import log
+
+pytestmark = pytest.mark.django_db
+
+URL = "/foyer/tableau-de-bord/"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def readings(household, days: int, value: str, start=None) -> None:
+    start = start or timezone.localdate() - timedelta(days=days - 1)
+    do_import_readings(
+        ReadingRow(household.pk, "water_l", start + timedelta(days=i), Decimal(value))
+        for i in range(days)
+    )
+
+
+def test_the_dashboard_shows_points_by_domain_and_recent_actions(
+    client, participant, challenge, action_type
+):
+    log(participant, challenge, action_type)
+    client.force_login(participant.user)
+    answer = client.get(URL)
+    body = answer.content.decode()
+    assert answer.status_code == 200
+    assert f"{action_type.points()} points à dépenser" in body
+    assert "Points gagnés par domaine" in body
+    assert action_type.label in body
+    assert challenge.title in body
+
+
+def test_sensor_figures_show_as_an_svg_chart_and_a_table(client, member):
+    today = timezone.localdate()
+    # Last year's same week: the baseline (previous_year) at 200 L a day.
+    readings(member.household, 7, "200", start=today - timedelta(weeks=52, days=6))
+    readings(member.household, 7, "150", start=today - timedelta(days=6))
+    client.force_login(member.user)
+    body = client.get(URL + "?periode=semaine").content.decode()
+    assert '<svg viewBox="0 0 600 200" role="img"' in body
+    assert "<rect" in body
+    assert "stroke-dasharray" in body  # the baseline line
+    assert "-25,0 %" in body or "-25.0 %" in body
+    assert "Économies estimées" in body
+
+
+def test_the_chart_puts_the_baseline_at_its_daily_mean():
+    daily = [
+        {"date": "2026-01-01", "value": 10.0},
+        {"date": "2026-01-02", "value": None},
+    ]
+    chart = daily_chart(daily, baseline=20.0, days_with_data=1)
+    assert chart.baseline_per_day == 20.0
+    assert chart.bars[0].height == pytest.approx((200 - 48) / 2)
+    assert chart.bars[1].height == 0
+    assert chart.baseline_y == 24
+
+
+def test_the_neighbourhood_mean_shows_only_from_five_households(client, town, member):
+    from tests.factories import make_member
+
+    neighbourhood = member.household.neighbourhood
+    readings(member.household, 5, "100")
+    client.force_login(member.user)
+    assert "Moyenne par foyer du quartier" not in client.get(URL).content.decode()
+    for _ in range(4):
+        other = make_member(town, neighbourhood=neighbourhood)
+        readings(other.household, 5, "100")
+    assert "Moyenne par foyer du quartier" in client.get(URL).content.decode()
+
+
+def test_a_closed_port_gives_donnees_indisponibles(client, member):
+    client.force_login(member.user)
+    url = f"http://127.0.0.1:{free_port()}/api/scoring/v1/"
+    with override_settings(SCORING_CORE_URL=url, SCORING_CORE_TOKEN="t" * 32):
+        answer = client.get(URL)
+    assert answer.status_code == 200
+    assert answer.content.decode().count("Données indisponibles") == 2
+
+
+def test_the_dashboard_needs_a_household_member(client, town):
+    assert client.get(URL).status_code == 302
+    from community import roles
+    from tests.factories import make_staff
+
+    staff = make_staff(town, roles.MODERATOR)
+    client.force_login(staff)
+    assert client.get(URL).status_code == 404
+
+
+def test_the_dashboard_runs_a_bounded_number_of_queries(
+    client, participant, challenge, action_type, django_assert_max_num_queries
+):
+    client.force_login(participant.user)
+    for _ in range(2):
+        log(participant, challenge, action_type)
+    readings(participant.household, 30, "120")
+    with django_assert_max_num_queries(40) as few:
+        client.get(URL + "?periode=annee")
+    for _ in range(8):
+        log(participant, challenge, action_type)
+    readings(participant.household, 200, "110")
+    with django_assert_max_num_queries(40) as many:
+        client.get(URL + "?periode=annee")
+    assert len(many) <= len(few)
