@@ -14,6 +14,7 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("", include("community.urls")),
     path("ambassadeurs/", include("ambassadors.urls")),
+    path("", include("feeds.urls")),
     path("", include("challenges.urls")),
 ]
 

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "realtime",
     "scoring",
     "ambassadors",
+    "feeds",
     "tips",
     "challenges",
     "search",
@@ -242,6 +243,16 @@ SMARTCITIZEN = {
     "QUIET_HOUSEHOLD_DAYS": env.int("QUIET_HOUSEHOLD_DAYS", default=30),
     "ACTIVE_WINDOW_DAYS": env.int("ACTIVE_WINDOW_DAYS", default=30),
     "COVERAGE_TARGET_SHARE": env.float("COVERAGE_TARGET_SHARE", default=0.25),
+    # Feeds and chat (docs/feeds.md): pictures of posts (size limit, long side
+    # and thumbnail in pixels), page length, and per-member rate limits as
+    # (how many, per how many seconds).
+    "POST_IMAGE_MAX_BYTES": 8 * 1024 * 1024,
+    "POST_IMAGE_SIZE": 1600,
+    "POST_THUMBNAIL_SIZE": 480,
+    "FEED_PAGE_SIZE": env.int("FEED_PAGE_SIZE", default=20),
+    "POST_RATE": (env.int("POST_RATE_COUNT", default=10), 600),
+    "COMMENT_RATE": (env.int("COMMENT_RATE_COUNT", default=30), 600),
+    "MESSAGE_RATE": (env.int("MESSAGE_RATE_COUNT", default=20), 60),
     # Challenges (docs/challenges.md): proof photos of "J'ai agi" (size limit,
     # long side in pixels).
     "CHALLENGE_PHOTO_MAX_BYTES": 8 * 1024 * 1024,

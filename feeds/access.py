@@ -1,0 +1,59 @@
+"""Who may read what: the checks shared by pages, actions and real-time streams."""
+
+from django.contrib.auth.models import User
+from django.db.models import Q
+
+from community.models import Member
+from feeds.models import Block, ChatRoom, Mute, RoomKind
+
+
+def blocked_ids(member: Member) -> set[int]:
+    """Members this member blocked or is blocked by: neither sees the other."""
+    rows = Block.objects.filter(Q(blocker=member) | Q(blocked=member)).values_list(
+        "blocker_id", "blocked_id"
+    )
+    return {other for pair in rows for other in pair if other != member.pk}
+
+
+def hidden_author_ids(member: Member) -> set[int]:
+    """Authors whose posts and comments this member does not see in lists."""
+    muted = Mute.objects.filter(muter=member).values_list("muted_id", flat=True)
+    return blocked_ids(member) | set(muted)
+
+
+def is_blocked_between(a_id: int, b_id: int) -> bool:
+    """Whether either member blocked the other."""
+    return Block.objects.filter(
+        Q(blocker_id=a_id, blocked_id=b_id) | Q(blocker_id=b_id, blocked_id=a_id)
+    ).exists()
+
+
+def can_use_room(member: Member | None, room: ChatRoom) -> bool:
+    """A neighbourhood room: its neighbourhood's members; a conversation: its two,
+    unless one blocked the other."""
+    if member is None or member.town_id != room.town_id:
+        return False
+    if room.kind == RoomKind.DIRECT:
+        # A block closes the conversation for both: neither reads nor writes.
+        return member.pk in (
+            room.member_low_id,
+            room.member_high_id,
+        ) and not is_blocked_between(room.member_low_id, room.member_high_id)
+    household = member.household
+    return household is not None and household.neighbourhood_id == room.neighbourhood_id
+
+
+def _member_of(user: User) -> Member | None:
+    return Member.objects.select_related("household").filter(user=user).first()
+
+
+def can_read_room(user: User, room_id: int) -> bool:
+    """Stream `room:<id>`: the members of the room's neighbourhood."""
+    room = ChatRoom.objects.filter(pk=room_id, kind=RoomKind.NEIGHBOURHOOD).first()
+    return room is not None and can_use_room(_member_of(user), room)
+
+
+def can_read_dm(user: User, room_id: int) -> bool:
+    """Stream `dm:<id>`: the conversation's two members."""
+    room = ChatRoom.objects.filter(pk=room_id, kind=RoomKind.DIRECT).first()
+    return room is not None and can_use_room(_member_of(user), room)

@@ -1,0 +1,375 @@
+"""Writes of posts, comments and reactions; each publishes after commit."""
+
+from collections.abc import Sequence
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from challenges.models import ChallengePage
+from community import roles
+from community.models import Member, Neighbourhood
+from feeds import ratelimit, rendering
+from feeds.access import is_blocked_between
+from feeds.images import check_post_image, make_post_image
+from feeds.models import (
+    Comment,
+    ContentState,
+    Post,
+    PostImage,
+    PostTarget,
+    Reaction,
+    ReactionKind,
+)
+from feeds.models.posts import (
+    BODY_MAX_LENGTH,
+    CLIENT_KEY_MAX_LENGTH,
+    COMMENT_MAX_LENGTH,
+    CONTENT_WARNING_MAX_LENGTH,
+    MAX_IMAGES,
+)
+from feeds.models.social import NotificationKind
+from feeds.notify import notify_member
+from feeds.queries import decorate_posts
+from feeds.text import find_mentions
+from realtime.groups import challenge_stream, neighbourhood_stream, town_stream
+from realtime.publish import publish
+
+
+def clean_text(text: str, max_length: int, *, field: str = "body") -> str:
+    """The text as stored: trimmed, no NUL; raise when empty or too long."""
+    text = (text or "").replace("\x00", "").strip()
+    if not text:
+        raise ValidationError({field: _("Écrivez quelque chose avant d'envoyer.")})
+    if len(text) > max_length:
+        raise ValidationError(
+            {
+                field: _("Le texte fait %(length)d caractères ; %(max)d au plus.")
+                % {"length": len(text), "max": max_length}
+            }
+        )
+    return text
+
+
+def clean_client_key(client_key: str) -> str:
+    key = (client_key or "").strip()
+    if not key or len(key) > CLIENT_KEY_MAX_LENGTH:
+        raise ValidationError(_("Envoi invalide : rechargez la page et réessayez."))
+    return key
+
+
+def post_streams(post: Post) -> list[str]:
+    """Every stream a post appears on: the town, and its neighbourhood or challenge."""
+    streams = [town_stream(post.town_id)]
+    if post.neighbourhood_id is not None:
+        streams.append(neighbourhood_stream(post.neighbourhood_id))
+    if post.challenge_id is not None:
+        streams.append(challenge_stream(post.challenge_id))
+    return streams
+
+
+def home_stream(post: Post) -> str:
+    """The stream of the feed a post belongs to (its detail page listens there)."""
+    return post_streams(post)[-1]
+
+
+def _publish_all(streams: Sequence[str], event: str, data: dict) -> None:
+    for stream in streams:
+        publish(stream, event, data)
+
+
+def _publish_post(post: Post, event: str) -> None:
+    decorate_posts([post], None)
+    data = {
+        "html": rendering.render_post(post),
+        "item": f"post-{post.pk}",
+        "post_id": post.pk,
+        "author_id": post.author_id,
+    }
+    _publish_all(post_streams(post), event, data)
+
+
+def open_challenge_id(member: Member, challenge_id: int | None) -> int | None:
+    """The id of a live, not yet ended challenge of the member's town, else None."""
+    if challenge_id is None:
+        return None
+    challenge = (
+        ChallengePage.objects.live()
+        .descendant_of(member.town)
+        .filter(pk=challenge_id)
+        .first()
+    )
+    if challenge is None or challenge.has_ended():
+        return None
+    return challenge.pk
+
+
+def _check_target(
+    author: Member, target: str, neighbourhood_id: int | None, challenge_id: int | None
+) -> Neighbourhood | None:
+    if target == PostTarget.TOWN:
+        return None
+    if target == PostTarget.NEIGHBOURHOOD:
+        neighbourhood = Neighbourhood.objects.filter(
+            pk=neighbourhood_id, town_id=author.town_id
+        ).first()
+        if neighbourhood_id is None or neighbourhood is None:
+            raise ValidationError(
+                {"neighbourhood": _("Ce quartier n'existe pas dans votre commune.")}
+            )
+        return neighbourhood
+    if target == PostTarget.CHALLENGE:
+        if open_challenge_id(author, challenge_id) is None:
+            raise ValidationError({"target": _("Ce défi n'existe pas ou est terminé.")})
+        return None
+    raise ValidationError({"target": _("Choisissez où publier.")})
+
+
+def check_create_post(
+    author: Member,
+    *,
+    body: str,
+    client_key: str,
+    target: str = PostTarget.TOWN,
+    neighbourhood_id: int | None = None,
+    challenge_id: int | None = None,
+    content_warning: str = "",
+    images: Sequence[UploadedFile] = (),
+    image_alts: Sequence[str] = (),
+) -> Post:
+    """Validate then create a post; the same client key twice stores it once."""
+    key = clean_client_key(client_key)
+    existing = Post.objects.filter(author=author, client_key=key).first()
+    if existing is not None:
+        return existing
+    body = clean_text(body, BODY_MAX_LENGTH)
+    content_warning = (content_warning or "").replace("\x00", "").strip()
+    if len(content_warning) > CONTENT_WARNING_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "content_warning": _("L'avertissement fait %(max)d caractères au plus.")
+                % {"max": CONTENT_WARNING_MAX_LENGTH}
+            }
+        )
+    if len(images) > MAX_IMAGES:
+        raise ValidationError(
+            {
+                "images": _("%(max)d images au plus par publication.")
+                % {"max": MAX_IMAGES}
+            }
+        )
+    for upload in images:
+        check_post_image(upload)
+    neighbourhood = _check_target(author, target, neighbourhood_id, challenge_id)
+    ratelimit.check_rate(author, "post")
+    # Pictures are re-encoded before the transaction: a bad file writes nothing.
+    encoded = [make_post_image(upload) for upload in images]
+    try:
+        with transaction.atomic():
+            post = Post.objects.create(
+                town_id=author.town_id,
+                author=author,
+                target=target,
+                neighbourhood=neighbourhood,
+                challenge_id=challenge_id if target == PostTarget.CHALLENGE else None,
+                body=body,
+                content_warning=content_warning,
+                mentions=find_mentions(author.town_id, body),
+                client_key=key,
+            )
+            for position, (large, small) in enumerate(encoded):
+                image = PostImage(
+                    post=post,
+                    position=position,
+                    alt_text=(
+                        image_alts[position] if position < len(image_alts) else ""
+                    )[:200],
+                )
+                image.image.save(f"{post.pk}-{position}.jpg", large, save=False)
+                image.thumbnail.save(
+                    f"{post.pk}-{position}-vignette.jpg", small, save=False
+                )
+                image.save()
+            _publish_post(post, "post.created")
+            for mention in post.mentions:
+                notify_member(
+                    mention["id"], author, NotificationKind.MENTION, post=post
+                )
+    except IntegrityError:
+        # The same client key committed by a concurrent retry: that one wins.
+        existing = Post.objects.filter(author=author, client_key=key).first()
+        if existing is None:
+            raise
+        return existing
+    return post
+
+
+def check_edit_post(
+    author: Member, post: Post, *, body: str, content_warning: str
+) -> Post:
+    """Change a post's text; only its author may, while it is published."""
+    if post.author_id != author.pk or post.state != ContentState.PUBLISHED:
+        raise PermissionDenied
+    post.body = clean_text(body, BODY_MAX_LENGTH)
+    post.content_warning = (content_warning or "").strip()[:CONTENT_WARNING_MAX_LENGTH]
+    post.mentions = find_mentions(author.town_id, post.body)
+    post.edited_at = timezone.now()
+    with transaction.atomic():
+        post.save(update_fields=["body", "content_warning", "mentions", "edited_at"])
+        _publish_post(post, "post.updated")
+    return post
+
+
+def _remove(post: Post, state: str, by: User) -> None:
+    with transaction.atomic():
+        post.state = state
+        post.state_changed_at = timezone.now()
+        post.state_changed_by = by
+        post.save(update_fields=["state", "state_changed_at", "state_changed_by"])
+        data = {"remove": True, "item": f"post-{post.pk}"}
+        _publish_all(post_streams(post), "post.removed", data)
+
+
+def do_delete_post(author: Member, post: Post) -> None:
+    """The author deletes their post: it disappears everywhere."""
+    if post.author_id != author.pk:
+        raise PermissionDenied
+    if post.state != ContentState.DELETED:
+        _remove(post, ContentState.DELETED, author.user)
+
+
+def is_moderator(user: User) -> bool:
+    return user.is_superuser or user.groups.filter(name=roles.MODERATOR).exists()
+
+
+def do_hide_post(moderator: User, post: Post) -> None:
+    """A moderator hides a post: it disappears for everyone but stays in the admin."""
+    if not is_moderator(moderator):
+        raise PermissionDenied
+    if post.state == ContentState.PUBLISHED:
+        _remove(post, ContentState.HIDDEN, moderator)
+
+
+def check_add_comment(
+    author: Member,
+    post: Post,
+    *,
+    body: str,
+    client_key: str,
+    parent_id: int | None = None,
+) -> Comment:
+    """Comment a post or reply to a comment; the same client key stores it once."""
+    key = clean_client_key(client_key)
+    existing = Comment.objects.filter(author=author, client_key=key).first()
+    if existing is not None:
+        return existing
+    body = clean_text(body, COMMENT_MAX_LENGTH)
+    if post.state != ContentState.PUBLISHED or post.town_id != author.town_id:
+        raise ValidationError(_("Cette publication n'existe plus."))
+    if is_blocked_between(author.pk, post.author_id):
+        raise ValidationError(_("Vous ne pouvez pas commenter cette publication."))
+    parent = None
+    if parent_id is not None:
+        parent = Comment.objects.filter(
+            pk=parent_id, post=post, state=ContentState.PUBLISHED
+        ).first()
+        if parent is None:
+            raise ValidationError(
+                _("Le commentaire auquel vous répondez n'existe plus.")
+            )
+        # One level of replies: a reply to a reply joins the same thread.
+        if parent.parent_id is not None:
+            parent = parent.parent
+    ratelimit.check_rate(author, "comment")
+    try:
+        with transaction.atomic():
+            comment = Comment.objects.create(
+                post=post,
+                parent=parent,
+                author=author,
+                body=body,
+                mentions=find_mentions(author.town_id, body),
+                client_key=key,
+            )
+            Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+            post.comment_count += 1
+            # No `html` key: a comment is no item of a feed list, so live.js must
+            # not add it there; static/feeds/feeds.js puts it in its thread.
+            data = {
+                "comment_html": rendering.render_comment(comment),
+                "list": f"comments-{post.pk}"
+                + (f"-{parent.pk}" if parent is not None else ""),
+                "comment_item": f"comment-{comment.pk}",
+                "replace_html": rendering.render_comment_count(post),
+                "item": f"comment-count-{post.pk}",
+                "post_id": post.pk,
+                "author_id": author.pk,
+            }
+            _publish_all(post_streams(post), "comment.created", data)
+            told = {author.pk}
+            reply_to = parent.author_id if parent is not None else post.author_id
+            notify_member(reply_to, author, NotificationKind.REPLY, post=post)
+            told.add(reply_to)
+            for mention in comment.mentions:
+                if mention["id"] not in told:
+                    notify_member(
+                        mention["id"], author, NotificationKind.MENTION, post=post
+                    )
+    except IntegrityError:
+        existing = Comment.objects.filter(author=author, client_key=key).first()
+        if existing is None:
+            raise
+        return existing
+    return comment
+
+
+def do_delete_comment(author: Member, comment: Comment) -> None:
+    """The author deletes their comment."""
+    if comment.author_id != author.pk:
+        raise PermissionDenied
+    if comment.state == ContentState.PUBLISHED:
+        with transaction.atomic():
+            comment.state = ContentState.DELETED
+            comment.save(update_fields=["state"])
+            Post.objects.filter(pk=comment.post_id).update(
+                comment_count=F("comment_count") - 1
+            )
+            data = {"remove": True, "item": f"comment-{comment.pk}"}
+            _publish_all(post_streams(comment.post), "comment.removed", data)
+
+
+def do_react(member: Member, post: Post, kind: str) -> bool:
+    """Toggle a member's reaction of one kind; return whether it is now on."""
+    if kind not in ReactionKind.values:
+        raise ValidationError(_("Réaction inconnue."))
+    if post.state != ContentState.PUBLISHED or post.town_id != member.town_id:
+        raise ValidationError(_("Cette publication n'existe plus."))
+    if is_blocked_between(member.pk, post.author_id):
+        raise ValidationError(_("Vous ne pouvez pas réagir à cette publication."))
+    with transaction.atomic():
+        deleted, _ignored = Reaction.objects.filter(
+            post=post, member=member, kind=kind
+        ).delete()
+        on = not deleted
+        if on:
+            _reaction, created = Reaction.objects.get_or_create(
+                post=post, member=member, kind=kind
+            )
+            if created:
+                notify_member(
+                    post.author_id, member, NotificationKind.REACTION, post=post
+                )
+        decorate_posts([post], None)
+        # `replace_html`, not `html`: counts update a post the page shows and
+        # never add a stray block to a list (live.js inserts every `html`).
+        data = {
+            "replace_html": rendering.render_reactions(post),
+            "item": f"reactions-{post.pk}",
+            "post_id": post.pk,
+        }
+        _publish_all(post_streams(post), "post.reactions", data)
+    return on

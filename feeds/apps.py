@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FeedsConfig(AppConfig):
+    name = "feeds"
+    verbose_name = _("Fils et messages")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # feeds owns chat rooms and direct conversations: it says who may read
+        # their real-time streams.
+        from feeds import access
+        from realtime import groups, streams
+
+        streams.register(groups.ROOM, access.can_read_room)
+        streams.register(groups.DM, access.can_read_dm)

@@ -1,0 +1,249 @@
+"""Reads of posts and comments, each scoped to the viewer's town and blocks."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from community.models import Member, Neighbourhood, TownPage
+from feeds.models import (
+    Block,
+    Comment,
+    ContentState,
+    Follow,
+    FollowKind,
+    Mute,
+    Post,
+    PostImage,
+    Reaction,
+    ReactionKind,
+)
+
+# Members followed as people: ambassadors are members too (FollowKind.AMBASSADOR
+# holds the ambassador's member id).
+PEOPLE_KINDS = (FollowKind.MEMBER, FollowKind.AMBASSADOR)
+
+
+@dataclass
+class FeedPage:
+    """One page of a list, newest first, and the cursor of the next one."""
+
+    items: list[Any]
+    next_cursor: str | None
+
+
+def member_for(user: Any, town: TownPage | None) -> Member | None:
+    """The signed-in user's member profile in this town, or None."""
+    if town is None or not user.is_authenticated:
+        return None
+    return (
+        Member.objects.select_related("household__neighbourhood")
+        .filter(user=user, town=town)
+        .first()
+    )
+
+
+def blocked_q(viewer: Member, field: str = "author") -> Q:
+    """Rows whose `field` member blocked the viewer or was blocked by them."""
+    return Q(
+        **{f"{field}__in": Block.objects.filter(blocker=viewer).values("blocked")}
+    ) | Q(**{f"{field}__in": Block.objects.filter(blocked=viewer).values("blocker")})
+
+
+def hidden_q(viewer: Member, field: str = "author") -> Q:
+    """Rows by members the viewer blocked, muted or is blocked by (subqueries)."""
+    muted = Mute.objects.filter(muter=viewer).values("muted")
+    return blocked_q(viewer, field) | Q(**{f"{field}__in": muted})
+
+
+def encode_cursor(created_at: datetime, pk: int) -> str:
+    micros = int(created_at.timestamp() * 1_000_000)
+    return f"{micros}.{pk}"
+
+
+def decode_cursor(raw: str | None) -> tuple[datetime, int] | None:
+    """The (created_at, id) a cursor names; None for a missing or garbled one."""
+    if not raw:
+        return None
+    try:
+        micros, pk = raw.split(".", 1)
+        moment = datetime.fromtimestamp(int(micros) / 1_000_000, tz=UTC)
+        return moment, int(pk)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def keyset_page(queryset: QuerySet, cursor: str | None, size: int) -> FeedPage:
+    """Newest first on (created_at, id), after the cursor: no OFFSET."""
+    position = decode_cursor(cursor)
+    if position is not None:
+        created_at, pk = position
+        queryset = queryset.filter(
+            Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=pk)
+        )
+    rows = list(queryset.order_by("-created_at", "-id")[: size + 1])
+    next_cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        next_cursor = encode_cursor(rows[-1].created_at, rows[-1].pk)
+    return FeedPage(items=rows, next_cursor=next_cursor)
+
+
+def _posts(viewer: Member) -> QuerySet[Post]:
+    return (
+        Post.objects.filter(town_id=viewer.town_id, state=ContentState.PUBLISHED)
+        .select_related("author", "neighbourhood")
+        .prefetch_related(
+            Prefetch("images", queryset=PostImage.objects.order_by("position"))
+        )
+    )
+
+
+def decorate_posts(posts: list[Post], viewer: Member | None) -> list[Post]:
+    """Attach grouped reaction counts (and the viewer's own) in two queries."""
+    ids = [post.pk for post in posts]
+    counts: dict[tuple[int, str], int] = {}
+    mine: set[tuple[int, str]] = set()
+    if ids:
+        for row in (
+            Reaction.objects.filter(post_id__in=ids)
+            .values("post_id", "kind")
+            .annotate(n=Count("id"))
+        ):
+            counts[(row["post_id"], row["kind"])] = row["n"]
+        if viewer is not None:
+            mine = set(
+                Reaction.objects.filter(post_id__in=ids, member=viewer).values_list(
+                    "post_id", "kind"
+                )
+            )
+    for post in posts:
+        post.reaction_list = [
+            {
+                "kind": kind.value,
+                "label": kind.label,
+                "count": counts.get((post.pk, kind.value), 0),
+                "mine": (post.pk, kind.value) in mine,
+            }
+            for kind in ReactionKind
+        ]
+    return posts
+
+
+def _page(queryset: QuerySet, viewer: Member, cursor: str | None) -> FeedPage:
+    page = keyset_page(
+        queryset.exclude(hidden_q(viewer)),
+        cursor,
+        settings.SMARTCITIZEN["FEED_PAGE_SIZE"],
+    )
+    decorate_posts(page.items, viewer)
+    return page
+
+
+def town_feed(viewer: Member, cursor: str | None = None) -> FeedPage:
+    """Everything published in the viewer's town."""
+    return _page(_posts(viewer), viewer, cursor)
+
+
+def neighbourhood_feed(
+    viewer: Member, neighbourhood: Neighbourhood, cursor: str | None = None
+) -> FeedPage:
+    """Everything published to one neighbourhood of the viewer's town."""
+    return _page(_posts(viewer).filter(neighbourhood=neighbourhood), viewer, cursor)
+
+
+def challenge_feed(
+    viewer: Member, challenge_id: int, cursor: str | None = None
+) -> FeedPage:
+    """Everything published to one challenge (for the challenge page)."""
+    return _page(_posts(viewer).filter(challenge_id=challenge_id), viewer, cursor)
+
+
+def my_feed(viewer: Member, cursor: str | None = None) -> FeedPage:
+    """ "Mon fil": the viewer's posts and those of what they follow."""
+    follows = Follow.objects.filter(follower=viewer)
+    people = follows.filter(kind__in=PEOPLE_KINDS).values("target_id")
+    places = follows.filter(kind=FollowKind.NEIGHBOURHOOD).values("target_id")
+    challenges = follows.filter(kind=FollowKind.CHALLENGE).values("target_id")
+    wanted = (
+        Q(author=viewer)
+        | Q(author_id__in=people)
+        | Q(neighbourhood_id__in=places)
+        | Q(challenge_id__in=challenges)
+    )
+    return _page(_posts(viewer).filter(wanted), viewer, cursor)
+
+
+def member_posts(viewer: Member, author: Member, cursor: str | None = None) -> FeedPage:
+    """A member's published posts, for their public profile."""
+    return _page(_posts(viewer).filter(author=author), viewer, cursor)
+
+
+def access_neighbourhood(viewer: Member, slug: str) -> Neighbourhood:
+    """A neighbourhood of the viewer's town by slug, or 404."""
+    neighbourhood = Neighbourhood.objects.filter(
+        town_id=viewer.town_id, slug=slug
+    ).first()
+    if neighbourhood is None:
+        raise Http404
+    return neighbourhood
+
+
+def access_member(viewer: Member, member_id: int) -> Member:
+    """Another member's public profile: same town, no block either way; else 404."""
+    member = (
+        Member.objects.filter(pk=member_id, town_id=viewer.town_id)
+        .exclude(blocked_q(viewer, field="pk"))
+        .first()
+    )
+    if member is None:
+        raise Http404
+    return member
+
+
+def access_post(viewer: Member, post_id: int, *, for_update: bool = False) -> Post:
+    """A published post the viewer may see (same town, no block), or 404."""
+    queryset = _posts(viewer).filter(pk=post_id).exclude(blocked_q(viewer))
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    post = queryset.first()
+    if post is None:
+        raise Http404
+    return post
+
+
+def post_comments(viewer: Member, post: Post) -> list[Comment]:
+    """Published comments of a post, replies under their comment, in one query."""
+    comments = list(
+        Comment.objects.filter(post=post, state=ContentState.PUBLISHED)
+        .exclude(hidden_q(viewer))
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+    top: dict[int, Comment] = {}
+    for comment in comments:
+        comment.reply_list = []
+        if comment.parent_id is None:
+            top[comment.pk] = comment
+    for comment in comments:
+        if comment.parent_id is not None and comment.parent_id in top:
+            top[comment.parent_id].reply_list.append(comment)
+    return list(top.values())
+
+
+def follow_state(viewer: Member, kind: str, target_id: int) -> bool:
+    return Follow.objects.filter(
+        follower=viewer, kind=kind, target_id=target_id
+    ).exists()
+
+
+def relation_to(viewer: Member, other: Member) -> dict[str, bool]:
+    """Whether the viewer follows, mutes or blocks another member (three queries)."""
+    return {
+        "follows": follow_state(viewer, FollowKind.MEMBER, other.pk),
+        "mutes": Mute.objects.filter(muter=viewer, muted=other).exists(),
+        "blocks": Block.objects.filter(blocker=viewer, blocked=other).exists(),
+    }

@@ -1,0 +1,58 @@
+"""What feeds views share: the signed-in member of this town, errors, redirects."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from community.towns import town_for_request
+from feeds.queries import member_for
+
+
+def member_required(view: Callable) -> Callable:
+    """Sign-in required; a user with no member profile in this town gets a 404."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        viewer = member_for(request.user, town_for_request(request))
+        if viewer is None:
+            raise Http404
+        return view(request, viewer, *args, **kwargs)
+
+    return wrapper
+
+
+def add_action_error(
+    form: Form, error: ValidationError, fields: dict[str, str]
+) -> None:
+    """Show an action's refusal on the form, on the field it concerns if any."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        target = fields.get(field, field)
+        if target not in form.fields:
+            target = NON_FIELD_ERRORS
+        form.add_error(None if target == NON_FIELD_ERRORS else target, errors)
+
+
+def back_url(request: HttpRequest, default: str) -> str:
+    """The page a form came from (`next`, same site only), else `default`."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return default
+    return target
+
+
+def back(request: HttpRequest, default: str, anchor: str = "") -> HttpResponse:
+    """Redirect to the page the form came from, else `default`."""
+    target = back_url(request, default)
+    return redirect(f"{target}#{anchor}" if anchor else target)

@@ -1,0 +1,306 @@
+"""Feed pages, post detail, comments, reactions and profiles: parse, act, render."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from community.models import Member
+from feeds import actions, queries
+from feeds.access import hidden_author_ids
+from feeds.actions.posts import home_stream, is_moderator
+from feeds.forms import CommentForm, EditPostForm, PostForm, neighbourhood_choices
+from feeds.models import Comment, FollowKind
+from feeds.views.common import add_action_error, back, back_url, member_required
+from realtime.groups import neighbourhood_stream, town_stream
+from realtime.queries import latest_event_id
+
+
+def _feed_page(
+    request: HttpRequest,
+    viewer: Member,
+    page: queries.FeedPage,
+    *,
+    title: str,
+    stream: str | None,
+    where: str | None = None,
+    extra: dict | None = None,
+    form: PostForm | None = None,
+) -> HttpResponse:
+    first_page = not request.GET.get("avant")
+    if form is None:
+        form = PostForm(
+            neighbourhoods=neighbourhood_choices(viewer.town_id), fixed=where
+        )
+    context = {
+        "viewer": viewer,
+        "page": page,
+        "title": title,
+        "form": form,
+        # Live items go on top of the first page only.
+        "live_stream": stream if first_page else None,
+        "live_since": latest_event_id(stream) if stream and first_page else None,
+        "hidden_authors": hidden_author_ids(viewer),
+        **(extra or {}),
+    }
+    return render(request, "feeds/feed.html", context)
+
+
+@member_required
+def my_feed(request: HttpRequest, viewer: Member) -> HttpResponse:
+    page = queries.my_feed(viewer, request.GET.get("avant"))
+    return _feed_page(request, viewer, page, title=_("Mon fil"), stream=None)
+
+
+@member_required
+def town_feed(request: HttpRequest, viewer: Member) -> HttpResponse:
+    page = queries.town_feed(viewer, request.GET.get("avant"))
+    return _feed_page(
+        request,
+        viewer,
+        page,
+        title=_("Toute la commune"),
+        stream=town_stream(viewer.town_id),
+    )
+
+
+@member_required
+def neighbourhood_feed(request: HttpRequest, viewer: Member, slug: str) -> HttpResponse:
+    neighbourhood = queries.access_neighbourhood(viewer, slug)
+    page = queries.neighbourhood_feed(viewer, neighbourhood, request.GET.get("avant"))
+    following = queries.posts.follow_state(
+        viewer, FollowKind.NEIGHBOURHOOD, neighbourhood.pk
+    )
+    return _feed_page(
+        request,
+        viewer,
+        page,
+        title=neighbourhood.name,
+        stream=neighbourhood_stream(neighbourhood.pk),
+        where=f"neighbourhood:{neighbourhood.pk}",
+        extra={"neighbourhood": neighbourhood, "following": following},
+    )
+
+
+@require_POST
+@member_required
+def create_post(request: HttpRequest, viewer: Member) -> HttpResponse:
+    form = PostForm(
+        request.POST,
+        request.FILES,
+        neighbourhoods=neighbourhood_choices(viewer.town_id),
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            post = actions.check_create_post(
+                viewer,
+                body=data["body"],
+                client_key=data["client_key"],
+                content_warning=data["content_warning"],
+                images=data["images"],
+                **form.target(),
+            )
+        except ValidationError as error:
+            add_action_error(form, error, {"neighbourhood": "where", "target": "where"})
+        else:
+            messages.success(request, _("Votre message est publié."))
+            return back(request, reverse("feeds:post", args=[post.pk]))
+    if request.FILES:
+        messages.warning(
+            request,
+            _("Par sécurité, choisissez de nouveau vos images avant d'envoyer."),
+        )
+    return render(
+        request,
+        "feeds/post_form.html",
+        {"form": form, "viewer": viewer, "next": back_url(request, "")},
+        status=400,
+    )
+
+
+def _post_detail(
+    request: HttpRequest, viewer: Member, post, form: CommentForm | None = None
+) -> HttpResponse:
+    queries.decorate_posts([post], viewer)
+    parent = request.GET.get("repondre", "")
+    if form is None:
+        form = CommentForm(
+            initial={"parent": int(parent)} if parent.isdigit() else None
+        )
+    stream = home_stream(post)
+    return render(
+        request,
+        "feeds/post_detail.html",
+        {
+            "viewer": viewer,
+            "post": post,
+            "comments": queries.post_comments(viewer, post),
+            "form": form,
+            "live_stream": stream,
+            "live_since": latest_event_id(stream),
+            "can_hide": is_moderator(request.user),
+            "hidden_authors": hidden_author_ids(viewer),
+        },
+        status=200 if form.is_bound is False or form.is_valid() else 400,
+    )
+
+
+@member_required
+def post_detail(request: HttpRequest, viewer: Member, post_id: int) -> HttpResponse:
+    return _post_detail(request, viewer, queries.access_post(viewer, post_id))
+
+
+@require_POST
+@member_required
+def add_comment(request: HttpRequest, viewer: Member, post_id: int) -> HttpResponse:
+    post = queries.access_post(viewer, post_id)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment = actions.check_add_comment(
+                viewer,
+                post,
+                body=form.cleaned_data["body"],
+                client_key=form.cleaned_data["client_key"],
+                parent_id=form.cleaned_data["parent"],
+            )
+        except ValidationError as error:
+            add_action_error(form, error, {})
+        else:
+            url = reverse("feeds:post", args=[post.pk])
+            return redirect(f"{url}#comment-{comment.pk}")
+    return _post_detail(request, viewer, post, form)
+
+
+@require_POST
+@member_required
+def react(request: HttpRequest, viewer: Member, post_id: int) -> HttpResponse:
+    post = queries.access_post(viewer, post_id)
+    try:
+        actions.do_react(viewer, post, request.POST.get("kind", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return back(request, reverse("feeds:post", args=[post.pk]), f"post-{post.pk}")
+
+
+@require_POST
+@member_required
+def delete_post(request: HttpRequest, viewer: Member, post_id: int) -> HttpResponse:
+    post = queries.access_post(viewer, post_id)
+    actions.do_delete_post(viewer, post)
+    messages.success(request, _("Votre publication est supprimée."))
+    return redirect("feeds:mine")
+
+
+@require_POST
+@member_required
+def hide_post(request: HttpRequest, viewer: Member, post_id: int) -> HttpResponse:
+    post = queries.access_post(viewer, post_id)
+    actions.do_hide_post(request.user, post)
+    messages.success(request, _("La publication est masquée."))
+    return redirect("feeds:town")
+
+
+@member_required
+def edit_post(request: HttpRequest, viewer: Member, post_id: int) -> HttpResponse:
+    post = queries.access_post(viewer, post_id)
+    if post.author_id != viewer.pk:
+        raise PermissionDenied
+    if request.method == "POST":
+        form = EditPostForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.check_edit_post(viewer, post, **form.cleaned_data)
+            except ValidationError as error:
+                add_action_error(form, error, {})
+            else:
+                return redirect("feeds:post", post_id=post.pk)
+    else:
+        form = EditPostForm(
+            initial={"body": post.body, "content_warning": post.content_warning}
+        )
+    return render(
+        request, "feeds/post_edit.html", {"form": form, "post": post, "viewer": viewer}
+    )
+
+
+@require_POST
+@member_required
+def delete_comment(
+    request: HttpRequest, viewer: Member, comment_id: int
+) -> HttpResponse:
+    comment = Comment.objects.select_related("post").filter(pk=comment_id).first()
+    if comment is None or comment.author_id != viewer.pk:
+        raise PermissionDenied
+    actions.do_delete_comment(viewer, comment)
+    return redirect("feeds:post", post_id=comment.post_id)
+
+
+@member_required
+def member_profile(
+    request: HttpRequest, viewer: Member, member_id: int
+) -> HttpResponse:
+    other = queries.access_member(viewer, member_id)
+    page = queries.member_posts(viewer, other, request.GET.get("avant"))
+    return render(
+        request,
+        "feeds/member.html",
+        {
+            "viewer": viewer,
+            "other": other,
+            "page": page,
+            "relation": queries.relation_to(viewer, other) if other != viewer else {},
+            "hidden_authors": hidden_author_ids(viewer),
+        },
+    )
+
+
+RELATIONS = {
+    "follow": lambda viewer, other: actions.do_follow(
+        viewer, FollowKind.MEMBER, other.pk
+    ),
+    "unfollow": lambda viewer, other: actions.do_unfollow(
+        viewer, FollowKind.MEMBER, other.pk
+    ),
+    "mute": actions.do_mute,
+    "unmute": actions.do_unmute,
+    "block": actions.do_block,
+    "unblock": actions.do_unblock,
+}
+
+
+@require_POST
+@member_required
+def member_relation(
+    request: HttpRequest, viewer: Member, member_id: int
+) -> HttpResponse:
+    other = Member.objects.filter(pk=member_id, town_id=viewer.town_id).first()
+    change = RELATIONS.get(request.POST.get("action", ""))
+    if other is None or change is None:
+        messages.error(request, _("Action inconnue."))
+        return redirect("feeds:mine")
+    try:
+        change(viewer, other)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    if request.POST.get("action") == "block":
+        messages.success(request, _("Ce membre est bloqué."))
+        return redirect("feeds:mine")
+    return redirect("feeds:member", member_id=other.pk)
+
+
+@require_POST
+@member_required
+def neighbourhood_follow(
+    request: HttpRequest, viewer: Member, slug: str
+) -> HttpResponse:
+    neighbourhood = queries.access_neighbourhood(viewer, slug)
+    if request.POST.get("action") == "unfollow":
+        actions.do_unfollow(viewer, FollowKind.NEIGHBOURHOOD, neighbourhood.pk)
+    else:
+        actions.do_follow(viewer, FollowKind.NEIGHBOURHOOD, neighbourhood.pk)
+    return redirect("feeds:neighbourhood", slug=slug)
