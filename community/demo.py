@@ -227,7 +227,9 @@ def seed_demo_town(stdout=None) -> TownPage:
     )
     groups[roles.RESIDENT].user_set.add(*by_email.values())
 
-    _create_demo_accounts(town, neighbourhoods, groups, rng, taken_ids, now)
+    resident_households = _create_demo_accounts(
+        town, neighbourhoods, groups, rng, taken_ids, now
+    )
     for code, slug in DEMO_INVITATIONS:
         household = Household.objects.create(
             public_id=_public_id(rng, taken_ids),
@@ -242,7 +244,7 @@ def seed_demo_town(stdout=None) -> TownPage:
             created_at=now,
             expires_at=now + timedelta(days=365),
         )
-    seed_demo_content(town, now)
+    seed_demo_content(town, now, resident_households)
     return town
 
 
@@ -277,7 +279,10 @@ def _create_town_page() -> TownPage:
     return town
 
 
-def _create_demo_accounts(town, neighbourhoods, groups, rng, taken_ids, now) -> None:
+def _create_demo_accounts(
+    town, neighbourhoods, groups, rng, taken_ids, now
+) -> list[Household]:
+    """The README's accounts; returns the demo residents' households."""
     demo_households: dict[str, Household] = {}
     for account in DEMO_ACCOUNTS:
         user = User.objects.create_user(
@@ -308,3 +313,4 @@ def _create_demo_accounts(town, neighbourhoods, groups, rng, taken_ids, now) -> 
             display_name=account.display_name,
             created_at=now - timedelta(days=60),
         )
+    return list(demo_households.values())

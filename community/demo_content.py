@@ -5,13 +5,15 @@ the community (scoring, tips, ambassadors): seeding a whole town is the one plac
 where they meet.
 """
 
-from datetime import datetime
+import math
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.utils.text import slugify
 
 from community.domains import Domain
-from community.models import Member, Neighbourhood, TownPage
+from community.models import Household, Member, Neighbourhood, TownPage
 
 # code, label, domain, difficulty (1-3), commitment
 ACTIONS = [
@@ -134,11 +136,16 @@ AMBASSADOR_AREAS = {
 }
 
 
-def seed_demo_content(town: TownPage, now: datetime) -> None:
-    """Catalogue, tips and ambassadors' pages of the demo town."""
+def seed_demo_content(
+    town: TownPage, now: datetime, resident_households: list[Household]
+) -> None:
+    """Catalogue, tips, challenges and ambassadors' pages of the demo town."""
     _create_catalogue()
     _create_tips(town)
+    _create_challenges(town, now)
     _create_ambassador_pages(town)
+    _create_readings(resident_households, now)
+    _create_posts(town)
 
 
 def _create_catalogue() -> None:
@@ -216,3 +223,124 @@ def _create_ambassador_pages(town: TownPage) -> None:
         )
         page.neighbourhoods.set(Neighbourhood.objects.filter(town=town, slug__in=slugs))
         page.save_revision().publish()
+
+
+def _create_challenges(town: TownPage, now: datetime) -> None:
+    from challenges.models import ChallengeIndexPage, ChallengePage
+    from challenges.models.pages import GoalKind, Scope, TeamKind
+    from scoring.models import ActionType
+
+    index = town.add_child(
+        instance=ChallengeIndexPage(
+            title="Défis",
+            slug="defis",
+            intro="<p>Des défis entre voisins : chaque geste compte pour l'équipe.</p>",
+        )
+    )
+    today = now.date()
+    challenges = [
+        (
+            "L'hiver sans gaspiller l'eau",
+            Domain.WATER,
+            Scope.TOWN,
+            None,
+            TeamKind.NEIGHBOURHOOD,
+            ["douche-courte", "mousseur-robinet"],
+        ),
+        (
+            "Le mois du vélo aux Tilleuls",
+            Domain.TRANSPORT,
+            Scope.NEIGHBOURHOOD,
+            "les-tilleuls",
+            TeamKind.HOUSEHOLD,
+            ["velo-courses", "covoiturage"],
+        ),
+    ]
+    for title, domain, scope, area, teams, codes in challenges:
+        challenge = index.add_child(
+            instance=ChallengePage(
+                title=title,
+                slug=slugify(title),
+                summary="Cinq gestes par foyer avant la fin du défi.",
+                domain=domain,
+                start_date=today - timedelta(days=10),
+                end_date=today + timedelta(days=50),
+                scope=scope,
+                neighbourhood=Neighbourhood.objects.filter(
+                    town=town, slug=area
+                ).first(),
+                team_kind=teams,
+                goal_kind=GoalKind.ACTIONS,
+                goal_value=5,
+                rules="<p>Chaque action déclarée compte une fois par jour.</p>",
+            )
+        )
+        challenge.action_types.set(ActionType.objects.filter(code__in=codes))
+        challenge.save_revision().publish()
+
+
+# Daily readings of the demo residents' households over 400 days, so that their
+# dashboards have a baseline (the same period a year before) to compare with.
+READING_DAYS = 400
+# metric → (winter daily mean, summer daily mean)
+READING_PROFILES = {
+    "electricity_kwh": (11.0, 7.0),
+    "gas_kwh": (38.0, 6.0),
+    "water_l": (290.0, 330.0),
+}
+
+
+def _create_readings(households: list[Household], now: datetime) -> None:
+    from scoring.actions import ReadingRow, do_import_readings
+
+    today = now.date()
+    rows = []
+    for rank, household in enumerate(households):
+        # This year a little lower than last year, more so for some households.
+        effort = 0.04 * (rank + 1)
+        for age in range(READING_DAYS):
+            day = today - timedelta(days=age + 1)
+            winter = (
+                1 + math.cos(2 * math.pi * (day.timetuple().tm_yday - 15) / 365)
+            ) / 2
+            this_year = age < 365
+            for metric, (cold, warm) in READING_PROFILES.items():
+                value = warm + (cold - warm) * winter
+                value *= (1 - effort) if this_year else 1
+                value *= 1 + 0.08 * math.sin(age * 1.7 + rank)
+                rows.append(
+                    ReadingRow(
+                        household_id=household.pk,
+                        metric=metric,
+                        date=day,
+                        value=Decimal(f"{value:.2f}"),
+                    )
+                )
+    do_import_readings(rows)
+
+
+DEMO_POSTS = [
+    (
+        "anne.martin@demo.smartcitizen.fr",
+        "Nous avons posé des mousseurs sur tous les robinets : 10 € la pièce, et "
+        "la facture d'eau a déjà baissé. Qui veut essayer ?",
+    ),
+    (
+        "samir.benali@demo.smartcitizen.fr",
+        "Quelqu'un pour covoiturer vers la zone d'activités le matin ? Je pars de "
+        "la gare vers 7 h 45.",
+    ),
+    (
+        "lea.ambassadrice@demo.smartcitizen.fr",
+        "Permanence ce samedi au marché de 10 h à 12 h : venez poser vos questions "
+        "sur le programme !",
+    ),
+]
+
+
+def _create_posts(town: TownPage) -> None:
+    from feeds.actions import check_create_post
+
+    for position, (email, body) in enumerate(DEMO_POSTS):
+        author = Member.objects.get(town=town, user__username=email)
+        check_create_post(author, body=body, client_key=f"demo-post-{position}")

@@ -45,6 +45,26 @@ def test_the_demo_town_looks_like_the_first_town():
 
 
 @pytest.mark.django_db
+def test_the_demo_town_has_content_to_try_every_part():
+    from ambassadors.models import AmbassadorPage
+    from challenges.models import ChallengePage
+    from feeds.models import Post
+    from scoring.models import ActionType
+    from tips.models import TipPage
+
+    call_command("seed_demo", verbosity=0)
+
+    assert TipPage.objects.live().count() == 6
+    assert ChallengePage.objects.live().count() == 2
+    assert ActionType.objects.count() == 10
+    assert Post.objects.count() == 3
+    # Every ambassador covers at least one neighbourhood, so their rounds work.
+    pages = AmbassadorPage.objects.live()
+    assert pages.count() == 4
+    assert all(page.neighbourhoods.exists() for page in pages)
+
+
+@pytest.mark.django_db
 def test_seeding_twice_changes_nothing_and_is_deterministic():
     with pytest.raises(Rollback), transaction.atomic():
         call_command("seed_demo", verbosity=0)
