@@ -11,7 +11,7 @@ PORT ?= 8000
 DEV_ENV := DJANGO_SETTINGS_MODULE=config.settings.dev
 TEST_ENV := DJANGO_SETTINGS_MODULE=config.settings.test
 
-.PHONY: run test lint format messages compilemessages install services stop-services clean
+.PHONY: run test lint format messages compilemessages install services stop-services clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,11 @@ tests/browser/node_modules/.installed: tests/browser/package.json tests/browser/
 	@command -v npm >/dev/null || { echo "npm is needed for axe-core (tests/browser): install Node.js and npm." >&2; exit 1; }
 	npm ci --prefix tests/browser --no-audit --no-fund
 	touch $@
+
+# Benchmarks, not tests: figures go to docs/performance.md by hand.
+bench: install services
+	bash scripts/elasticsearch.sh start
+	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/search_bench.py $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
