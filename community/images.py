@@ -39,16 +39,41 @@ def check_image_upload(upload: UploadedFile, max_bytes: int) -> None:
         )
 
 
+def upright_rgb(upload: UploadedFile) -> Image.Image:
+    """The picture turned as the phone held it, on white where it was transparent."""
+    with Image.open(upload) as source:
+        # exif_transpose applies the phone's rotation before the EXIF is dropped.
+        upright = ImageOps.exif_transpose(source)
+        if upright.mode in ("RGBA", "LA", "P"):
+            upright = upright.convert("RGBA")
+            background = Image.new("RGB", upright.size, "white")
+            background.paste(upright, mask=upright.getchannel("A"))
+            return background
+        return upright.convert("RGB")
+
+
+def jpeg_file(image: Image.Image, name: str) -> ContentFile:
+    """The picture re-encoded as JPEG, with no metadata."""
+    out = io.BytesIO()
+    # No exif= argument: the saved file carries no EXIF block (no GPS position).
+    image.save(out, format="JPEG", quality=85, optimize=True)
+    return ContentFile(out.getvalue(), name=name)
+
+
+def make_resized_jpeg(
+    upload: UploadedFile, *, max_bytes: int, long_side: int, name: str
+) -> ContentFile:
+    """A checked upload at most `long_side` pixels on its long side, as JPEG."""
+    check_image_upload(upload, max_bytes)
+    image = upright_rgb(upload)
+    image.thumbnail((long_side, long_side), Image.Resampling.LANCZOS)
+    return jpeg_file(image, name)
+
+
 def make_avatar(upload: UploadedFile) -> ContentFile:
     """A square JPEG thumbnail of the upload, turned upright, with no metadata."""
     config = settings.SMARTCITIZEN
     check_image_upload(upload, config["AVATAR_MAX_BYTES"])
     size = config["AVATAR_SIZE"]
-    with Image.open(upload) as source:
-        # exif_transpose applies the phone's rotation before the EXIF is dropped.
-        upright = ImageOps.exif_transpose(source).convert("RGB")
-    thumbnail = ImageOps.fit(upright, (size, size), Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    # No exif= argument: the saved file carries no EXIF block (no GPS position).
-    thumbnail.save(out, format="JPEG", quality=85, optimize=True)
-    return ContentFile(out.getvalue(), name="avatar.jpg")
+    square = ImageOps.fit(upright_rgb(upload), (size, size), Image.Resampling.LANCZOS)
+    return jpeg_file(square, "avatar.jpg")
