@@ -86,6 +86,21 @@ def access_ambassador_scope(
     )
 
 
+# The public side: a resident visiting an ambassador's page.
+
+
+def access_public_ambassador(town: TownPage, slug: str) -> AmbassadorPage:
+    """A live ambassador page of this town by its slug, or 404.
+
+    Slugs are unique among siblings and a town has one index page, so the slug
+    names one page in the town.
+    """
+    page = AmbassadorPage.objects.live().descendant_of(town).filter(slug=slug).first()
+    if page is None:
+        raise Http404
+    return page
+
+
 def covered_neighbourhoods(scope: AmbassadorScope) -> QuerySet[Neighbourhood]:
     return Neighbourhood.objects.filter(pk__in=scope.neighbourhood_ids).order_by("name")
 

@@ -1,12 +1,12 @@
 from django.urls import path
 
-from ambassadors import views
+from ambassadors import views, views_public
 
 app_name = "ambassadors"
 
 # Under /ambassadeurs/: the index page of the ambassadors (a Wagtail page with
 # the slug "ambassadeurs") answers the rest; "tournee" and "mon-foyer" are
-# reserved slugs.
+# reserved slugs, and "<ambassador slug>/suivre/" is the follow form's target.
 urlpatterns = [
     path("tournee/", views.home, name="home"),
     path("tournee/visites/", views.visit_list, name="visits"),
@@ -26,4 +26,7 @@ urlpatterns = [
         name="resident_contest",
     ),
     path("mon-foyer/quitter/", views.resident_leave, name="resident_leave"),
+    # Under an ambassador's page (/ambassadeurs/<slug>/): the page has no
+    # sub-pages, so this shadows none. Last, after the reserved slugs.
+    path("<slug:slug>/suivre/", views_public.follow, name="follow"),
 ]

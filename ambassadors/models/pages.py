@@ -5,10 +5,13 @@ ambassador may act (docs/ambassadors.md): moderators change coverage by editing
 and publishing the page.
 """
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
@@ -18,7 +21,15 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from community import roles
-from community.models import Neighbourhood
+from community.models import Member, Neighbourhood, TownPage
+from community.towns import town_for_request
+from feeds.access import is_blocked_between
+from feeds.models import Post
+from feeds.queries.posts import follows_person, member_for, recent_posts_by
+
+# How many of the ambassador's latest posts their page lists; the rest is on
+# their profile in the feeds (/membres/<id>/).
+RECENT_POSTS = 5
 
 
 class Weekday(models.TextChoices):
@@ -133,6 +144,46 @@ class AmbassadorPage(Page):
     class Meta:
         verbose_name = _("ambassadeur")
         verbose_name_plural = _("ambassadeurs")
+
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context.update(self.feed_context(request))
+        return context
+
+    def feed_context(self, request: HttpRequest) -> dict[str, Any]:
+        """What the visitor sees of the ambassador in the feeds: the follow button
+        and the latest posts, for signed-in members of the town only (the feeds
+        are members-only: posts mention residents by name).
+
+        A bounded number of queries whatever the number of posts: the visitor,
+        the ambassador's member, a block between them, the follow, then the
+        posts (recent_posts_by: four).
+        """
+        town = town_for_request(request)
+        viewer = member_for(request.user, town)
+        ambassador = self.ambassador_member(town) if viewer is not None else None
+        if ambassador is not None and is_blocked_between(viewer.pk, ambassador.pk):
+            # A block hides each from the other, as on their feeds profile.
+            ambassador = None
+        following = False
+        posts: list[Post] = []
+        if ambassador is not None:
+            if ambassador.pk != viewer.pk:
+                following = follows_person(viewer, ambassador)
+            posts = recent_posts_by(viewer, ambassador, RECENT_POSTS)
+        return {
+            "viewer": viewer,
+            "ambassador_member": ambassador,
+            "following": following,
+            "recent_posts": posts,
+        }
+
+    def ambassador_member(self, town: TownPage | None) -> Member | None:
+        """The ambassador's member profile in this town: what residents follow and
+        whose posts the page lists (docs/ambassadors.md)."""
+        if self.user_id is None or town is None:
+            return None
+        return Member.objects.filter(user_id=self.user_id, town=town).first()
 
     def clean(self) -> None:
         super().clean()

@@ -247,3 +247,26 @@ def relation_to(viewer: Member, other: Member) -> dict[str, bool]:
         "mutes": Mute.objects.filter(muter=viewer, muted=other).exists(),
         "blocks": Block.objects.filter(blocker=viewer, blocked=other).exists(),
     }
+
+
+def recent_posts_by(viewer: Member, author: Member, limit: int = 5) -> list[Post]:
+    """A member's latest published posts, for a page beside the feeds (no cursor).
+
+    Scoped like the feeds: the viewer's town, nothing by a member the viewer
+    blocked, muted or is blocked by. Four queries whatever the number of posts:
+    the posts, their images, reaction counts and the viewer's reactions.
+    """
+    posts = list(
+        _posts(viewer)
+        .filter(author=author)
+        .exclude(hidden_q(viewer))
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return decorate_posts(posts, viewer)
+
+
+def follows_person(viewer: Member, other: Member) -> bool:
+    """Whether the viewer follows another member, as a member or as an ambassador."""
+    return Follow.objects.filter(
+        follower=viewer, kind__in=PEOPLE_KINDS, target_id=other.pk
+    ).exists()
