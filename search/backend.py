@@ -75,6 +75,7 @@ class ContentDocument(Document):
     neighbourhood_name = Keyword()
     url = Keyword(index=False)
     published_at = Date()
+    author_ids = Integer(multi=True)
 
 
 def alias_name() -> str:

@@ -22,20 +22,33 @@ logger = logging.getLogger(__name__)
 REBUILD_TIMEOUT = 120  # seconds, per bulk request of a rebuild
 
 
-def schedule_sync(kind: Kind, pk: int) -> None:
-    """Bring one row's document in line with the database once the write commits."""
+def schedule_sync(kind: Kind, pk: int, *, dependents: bool = False) -> None:
+    """Bring one row's document in line with the database once the write commits.
+
+    With `dependents`, the rows whose visibility follows it (a post's comments,
+    a challenge's posts) are resynced too, read after the commit as well.
+    """
     if backend.is_configured():
-        transaction.on_commit(lambda: sync(kind, pk))
+        transaction.on_commit(lambda: sync(kind, pk, dependents=dependents))
 
 
-def schedule_sync_object(obj: models.Model) -> None:
+def schedule_sync_object(obj: models.Model, *, dependents: bool = False) -> None:
     kind = registry.kind_for_model(type(obj))
     if kind is not None and obj.pk is not None:
-        schedule_sync(kind, obj.pk)
+        schedule_sync(kind, obj.pk, dependents=dependents)
 
 
-def sync(kind: Kind, pk: int) -> None:
+def sync(kind: Kind, pk: int, *, dependents: bool = False) -> None:
     """(Re)index or remove one row, from what the database says now."""
+    _sync_one(kind, pk)
+    if dependents:
+        # One level only: a kind lists every row below it (a challenge: its
+        # posts and their comments), so there is nothing to recurse into.
+        for other, other_pk in kind.dependents(pk):
+            _sync_one(other, other_pk)
+
+
+def _sync_one(kind: Kind, pk: int) -> None:
     obj = kind.model._default_manager.filter(pk=pk).first()
     entry = kind.entry(obj) if obj is not None else None
     try:

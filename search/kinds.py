@@ -1,9 +1,9 @@
-"""The kinds of content the index holds today: published tips and neighbourhoods.
+"""Published tips and neighbourhoods, and the helpers every page kind shares.
 
-Challenges, ambassadors, posts and comments plug in the same way when their apps
-exist: a class with `name`, `label`, `model`, `indexable`, `entry`, `fallback`,
-registered with `registry.register`, and their signals call
-`indexing.schedule_sync`.
+Challenges and ambassadors live in `page_kinds.py`, posts and comments in
+`feed_kinds.py`; each is a class with `name`, `label`, `model`, `members_only`,
+`indexable`, `entry`, `entries`, `fallback` and `dependents`, registered with
+`registry.register`; `signals.connect` imports the three modules.
 """
 
 from django.db.models import Q, QuerySet
@@ -29,6 +29,7 @@ class TipKind:
     name = "tip"
     label = _("Astuces")
     model = TipPage
+    members_only = False
 
     def indexable(self) -> QuerySet:
         return TipPage.objects.live().public().select_related("author")
@@ -71,11 +72,15 @@ class TipKind:
         tips = TipPage.objects.live().public().descendant_of(town).search(query)[:200]
         return [self._bulk_entry(tip, town) for tip in tips]
 
+    def dependents(self, pk: int) -> list:
+        return []
+
 
 class NeighbourhoodKind:
     name = "neighbourhood"
     label = _("Quartiers")
     model = Neighbourhood
+    members_only = False
 
     def indexable(self) -> QuerySet:
         return Neighbourhood.objects.all()
@@ -103,6 +108,9 @@ class NeighbourhoodKind:
             condition &= Q(name__icontains=word)
         found = Neighbourhood.objects.filter(condition, town=town)[:50]
         return [self.entry(n) for n in found]
+
+    def dependents(self, pk: int) -> list:
+        return []
 
 
 TIPS = register(TipKind())

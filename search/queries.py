@@ -17,8 +17,9 @@ from elasticsearch import ApiError, TransportError
 from elasticsearch.dsl import A, Q, Search
 
 from community.domains import Domain
-from community.models import Neighbourhood, TownPage
+from community.models import Member, Neighbourhood, TownPage
 from search import backend, registry
+from search.audience import Audience, allows, audience_for, must_not
 from search.registry import Entry
 
 logger = logging.getLogger(__name__)
@@ -203,30 +204,37 @@ def search_content(
     domain: str = "",
     neighbourhood: str = "",
     page: int = 1,
+    viewer: Member | None = None,
 ) -> Results:
-    """One page of results for a town, with facets; never raises on bad input."""
+    """One page of results for a town, with facets; never raises on bad input.
+
+    Posts and comments are searched for a member of the town (`viewer`) only.
+    """
     query, notices = clean_query(raw_query)
     filters = clean_filters(town, kind, domain, neighbourhood)
     page = min(max(1, page), MAX_PAGE)
     results = Results(query=query, filters=filters, page=page, notices=notices)
     if not query:
         return results
+    audience = audience_for(town, viewer)
     if backend.is_configured():
         try:
-            return _search_elasticsearch(town, results)
+            return _search_elasticsearch(town, results, audience)
         except SEARCH_ERRORS as error:
             logger.warning(
                 "search: Elasticsearch failed, using the database: %s", error
             )
-    return _search_database(town, results)
+    return _search_database(town, results, audience)
 
 
-def _search_elasticsearch(town: TownPage, results: Results) -> Results:
+def _search_elasticsearch(
+    town: TownPage, results: Results, audience: Audience
+) -> Results:
     filters = results.filters
     search = (
         Search(using=backend.client(), index=backend.alias_name())
         .query(Q("bool", must=[_text_query(results.query)], filter=[
-            Q("term", town_id=town.pk)]))
+            Q("term", town_id=town.pk)], must_not=must_not(audience)))
         .source(["kind", "title", "url", "summary", "domain"])
         .highlight_options(
             encoder="html", pre_tags=["<mark>"], post_tags=["</mark>"],
@@ -280,23 +288,33 @@ def _search_elasticsearch(town: TownPage, results: Results) -> Results:
     return results
 
 
-def _fallback_entries(town: TownPage, query: str) -> list[Entry]:
+def _fallback_entries(town: TownPage, query: str, audience: Audience) -> list[Entry]:
     entries: list[Entry] = []
     for kind in registry.kinds():
-        entries.extend(kind.fallback(town, query))
+        if kind.members_only and not audience.is_member:
+            continue
+        entries.extend(
+            entry
+            for entry in kind.fallback(town, query)
+            if allows(audience, kind.members_only, entry)
+        )
     return entries
 
 
-def _matches(entry: Entry, filters: dict, skip: str = "") -> bool:
-    values = {
-        "kind": entry.kind,
-        "domain": entry.domain,
-        "neighbourhood": str(entry.neighbourhood_id or ""),
+def _facet_values(entry: Entry) -> dict[str, list[str]]:
+    return {
+        "kind": [entry.kind],
+        "domain": [entry.domain] if entry.domain else [],
+        "neighbourhood": [str(i) for i in entry.neighbourhood_ids],
     }
-    return all(values[f] == v for f, v in filters.items() if f != skip)
 
 
-def _search_database(town: TownPage, results: Results) -> Results:
+def _matches(entry: Entry, filters: dict, skip: str = "") -> bool:
+    values = _facet_values(entry)
+    return all(v in values[f] for f, v in filters.items() if f != skip)
+
+
+def _search_database(town: TownPage, results: Results, audience: Audience) -> Results:
     results.precise = False
     results.notices.append(
         _(
@@ -304,16 +322,22 @@ def _search_database(town: TownPage, results: Results) -> Results:
             "d'une recherche simple et peuvent être moins précis."
         )
     )
-    entries = _fallback_entries(town, results.query)
+    if audience.is_member and registry.members_only_names():
+        # A scan of every post of the town is what the index exists to avoid.
+        results.notices.append(
+            _(
+                "Les publications et les commentaires ne sont pas cherchés tant "
+                "que la recherche avancée est indisponible."
+            )
+        )
+    entries = _fallback_entries(town, results.query, audience)
     filters = results.filters
     counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
     for entry in entries:
-        for facet, value in (
-            ("kind", entry.kind),
-            ("domain", entry.domain),
-            ("neighbourhood", str(entry.neighbourhood_id or "")),
-        ):
-            if value and _matches(entry, filters, skip=facet):
+        for facet, values in _facet_values(entry).items():
+            if not _matches(entry, filters, skip=facet):
+                continue
+            for value in values:
                 counts[facet][value] = counts[facet].get(value, 0) + 1
     chosen = [entry for entry in entries if _matches(entry, filters)]
     results.total = len(chosen)
@@ -334,11 +358,14 @@ def _search_database(town: TownPage, results: Results) -> Results:
     return results
 
 
-def suggest(town: TownPage, raw_query: str) -> tuple[list[dict], bool]:
+def suggest(
+    town: TownPage, raw_query: str, viewer: Member | None = None
+) -> tuple[list[dict], bool]:
     """Up to eight titles of this town for what is being typed; (list, precise)."""
     query, _notices = clean_query(raw_query)
     if len(query) < 2:
         return [], True
+    audience = audience_for(town, viewer)
     if backend.is_configured():
         try:
             search = (
@@ -354,6 +381,7 @@ def suggest(town: TownPage, raw_query: str) -> tuple[list[dict], bool]:
                         ],
                         should=[Q("match", title=query)],
                         filter=[Q("term", town_id=town.pk)],
+                        must_not=must_not(audience),
                     )
                 )
                 .source(["kind", "title", "url"])
@@ -366,6 +394,6 @@ def suggest(town: TownPage, raw_query: str) -> tuple[list[dict], bool]:
             logger.warning("search: suggestions from the database: %s", error)
     found = [
         {"title": entry.title, "url": entry.url, "kind": entry.kind}
-        for entry in _fallback_entries(town, query)
+        for entry in _fallback_entries(town, query, audience)
     ]
     return found[:SUGGESTIONS], False

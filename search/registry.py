@@ -29,11 +29,26 @@ class Entry:
     neighbourhood_id: int | None = None
     neighbourhood_name: str = ""
     published_at: str | None = None
+    # More neighbourhoods than one (an ambassador covers several): the facet
+    # counts the document under each.
+    more_neighbourhood_ids: list[int] = field(default_factory=list)
+    # The members who wrote it (a comment: also the post's author), so that a
+    # member who blocked or muted one of them does not find it.
+    author_ids: list[int] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
 
     @property
     def doc_id(self) -> str:
         return f"{self.kind}-{self.pk}"
+
+    @property
+    def neighbourhood_ids(self) -> list[int]:
+        first = [self.neighbourhood_id] if self.neighbourhood_id is not None else []
+        return first + [i for i in self.more_neighbourhood_ids if i not in first]
+
+    def _neighbourhood_field(self) -> int | list[int] | None:
+        ids = self.neighbourhood_ids
+        return ids if len(ids) > 1 else self.neighbourhood_id
 
     def as_document(self) -> dict:
         return {
@@ -45,9 +60,10 @@ class Entry:
             "text": self.text,
             "summary": self.summary,
             "domain": self.domain or None,
-            "neighbourhood_id": self.neighbourhood_id,
+            "neighbourhood_id": self._neighbourhood_field(),
             "neighbourhood_name": self.neighbourhood_name or None,
             "published_at": self.published_at,
+            "author_ids": self.author_ids or None,
         }
 
 
@@ -55,6 +71,9 @@ class Kind(Protocol):
     name: str  # the `kind` field, also the facet value
     label: str  # shown on facets, translatable
     model: type[models.Model]
+    # Posts and comments are read by the town's members only: the search leaves
+    # them out for anyone else (anonymous visitors, members of another town).
+    members_only: bool
 
     def indexable(self) -> QuerySet:
         """Every row that may be in the index (live, public, not hidden)."""
@@ -67,6 +86,10 @@ class Kind(Protocol):
 
     def fallback(self, town: models.Model, query: str) -> list[Entry]:
         """Rows of one town matching a query, from the database alone."""
+
+    def dependents(self, pk: int) -> Iterable[tuple["Kind", int]]:
+        """Rows of other kinds whose visibility follows this one (a post's
+        comments, a challenge's posts), resynced with it."""
 
 
 _kinds: dict[str, Kind] = {}
@@ -83,6 +106,10 @@ def kinds() -> list[Kind]:
 
 def get(name: str) -> Kind | None:
     return _kinds.get(name)
+
+
+def members_only_names() -> list[str]:
+    return [kind.name for kind in _kinds.values() if kind.members_only]
 
 
 def kind_for_model(model: type[models.Model]) -> Kind | None:

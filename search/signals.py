@@ -1,4 +1,10 @@
-"""Which database changes move the index: page publication, edits and deletions."""
+"""Which database changes move the index: page publication, edits and deletions.
+
+Posts and comments change state in `feeds.actions` through `save(update_fields=
+[...])`, so `post_save` sees every creation, edit, hiding and deletion by the
+author; none goes through a queryset `.update()` (only the comment counter does,
+which the index does not hold).
+"""
 
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
@@ -14,11 +20,19 @@ from search.indexing import schedule_sync, schedule_sync_object
 
 
 def on_page_changed(sender, instance: Page, **kwargs) -> None:
-    schedule_sync_object(instance.specific_deferred)
+    # A challenge's posts follow it in and out of the index.
+    schedule_sync_object(instance.specific_deferred, dependents=True)
+
+
+def on_row_saved(sender, instance, update_fields=None, **kwargs) -> None:
+    # Only a change of state can move the rows that depend on this one (a
+    # post's comments); an edit of the text moves this row alone.
+    state_changed = update_fields is None or "state" in update_fields
+    schedule_sync_object(instance, dependents=state_changed)
 
 
 def on_row_changed(sender, instance, **kwargs) -> None:
-    schedule_sync_object(instance)
+    schedule_sync_object(instance, dependents=True)
 
 
 def on_subtree_changed(sender, instance, **kwargs) -> None:
@@ -30,11 +44,11 @@ def on_subtree_changed(sender, instance, **kwargs) -> None:
                 "pk", flat=True
             )
             for pk in ids:
-                schedule_sync(kind, pk)
+                schedule_sync(kind, pk, dependents=True)
 
 
 def connect() -> None:
-    from search import kinds  # noqa: F401  (registers the kinds)
+    from search import feed_kinds, kinds, page_kinds  # noqa: F401  (registration)
 
     page_published.connect(on_page_changed, dispatch_uid="search_published")
     page_unpublished.connect(on_page_changed, dispatch_uid="search_unpublished")
@@ -54,7 +68,7 @@ def connect() -> None:
         )
         if not issubclass(kind.model, Page):
             post_save.connect(
-                on_row_changed,
+                on_row_saved,
                 sender=kind.model,
                 dispatch_uid=f"search_save_{kind.name}",
             )

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from community.towns import town_for_request
+from feeds.queries import member_for
 from search import queries
 
 
@@ -30,6 +31,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             domain=get.get("domain", ""),
             neighbourhood=get.get("neighbourhood", ""),
             page=_page_number(get.get("page")),
+            viewer=member_for(request.user, town),
         )
     facets = []
     if results is not None:
@@ -74,7 +76,9 @@ def suggest(request: HttpRequest) -> JsonResponse:
             {"error": {"code": "no_town", "message": "No town for this site."}},
             status=404,
         )
-    suggestions, precise = queries.suggest(town, query)
+    suggestions, precise = queries.suggest(
+        town, query, viewer=member_for(request.user, town)
+    )
     return JsonResponse(
         {"query": query[:200], "precise": precise, "suggestions": suggestions}
     )
