@@ -67,6 +67,7 @@ tests/browser/node_modules/.installed: tests/browser/package.json tests/browser/
 bench: install services
 	bash scripts/elasticsearch.sh start
 	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/search_bench.py $(BENCH_ARGS)
+	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/realtime_bench.py $(REALTIME_BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
