@@ -1,8 +1,11 @@
 """Shared fixtures. The suite runs against the real PostgreSQL and Redis that
 `make test` starts; a missing service stops the run with an error, never a skip."""
 
+from collections.abc import Iterator
+
 import pytest
 import redis
+from channels.layers import channel_layers
 from django.conf import settings
 
 from tests.factories import make_member, make_town
@@ -40,6 +43,19 @@ def real_services() -> None:
             "start it with `bash scripts/services.sh start`.",
             returncode=3,
         )
+
+
+@pytest.fixture(autouse=True)
+def fresh_channel_layer() -> Iterator[None]:
+    """A channel layer of the test's own.
+
+    channels caches one layer instance per process, and channels_redis binds its
+    receive lock to the event loop that first used it; each async test runs in
+    a loop of its own, so a layer left from another test can fail on that lock.
+    """
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
 
 
 @pytest.fixture(autouse=True)
