@@ -12,6 +12,7 @@ from challenges.models import (
     Badge,
     ChallengeIndexPage,
     ChallengePage,
+    GoalKind,
     LoggedAction,
     Participation,
     Redemption,
@@ -23,10 +24,16 @@ from challenges.models import (
 from community import roles
 from community.models import HouseholdStatus, Member, TownPage
 from community.queries import member_of
+from feeds import queries as feeds_queries
 from scoring import client as scoring
-from scoring.engine.leaderboards import LeaderboardSpec
+from scoring.engine.leaderboards import (
+    CHANGE_PCT,
+    POINTS_PER_HOUSEHOLD,
+    LeaderboardSpec,
+)
 
 RECENT_ACTIONS = 10
+FEED_PREVIEW = 3
 
 
 def live_challenges(index: ChallengeIndexPage) -> QuerySet[ChallengePage]:
@@ -116,7 +123,14 @@ def challenge_state_for(user: User | AnonymousUser, challenge: ChallengePage) ->
         "action_types": list(challenge.action_types.order_by("label")),
         "is_ambassador": is_ambassador(user),
         "running": challenge.is_running(),
+        "feed_posts": None,
     }
+    town = town_of(challenge)
+    if member is not None and town is not None and member.town_id == town.pk:
+        # The latest posts of the challenge's feed (feeds' query, first page).
+        state["feed_posts"] = feeds_queries.challenge_feed(member, challenge.pk).items[
+            :FEED_PREVIEW
+        ]
     if member is None or member.household_id is None:
         return state
     participation = participation_of(member.household_id, challenge)
@@ -157,6 +171,11 @@ def leaderboard_spec(challenge_id: int) -> LeaderboardSpec | None:
         since=challenge.starts_at,
         until=challenge.ends_at,
         action_codes=list(challenge.action_types.values_list("code", flat=True)),
+        # A reduction goal ranks by each household's change against its own
+        # baseline, averaged per team (docs/challenges.md).
+        metric=challenge.goal_metric
+        if challenge.goal_kind == GoalKind.REDUCTION
+        else None,
     )
 
 
@@ -167,15 +186,31 @@ class Board:
     standings: list[dict]
     team_kind: str
     unavailable: str = ""
+    ranked_by: str = POINTS_PER_HOUSEHOLD
+    metric: str = ""
+    min_households: int = 1
+
+    @property
+    def by_change(self) -> bool:
+        return self.ranked_by == CHANGE_PCT
 
 
-def leaderboard(challenge: ChallengePage) -> Board:
-    """The ranked teams, or the « données indisponibles » message."""
+def leaderboard(challenge: ChallengePage, *, fresh: bool = False) -> Board:
+    """The ranked teams, or the « données indisponibles » message.
+
+    `fresh=True` bypasses the scoring client's cache (live events after a change).
+    """
     try:
-        answer = scoring.get_leaderboard(challenge.pk)
+        answer = scoring.get_leaderboard(challenge.pk, fresh=fresh)
     except scoring.ScoringUnavailable:
         return Board([], challenge.team_kind, scoring.unavailable_message())
-    return Board(answer.get("standings", []), answer.get("team_kind", ""))
+    return Board(
+        answer.get("standings", []),
+        answer.get("team_kind", ""),
+        ranked_by=answer.get("ranked_by", POINTS_PER_HOUSEHOLD),
+        metric=answer.get("metric", ""),
+        min_households=answer.get("min_households", 1),
+    )
 
 
 def actions_to_confirm(challenge: ChallengePage) -> QuerySet[LoggedAction]:

@@ -15,7 +15,10 @@ from django.views.decorators.csrf import csrf_protect
 from challenges import actions, queries
 from challenges.forms import LogActionForm
 from challenges.models import ChallengePage
-from realtime.groups import leaderboard_stream
+from feeds import queries as feeds_queries
+from feeds.access import hidden_author_ids
+from feeds.forms import PostForm
+from realtime.groups import challenge_stream, leaderboard_stream
 from realtime.queries import latest_event_id
 from scoring import client as scoring
 
@@ -143,6 +146,36 @@ def leaderboard(request: HttpRequest, challenge: ChallengePage) -> HttpResponse:
             "stream": stream,
             "since": latest_event_id(stream),
             "own_household": member.household if own else None,
+        },
+    )
+
+
+def challenge_feed(request: HttpRequest, challenge: ChallengePage) -> HttpResponse:
+    """The challenge's own feed: its posts (feeds' queries), the form, live items."""
+    _member, refusal = _signed_in(request, challenge)
+    if refusal is not None:
+        return refusal
+    viewer = feeds_queries.member_for(request.user, queries.town_of(challenge))
+    cursor = request.GET.get("avant")
+    page = feeds_queries.challenge_feed(viewer, challenge.pk, cursor)
+    stream = challenge_stream(challenge.pk)
+    first_page = not cursor
+    form = None
+    if not challenge.has_ended():
+        # Feeds' form, its place fixed to this challenge (a hidden `where`).
+        form = PostForm(neighbourhoods=[], fixed=f"challenge:{challenge.pk}")
+    return TemplateResponse(
+        request,
+        "challenges/challenge_feed.html",
+        {
+            "page": challenge,
+            "viewer": viewer,
+            "posts": page,
+            "form": form,
+            # Live items go on top of the first page only, as in feeds.
+            "live_stream": stream if first_page else None,
+            "live_since": latest_event_id(stream) if first_page else None,
+            "hidden_authors": hidden_author_ids(viewer),
         },
     )
 

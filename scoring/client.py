@@ -37,6 +37,7 @@ __all__ = [
     "ScoringError",
     "ScoringUnavailable",
     "confirm_action",
+    "erase_household",
     "get_leaderboard",
     "get_neighbourhood_summary",
     "get_points",
@@ -100,11 +101,15 @@ def get_neighbourhood_summary(
     )
 
 
-def get_leaderboard(challenge_id: int) -> dict:
-    """Teams ranked by points per household (the challenges app defines teams)."""
+def get_leaderboard(challenge_id: int, *, fresh: bool = False) -> dict:
+    """Teams ranked by points or change in % per household (see the contract).
+
+    `fresh=True` (after a change, for the live event) asks a remote core again
+    instead of answering from the client's cache, and refreshes that cache.
+    """
     if is_embedded():
         return contract.get_leaderboard(challenge_id)
-    return transport.get(f"leaderboards/{int(challenge_id)}")
+    return transport.get(f"leaderboards/{int(challenge_id)}", fresh=fresh)
 
 
 def _write(path: str, body: dict, public_id: str) -> dict:
@@ -165,3 +170,17 @@ def redeem(
         "idempotency_key": idempotency_key,
     }
     return _write("redemptions", body, household.public_id)
+
+
+def erase_household(household: Household) -> None:
+    """Tell the scoring core to forget a household (ledger, balance, readings).
+
+    Contract v1 has no erasure call yet: only the embedded engine can forget; a
+    remote core raises ScoringUnavailable so the caller records it as a gap.
+    """
+    if is_embedded():
+        from scoring.actions import do_erase_household_scoring
+
+        do_erase_household_scoring(household)
+        return
+    raise ScoringUnavailable("erasure is not in contract v1")

@@ -7,7 +7,9 @@
   are retried `SCORING_RETRIES` times with exponential backoff and jitter.
   4xx answers are never retried: they are the core's final word.
 - Cache: GET answers are kept `SCORING_CACHE_SECONDS` in Django's cache; a
-  write drops that household's cached points. A cache that is down is skipped.
+  write drops that household's cached points, and a `fresh` GET (the live
+  leaderboard after a change) bypasses and refreshes the cached answer. A cache
+  that is down is skipped.
 - Anything else that goes wrong ends as `ScoringUnavailable`.
 """
 
@@ -128,10 +130,14 @@ def _send(method: str, url: str, body: dict | None) -> dict:
     raise ScoringUnavailable(reason)
 
 
-def get(path: str, params: dict | None = None) -> dict:
-    """GET a contract path, from the cache when it is fresh."""
+def get(path: str, params: dict | None = None, *, fresh: bool = False) -> dict:
+    """GET a contract path, from the cache when it is fresh.
+
+    `fresh=True` skips the cached answer and stores the new one, so that the
+    next plain GET (a page view) sees it too.
+    """
     url = url_for(path, params)
-    cached = _cache_get(url)
+    cached = None if fresh else _cache_get(url)
     if cached is not None:
         return cached
     body = _send("GET", url, None)

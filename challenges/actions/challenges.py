@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from notifications.signals import notify
+from notifications.models import Notification
 
 from challenges import queries
 from challenges.images import make_proof_photo
@@ -32,6 +32,7 @@ from challenges.models import (
     Participation,
 )
 from community.models import Member
+from feeds.notify import publish_badge
 from realtime.groups import leaderboard_stream
 from realtime.publish import publish
 from scoring import client as scoring
@@ -40,6 +41,8 @@ from scoring.models import ActionType, ProofLevel
 logger = logging.getLogger(__name__)
 
 FIVE_ACTIONS = 5
+# The notification verb (and `data["kind"]`) of a new badge.
+BADGE_VERB = "challenge_badge"
 # A phone's clock a little ahead of ours is not an action "in the future".
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -59,8 +62,28 @@ def _require_participant(member: Member, challenge: ChallengePage) -> Participat
 
 
 def do_publish_leaderboard(challenge: ChallengePage) -> None:
-    """Send the challenge's leaderboard, rendered as on its page, to its stream."""
-    board = queries.leaderboard(challenge)
+    """Send the challenge's leaderboard, rendered as on its page, to its stream.
+
+    Called inside the action's transaction. The embedded engine reads this very
+    connection, so the board includes the change and is published with it. A
+    remote core reads the database through its own connection, or not at all:
+    the board is read once the change is committed, bypassing the client's
+    cache (which that read refreshes), and published in a transaction of its own.
+    """
+    if scoring.is_embedded():
+        _publish_board(challenge)
+        return
+    transaction.on_commit(lambda: _publish_after_commit(challenge), robust=True)
+
+
+def _publish_after_commit(challenge: ChallengePage) -> None:
+    with transaction.atomic():
+        _publish_board(challenge)
+
+
+def _publish_board(challenge: ChallengePage) -> None:
+    # Fresh: a remote core's cached board would lag behind the change just made.
+    board = queries.leaderboard(challenge, fresh=True)
     html = render_to_string(
         "challenges/includes/leaderboard.html", {"board": board, "challenge": challenge}
     )
@@ -142,18 +165,52 @@ def _award_badges(
         if kind not in have
     ]
     if new:
-        recipients = User.objects.filter(member__household_id=household_id)
-        for badge in new:
-            notify.send(
-                member.user,
-                recipient=recipients,
-                verb="challenge_badge",
-                target=challenge,
-                description=_("Badge « %(badge)s » au défi « %(title)s ».")
-                % {"badge": badge.get_kind_display(), "title": challenge.title},
-                badge=badge.kind,
-            )
+        _notify_badges(member, challenge, household_id, new)
     return new
+
+
+def _notify_badges(
+    member: Member, challenge: ChallengePage, household_id: int, badges: list[Badge]
+) -> None:
+    """Tell every member of the household, in the notification centre and live.
+
+    Rows in the feeds notification centre's shape (`data` kind, url, excerpt,
+    actor name), then the live unread badge of each recipient's `user:` stream;
+    called inside the action's transaction, so both commit with the badges.
+    """
+    recipients = list(
+        Member.objects.filter(household_id=household_id).values_list(
+            "user_id", flat=True
+        )
+    )
+    actor_type = ContentType.objects.get_for_model(Member)
+    target_type = ContentType.objects.get_for_model(ChallengePage)
+    rows = [
+        Notification(
+            recipient_id=user_id,
+            actor_content_type=actor_type,
+            actor_object_id=str(member.pk),
+            verb=BADGE_VERB,
+            target_content_type=target_type,
+            target_object_id=str(challenge.pk),
+            description=_("Badge « %(badge)s » au défi « %(title)s ».")
+            % {"badge": badge.get_kind_display(), "title": challenge.title},
+            data={
+                "kind": BADGE_VERB,
+                "badge": badge.kind,
+                "actor_id": member.pk,
+                "actor_name": member.display_name,
+                "url": challenge.url or "",
+                "excerpt": _("%(badge)s, défi « %(title)s »")
+                % {"badge": badge.get_kind_display(), "title": challenge.title},
+            },
+        )
+        for badge in badges
+        for user_id in recipients
+    ]
+    Notification.objects.bulk_create(rows)
+    for user_id in recipients:
+        publish_badge(user_id)
 
 
 def check_log_action(

@@ -238,6 +238,12 @@ class ChallengePage(RoutablePageMixin, Page):
 
         return views.log_action(request, self)
 
+    @path("fil/", name="feed")
+    def feed_view(self, request):
+        from challenges import views
+
+        return views.challenge_feed(request, self)
+
     @path("classement/", name="leaderboard")
     def leaderboard_view(self, request):
         from challenges import views

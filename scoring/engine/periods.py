@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 PERIODS = ("week", "month", "year")
+# Any span of days (a challenge's period); not a value of the API's `period`.
+RANGE = "range"
 
 
 @dataclass(frozen=True)
@@ -22,10 +24,10 @@ class Period:
 
     def previous_year(self) -> "Period":
         """The same period one year earlier, aligned as its kind needs."""
-        if self.kind == "week":
+        if self.kind in ("week", RANGE):
             # 52 weeks back keeps Monday on Monday: weekday habits compare fairly.
             shift = timedelta(weeks=52)
-            return Period("week", self.start - shift, self.end - shift)
+            return Period(self.kind, self.start - shift, self.end - shift)
         if self.kind == "month":
             return month_of(self.start.year - 1, self.start.month)
         return Period(

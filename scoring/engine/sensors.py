@@ -91,6 +91,26 @@ class _HouseholdStats:
         return result
 
 
+def household_changes(
+    household_ids: Sequence[int], period: Period, metric: str
+) -> dict[int, float]:
+    """Each household's change in % of a metric against its own baseline.
+
+    Households without readings in the period, or without a (non-zero)
+    baseline, are left out: they do not contribute.
+    """
+    stats = _HouseholdStats(household_ids, period)
+    changes: dict[int, float] = {}
+    for pk in set(household_ids):
+        found = stats.metric(pk, metric)
+        if found is None or not found["baseline"]:
+            continue
+        changes[pk] = (
+            float((found["total"] - found["baseline"]) / found["baseline"]) * 100
+        )
+    return changes
+
+
 def _figures(total: Decimal, baseline: Decimal | None, metric: str) -> dict:
     """Change in % and euros saved (negative when consumption went up)."""
     if baseline is None:

@@ -38,6 +38,12 @@ class SensorReading(models.Model):
         verbose_name = _("relevé")
         verbose_name_plural = _("relevés")
         ordering = ["household", "metric", "date"]
+        # Summaries read many households over a few days: without it, the
+        # household index scans each one's whole history and filters the dates
+        # (bench/scoring_bench.py, docs/performance.md).
+        indexes = [
+            models.Index(fields=["household", "date"], name="reading_household_date")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["household", "metric", "date"],

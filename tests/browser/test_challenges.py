@@ -102,3 +102,76 @@ def test_the_dashboard_passes_axe(new_context, asgi_server, challenge, anne):
     expect(
         page.get_by_role("img", name="Eau (litres) : consommation par jour")
     ).to_be_visible()
+
+
+def test_a_post_to_the_challenge_feed_appears_live_for_another_member(
+    new_context, asgi_server, challenge, anne, paul
+):
+    from tests.browser.test_feeds import OPEN_SOCKETS, TRACK_SOCKETS
+
+    watcher_context = new_context()
+    watcher_context.add_init_script(TRACK_SOCKETS)
+    watcher = watcher_context.new_page()
+    login(watcher, asgi_server, paul.user.email, PASSWORD)
+    watcher.goto(challenge.url + "fil/")
+    expect(watcher.get_by_role("heading", level=1)).to_contain_text("Fil du défi")
+    assert_accessible(watcher)
+    # Polled from here: wait_for_function's polling evaluates a string, which
+    # the site's Content-Security-Policy (no 'unsafe-eval') refuses.
+    for _ in range(200):
+        if watcher.evaluate(f"({OPEN_SOCKETS})()") > 0:
+            break
+        watcher.wait_for_timeout(50)
+    assert watcher.evaluate(f"({OPEN_SOCKETS})()") > 0
+    watcher.evaluate("() => { window.__notReloaded = true; }")
+
+    page = new_context().new_page()
+    login(page, asgi_server, anne.user.email, PASSWORD)
+    page.goto(challenge.url)
+    page.get_by_role("link", name="Tout le fil du défi, et y écrire").click()
+    page.get_by_label("Votre message").fill("Douche chronométrée : 4 min 30 !")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publier").click()
+    # Back on the challenge's feed, with the post on top.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Fil du défi")
+    expect(page.locator(".post-body").first).to_have_text(
+        "Douche chronométrée : 4 min 30 !"
+    )
+
+    post = watcher.locator("article.post", has_text="Douche chronométrée")
+    expect(post).to_be_visible()
+    expect(post.locator(".post-author")).to_have_text("Anne B.")
+    assert watcher.evaluate("() => window.__notReloaded === true")
+
+
+def test_a_reduction_leaderboard_shows_french_percentages(
+    new_context, asgi_server, live_town, anne
+):
+    from challenges import actions
+    from challenges.models import GoalKind
+
+    challenge = make_challenge(
+        make_challenge_index(live_town),
+        [make_action_type()],
+        goal_kind=GoalKind.REDUCTION,
+        goal_metric="water_l",
+        goal_value=10,
+    )
+    actions.check_join(anne, challenge)
+    rows = []
+    day = challenge.start_date
+    while day < timezone.localdate():
+        rows.append(ReadingRow(anne.household.pk, "water_l", day, Decimal("175.2")))
+        rows.append(
+            ReadingRow(
+                anne.household.pk, "water_l", day - timedelta(weeks=52), Decimal("200")
+            )
+        )
+        day += timedelta(days=1)
+    do_import_readings(rows)
+    page = new_context().new_page()
+    login(page, asgi_server, anne.user.email, PASSWORD)
+    page.goto(challenge.url + "classement/")
+    row = page.get_by_role("row", name=f"Foyer {anne.household.public_id}")
+    expect(row.get_by_role("cell").last).to_have_text("\u221212,4\u00a0%")
+    assert_accessible(page)
