@@ -3,9 +3,12 @@
 Only published posts of a town or neighbourhood feed, or of a live and public
 challenge, are indexed; a comment only while it is published, its post is and
 (for a reply) the comment it answers is. Hidden and deleted rows, chat rooms and
-direct messages are never documents. The search shows both kinds to members of
-the town only (`members_only`), and leaves out the authors a member blocked or
-muted (`author_ids`), as the feeds do.
+direct messages are never documents. The comments of a live, public tip (its
+discussion post, `PostTarget.TIP`) are indexed too, linked to the tip page and
+under the tip's domain; the discussion post itself is not (the tip is). The
+search shows both kinds to members of the town only (`members_only`), and
+leaves out the authors a member blocked or muted (`author_ids`), as the feeds
+do.
 
 The database fallback does not search them: a `LIKE` over every post of a town
 is the scan the index exists to avoid; the page says so (`queries.py`).
@@ -17,11 +20,14 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
 
 from challenges.models import ChallengePage
 from community.models import TownPage
 from feeds.models import Comment, ContentState, Post, PostTarget
+from search.kinds import path_in_site
 from search.registry import Entry, Kind, register
+from tips.models import TipPage
 
 TITLE_LENGTH = 90
 
@@ -45,14 +51,41 @@ def visible_posts() -> QuerySet[Post]:
     )
 
 
+def visible_tip_discussions() -> QuerySet[Post]:
+    """The published discussion posts of live, public tips (never documents
+    themselves: the tip is; their comments are)."""
+    return Post.objects.filter(
+        state=ContentState.PUBLISHED,
+        target=PostTarget.TIP,
+        tip__in=TipPage.objects.live().public().values("pk"),
+    )
+
+
 def visible_comments() -> QuerySet[Comment]:
-    """Published comments of visible posts; a reply to a removed comment is not
-    shown in its thread, so it is not visible either."""
+    """Published comments of visible posts and tip discussions; a reply to a
+    removed comment is not shown in its thread, so it is not visible either."""
     return Comment.objects.filter(
+        Q(post__in=visible_posts()) | Q(post__in=visible_tip_discussions()),
         Q(parent__isnull=True) | Q(parent__state=ContentState.PUBLISHED),
         state=ContentState.PUBLISHED,
-        post__in=visible_posts(),
     )
+
+
+def _tips(ids: Iterable[int | None] | None = None) -> dict[int, tuple[str, str]]:
+    """(URL, domain) of live, public tips (all of them for rebuilds), two queries."""
+    tips = TipPage.objects.live().public().only("pk", "path", "url_path", "domain")
+    if ids is not None:
+        wanted = {i for i in ids if i is not None}
+        if not wanted:
+            return {}
+        tips = tips.filter(pk__in=wanted)
+    towns = {t.path: t for t in TownPage.objects.only("pk", "path", "url_path")}
+    places = {}
+    for tip in tips:
+        town = towns.get(tip.path[: 2 * Page.steplen])
+        if town is not None:
+            places[tip.pk] = (path_in_site(tip, town), tip.domain)
+    return places
 
 
 def _all_challenges() -> dict[int, ChallengePage]:
@@ -143,16 +176,34 @@ class CommentKind:
         comment = self.indexable().filter(pk=comment.pk).first()
         if comment is None:
             return None
-        return self._entry(comment, _challenges([comment.post.challenge_id]))
+        post = comment.post
+        return self._entry(
+            comment, _challenges([post.challenge_id]), _tips([post.tip_id])
+        )
 
     def entries(self) -> Iterable[Entry]:
-        challenges = _all_challenges()
+        challenges, tips = _all_challenges(), _tips()
         for comment in self.indexable().iterator(chunk_size=1000):
-            yield self._entry(comment, challenges)
+            entry = self._entry(comment, challenges, tips)
+            if entry is not None:
+                yield entry
 
-    def _entry(self, comment: Comment, challenges: dict[int, ChallengePage]) -> Entry:
+    def _entry(
+        self,
+        comment: Comment,
+        challenges: dict[int, ChallengePage],
+        tips: dict[int, tuple[str, str]],
+    ) -> Entry | None:
         post = comment.post
-        url = reverse("feeds:post", args=[post.pk])
+        place = _place(post, challenges)
+        if post.tip_id is not None:
+            # A tip's comment is read on the tip page, under the tip's domain.
+            if post.tip_id not in tips:
+                return None
+            url, domain = tips[post.tip_id]
+            place["domain"] = domain
+        else:
+            url = reverse("feeds:post", args=[post.pk])
         return Entry(
             kind=self.name,
             pk=comment.pk,
@@ -163,7 +214,7 @@ class CommentKind:
             # A member who blocked the post's author cannot open the post.
             author_ids=sorted({comment.author_id, post.author_id}),
             published_at=comment.created_at.isoformat(),
-            **_place(post, challenges),
+            **place,
         )
 
     def fallback(self, town: TownPage, query: str) -> list[Entry]:

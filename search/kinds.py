@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from community.models import Neighbourhood, TownPage
+from search import registry
 from search.registry import Entry, register
 from tips.models import TipPage
 
@@ -73,7 +74,14 @@ class TipKind:
         return [self._bulk_entry(tip, town) for tip in tips]
 
     def dependents(self, pk: int) -> list:
-        return []
+        """The comments of its discussion: readable only while the tip is live."""
+        from feeds.models import Comment
+
+        comments = registry.get("comment")
+        if comments is None:
+            return []
+        ids = Comment.objects.filter(post__tip_id=pk).values_list("pk", flat=True)
+        return [(comments, i) for i in ids]
 
 
 class NeighbourhoodKind:

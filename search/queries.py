@@ -101,6 +101,14 @@ def clean_query(raw: str) -> tuple[str, list[str]]:
     return text, notices
 
 
+def small_number(raw: str | None, digits: int) -> int | None:
+    """A positive number of at most `digits` ASCII digits, else None (so that
+    "²", "٣" or a number past Elasticsearch's integers never reach a query)."""
+    if raw and raw.isascii() and raw.isdigit() and len(raw) <= digits:
+        return int(raw)
+    return None
+
+
 def clean_filters(town: TownPage, kind: str, domain: str, neighbourhood: str) -> dict:
     """Facet values from the URL, kept only when they mean something here."""
     filters = {}
@@ -108,7 +116,8 @@ def clean_filters(town: TownPage, kind: str, domain: str, neighbourhood: str) ->
         filters["kind"] = kind
     if domain in Domain.values:
         filters["domain"] = domain
-    if neighbourhood.isdigit():
+    # Nine digits always fit the index's 32-bit `neighbourhood_id`.
+    if small_number(neighbourhood, 9) is not None:
         filters["neighbourhood"] = neighbourhood
     return filters
 
@@ -167,7 +176,7 @@ def _labels() -> dict[str, dict[str, str]]:
 
 
 def _neighbourhood_labels(town: TownPage, ids) -> dict[str, str]:
-    wanted = [int(i) for i in ids if str(i).isdigit()]
+    wanted = [n for n in (small_number(str(i), 9) for i in ids) if n is not None]
     if not wanted:
         return {}
     return {

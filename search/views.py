@@ -6,12 +6,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from community.towns import town_for_request
+from config import ratelimit
 from feeds.queries import member_for
 from search import queries
 
 
 def _page_number(raw: str | None) -> int:
-    return int(raw) if raw and raw.isdigit() and len(raw) < 6 else 1
+    # ASCII digits only: "²" or "٣" pass `isdigit()` and fail `int()`.
+    return queries.small_number(raw, 5) or 1
 
 
 def _link(query: str, filters: dict, **changes) -> str:
@@ -24,6 +26,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
     get = request.GET
     results = None
     if town is not None and "q" in get:
+        retry_after = ratelimit.hit("search", ratelimit.identity(request))
+        if retry_after:
+            return ratelimit.too_many_requests(request, retry_after)
         results = queries.search_content(
             town,
             get.get("q", ""),
@@ -76,6 +81,9 @@ def suggest(request: HttpRequest) -> JsonResponse:
             {"error": {"code": "no_town", "message": "No town for this site."}},
             status=404,
         )
+    retry_after = ratelimit.hit("suggest", ratelimit.identity(request))
+    if retry_after:
+        return ratelimit.too_many_requests_json(retry_after)
     suggestions, precise = queries.suggest(
         town, query, viewer=member_for(request.user, town)
     )

@@ -15,9 +15,14 @@ from wagtail.coreutils import find_available_slug
 from wagtail.models import WorkflowState
 
 from community.models import Member
+from feeds.actions import check_add_comment
+from feeds.actions.discussions import do_open_tip_discussion
+from feeds.actions.posts import clean_client_key, clean_text
+from feeds.models import Comment
+from feeds.models.posts import COMMENT_MAX_LENGTH
 from scoring import client as scoring
 from tips.models import TipDone, TipIndexPage, TipPage, TipStats, TipVote
-from tips.queries import can_act_on
+from tips.queries import can_act_on, town_of_tip
 
 logger = logging.getLogger(__name__)
 
@@ -175,3 +180,34 @@ def do_notify_author_of_review(
         excerpt=description,
         actor_name=_("L'équipe de modération"),
     )
+
+
+def check_comment_tip(
+    member: Member,
+    tip: TipPage,
+    *,
+    body: str,
+    client_key: str,
+    parent_id: int | None = None,
+) -> Comment:
+    """Comment a live tip of the member's town (or reply), through the feeds.
+
+    The first comment opens the tip's discussion post; both commit together, so
+    a refused comment (empty, rate-limited, blocked) leaves no empty discussion.
+    The feeds action publishes the comment on the town stream and notifies the
+    post's author, i.e. the resident credited on the tip.
+    """
+    if not can_act_on(member, tip):
+        raise PermissionDenied
+    clean_client_key(client_key)
+    clean_text(body, COMMENT_MAX_LENGTH)
+    town = town_of_tip(tip)
+    if town is None:
+        raise PermissionDenied
+    with transaction.atomic():
+        post = do_open_tip_discussion(
+            tip.pk, tip.title, town.pk, tip.author, opener=member
+        )
+        return check_add_comment(
+            member, post, body=body, client_key=client_key, parent_id=parent_id
+        )

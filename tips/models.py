@@ -185,10 +185,20 @@ class TipPage(RoutablePageMixin, Page):
         verbose_name_plural = _("astuces")
 
     def get_context(self, request, *args, **kwargs):
+        from feeds.forms import CommentForm
         from tips import queries
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(queries.tip_state_for(request.user, self))
+        state = queries.tip_state_for(request.user, self)
+        context.update(state)
+        context.update(
+            queries.tip_discussion_for(state["current_member"], state["can_act"], self)
+        )
+        if context["can_comment"]:
+            parent = request.GET.get("repondre", "")
+            context["comment_form"] = CommentForm(
+                initial={"parent": int(parent)} if parent.isdigit() else None
+            )
         return context
 
     @path("")
@@ -200,6 +210,12 @@ class TipPage(RoutablePageMixin, Page):
         from tips import views
 
         return views.mark_done(request, self)
+
+    @path("commenter/", name="comment")
+    def comment_view(self, request):
+        from tips import views
+
+        return views.comment(request, self)
 
     @path("utile/", name="useful")
     def useful_view(self, request):

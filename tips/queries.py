@@ -5,6 +5,13 @@ from django.db.models import F, QuerySet
 
 from community.models import Member, TownPage
 from community.queries import member_of
+from feeds.access import hidden_author_ids
+from feeds.actions.discussions import tip_discussion
+from feeds.actions.posts import home_stream
+from feeds.models import ContentState
+from feeds.queries import post_comments
+from realtime.groups import town_stream
+from realtime.queries import latest_event_id
 from tips.models import TipDone, TipIndexPage, TipPage, TipSort, TipVote
 
 SORT_ORDERS = {
@@ -73,6 +80,39 @@ def tip_state_for(user: User | AnonymousUser, tip: TipPage) -> dict:
             ).exists()
         state["member_voted"] = TipVote.objects.filter(tip=tip, member=member).exists()
     return state
+
+
+def tip_discussion_for(member: Member | None, can_act: bool, tip: TipPage) -> dict:
+    """A tip's comments, for the members of its town only (as the feeds are).
+
+    A bounded number of queries whatever the number of comments: the discussion
+    post, its comments with their authors (one query, replies grouped in
+    Python), the member's blocked and muted authors, the stream's last event.
+    """
+    if member is None or not can_act:
+        return {"discussion": None, "comments": [], "can_comment": False}
+    post = tip_discussion(tip.pk)
+    if post is not None and post.state != ContentState.PUBLISHED:
+        # Hidden by moderators (or deleted with its author's account): its
+        # comments and the form go with it.
+        return {
+            "discussion": None,
+            "comments": [],
+            "can_comment": False,
+            "discussion_closed": True,
+        }
+    # Before the first comment there is no post: the page listens to the town
+    # stream, where the tip's comments will be published.
+    stream = home_stream(post) if post is not None else town_stream(member.town_id)
+    return {
+        "discussion": post,
+        "comments": post_comments(member, post) if post is not None else [],
+        "can_comment": True,
+        "viewer": member,
+        "hidden_authors": hidden_author_ids(member),
+        "live_stream": stream,
+        "live_since": latest_event_id(stream),
+    }
 
 
 def town_of_tip(tip: TipPage) -> TownPage | None:

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 
 from community.queries import member_of
+from feeds.forms import CommentForm
+from feeds.views.common import add_action_error
 from tips import actions
 from tips.forms import TipProposalForm
 from tips.models import TipIndexPage, TipPage
@@ -102,3 +104,28 @@ def vote_useful(request: HttpRequest, tip: TipPage) -> HttpResponse:
         _("Merci pour votre vote.") if voted else _("Votre vote est retiré."),
     )
     return redirect(tip.url)
+
+
+@csrf_protect
+def comment(request: HttpRequest, tip: TipPage) -> HttpResponse:
+    member, refusal = _member_for_post(request, tip)
+    if refusal is not None:
+        return refusal
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment = actions.check_comment_tip(
+                member,
+                tip,
+                body=form.cleaned_data["body"],
+                client_key=form.cleaned_data["client_key"],
+                parent_id=form.cleaned_data["parent"],
+            )
+        except ValidationError as error:
+            add_action_error(form, error, {})
+        else:
+            return redirect(f"{tip.url}#comment-{comment.pk}")
+    # The tip page again, with the form and its errors where the member wrote.
+    response = tip.render(request, context_overrides={"comment_form": form})
+    response.status_code = 400
+    return response

@@ -25,6 +25,9 @@ class PostTarget(models.TextChoices):
     TOWN = "town", _("Toute la commune")
     NEIGHBOURHOOD = "neighbourhood", _("Un quartier")
     CHALLENGE = "challenge", _("Un défi")
+    # The discussion of a tip page: one post per tip, opened by its first comment,
+    # shown on the tip page only (never in a feed list).
+    TIP = "tip", _("Une astuce")
 
 
 class ReactionKind(models.TextChoices):
@@ -61,6 +64,14 @@ class Post(models.Model):
     # The challenges app does not exist yet: a plain id today, a foreign key to
     # challenges.ChallengePage once it does (a migration keeps the column).
     challenge_id = models.BigIntegerField(_("défi"), null=True, blank=True)
+    tip = models.OneToOneField(
+        "tips.TipPage",
+        verbose_name=_("astuce"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="discussion",
+    )
     body = models.TextField(_("texte"), max_length=BODY_MAX_LENGTH)
     content_warning = models.CharField(
         _("avertissement"), max_length=CONTENT_WARNING_MAX_LENGTH, blank=True
@@ -97,16 +108,29 @@ class Post(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(target="town", neighbourhood__isnull=True, challenge_id=None)
+                    Q(
+                        target="town",
+                        neighbourhood__isnull=True,
+                        challenge_id=None,
+                        tip__isnull=True,
+                    )
                     | Q(
                         target="neighbourhood",
                         neighbourhood__isnull=False,
                         challenge_id=None,
+                        tip__isnull=True,
                     )
                     | Q(
                         target="challenge",
                         neighbourhood__isnull=True,
                         challenge_id__isnull=False,
+                        tip__isnull=True,
+                    )
+                    | Q(
+                        target="tip",
+                        neighbourhood__isnull=True,
+                        challenge_id=None,
+                        tip__isnull=False,
                     )
                 ),
                 name="post_target_consistent",

@@ -120,3 +120,44 @@ def test_a_rejected_tip_stays_unpublished_and_the_author_learns_why(
     tip.refresh_from_db()
     assert tip.live is False
     assert page.goto(f"/astuces/{tip.slug}/").status == 404
+
+
+def test_tip_comments_work_without_javascript_and_arrive_live(
+    new_context, live_town, live_neighbourhood, asgi_server
+):
+    from tests.browser.test_feeds import OPEN_SOCKETS, TRACK_SOCKETS
+    from tests.tips.helpers import make_tip
+
+    index = make_tip_index(live_town)
+    author = make_member(live_town, neighbourhood=live_neighbourhood,
+                         display_name="Zoé L.")  # fmt: skip
+    reader = make_member(live_town, neighbourhood=live_neighbourhood,
+                         display_name="Paul M.")  # fmt: skip
+    tip = make_tip(index, "Un mousseur sur chaque robinet", author=author)
+
+    # Without JavaScript: the first comment opens the discussion.
+    page = new_context(java_script_enabled=False).new_page()
+    login(page, asgi_server, reader.user.email, PASSWORD)
+    page.goto(tip.url)
+    page.get_by_label("Votre commentaire").fill("Posé en cinq minutes")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Envoyer").click()
+    expect(page.locator(".comment", has_text="Posé en cinq minutes")).to_be_visible()
+    assert_accessible(page)
+
+    # With JavaScript, the author's page receives the next comment live.
+    context = new_context()
+    context.add_init_script(TRACK_SOCKETS)
+    live = context.new_page()
+    login(live, asgi_server, author.user.email, PASSWORD)
+    live.goto(tip.url)
+    live.wait_for_function(f"() => ({OPEN_SOCKETS})() > 0")
+    live.evaluate("() => { window.__notReloaded = true; }")
+    page.get_by_label("Votre commentaire").fill("Et l'eau coule moins fort")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Envoyer").click()
+    expect(
+        live.locator(".comment", has_text="Et l'eau coule moins fort")
+    ).to_be_visible()
+    assert live.evaluate("() => window.__notReloaded === true")
+    assert Notification.objects.filter(recipient=author.user, verb="reply").count() == 2

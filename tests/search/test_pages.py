@@ -173,3 +173,35 @@ def test_titles_and_excerpts_are_escaped(client, town):
     suggest = client.get("/search/suggest", {"q": "vél"}).json()["suggestions"]
     # JSON carries the raw title; the page that shows it escapes it.
     assert "<script>alert(1)</script> vélo" in {s["title"] for s in suggest}
+
+
+ODD_PARAMETERS = [
+    {"page": "²"},
+    {"page": "٣"},
+    {"page": "-1"},
+    {"page": "99999"},
+    {"neighbourhood": "²"},
+    {"neighbourhood": "9" * 30},
+    {"neighbourhood": "-3"},
+    {"domain": "🚲"},
+    {"kind": "'; DROP"},
+    {"q": ["vélo", "robinet"]},
+]
+
+
+def test_odd_page_and_facet_parameters_answer_normally(client, tips):
+    """Unicode digits, numbers past an integer, unknown facets: a normal page from
+    Elasticsearch, never a server error nor a silent fall back to the database."""
+    for params in ODD_PARAMETERS:
+        page = client.get("/search/", {"q": "velo", **params})
+        assert page.status_code == 200, params
+        assert "moins précis" not in page.text, params
+        suggest = client.get("/search/suggest", {"q": "velo", **params})
+        assert suggest.status_code == 200, params
+    # A value that cannot name a neighbourhood is ignored, as an unknown kind is.
+    unknown = client.get("/search/", {"q": "velo", "neighbourhood": "9" * 30})
+    assert "12 résultats" in unknown.text
+    assert "12 résultats" in client.get("/search/", {"q": "velo", "page": "²"}).text
+    # A well-formed id no document has: no result.
+    none = client.get("/search/", {"q": "velo", "neighbourhood": "999999999"})
+    assert "0 résultat" in none.text
