@@ -517,6 +517,17 @@ async def bench_delivery(args, cast: Cast, servers: list[Server]) -> None:
         + ", ".join(f"{name} {used:.1f} s" for name, used in cpu_used.items())
         + f", redis-server {redis_used:.1f} s"
     )
+    # The figure to compare between changes: less sensitive than latency to
+    # what else runs on the machine.
+    report(
+        "CPU per delivered frame: "
+        + ", ".join(
+            f"daphne {name} {cpu_used[f'daphne {name}'] * 1000 / frames:.3f} ms"
+            for name, frames in (("A", len(by_server[0])), ("B", len(by_server[1])))
+            if frames
+        )
+        + f" (load average now {load_average()})"
+    )
     target = percentile(latencies, 0.99) < 0.250 if latencies else False
     report(
         "target p99 < 250 ms to all clients, none missed: "

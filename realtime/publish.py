@@ -66,9 +66,27 @@ def publish(stream: str, event: str, data: dict) -> Event:
     record = Event.objects.create(
         stream=stream, seq=_next_seq(stream), event=event, data=payload
     )
-    message = {"type": MESSAGE_TYPE, "seq": record.seq, **record.as_message()}
+    message = live_message(record)
     transaction.on_commit(lambda: send_live(message), robust=True)
     return record
+
+
+def live_message(record: Event) -> dict:
+    """The channel-layer message of a logged event: its frame, encoded once.
+
+    Every subscriber gets the same bytes (viewer-specific parts are fixed up in
+    the browser), so the frame is JSON-encoded here, once per event, instead of
+    once per connection by each consumer: the consumer forwards `text` as is.
+    `stream` and `seq` stay beside it for the consumer's ordering and gap check.
+    """
+    frame = record.as_message()
+    return {
+        "type": MESSAGE_TYPE,
+        "stream": frame["stream"],
+        "id": frame["id"],
+        "seq": record.seq,
+        "text": json.dumps(frame, ensure_ascii=False, separators=(",", ":")),
+    }
 
 
 def send_live(message: dict) -> None:

@@ -8,6 +8,7 @@ from community.models import Member
 from feeds.access import can_use_room
 from feeds.models import ChatMessage, ChatRoom, ReadMarker, RoomKind
 from feeds.queries.posts import FeedPage, hidden_q
+from moderation.models import HiddenMessage
 
 HISTORY_PAGE_SIZE = 30
 
@@ -62,6 +63,7 @@ def room_history(viewer: Member, room: ChatRoom, before: str | None) -> FeedPage
     queryset = (
         ChatMessage.objects.filter(room=room)
         .exclude(hidden_q(viewer))
+        .exclude(pk__in=HiddenMessage.objects.values("message_id"))
         .select_related("author")
     )
     try:

@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from community.models import Member, Neighbourhood, TownPage
+from community.queries import member_of
 from feeds.models import (
     Block,
     Comment,
@@ -18,6 +19,7 @@ from feeds.models import (
     Mute,
     Post,
     PostImage,
+    PostTarget,
     Reaction,
     ReactionKind,
 )
@@ -39,11 +41,11 @@ def member_for(user: Any, town: TownPage | None) -> Member | None:
     """The signed-in user's member profile in this town, or None."""
     if town is None or not user.is_authenticated:
         return None
-    return (
-        Member.objects.select_related("household__neighbourhood")
-        .filter(user=user, town=town)
-        .first()
-    )
+    # The member looked up once per request (the context processor asks too).
+    member = member_of(user)
+    if member is None or member.town_id != town.pk:
+        return None
+    return member
 
 
 def blocked_q(viewer: Member, field: str = "author") -> Q:
@@ -135,7 +137,8 @@ def decorate_posts(posts: list[Post], viewer: Member | None) -> list[Post]:
 
 def _page(queryset: QuerySet, viewer: Member, cursor: str | None) -> FeedPage:
     page = keyset_page(
-        queryset.exclude(hidden_q(viewer)),
+        # A tip's discussion is shown on the tip page, never in a feed.
+        queryset.exclude(hidden_q(viewer)).exclude(target=PostTarget.TIP),
         cursor,
         settings.SMARTCITIZEN["FEED_PAGE_SIZE"],
     )
@@ -175,6 +178,32 @@ def my_feed(viewer: Member, cursor: str | None = None) -> FeedPage:
         | Q(challenge_id__in=challenges)
     )
     return _page(_posts(viewer).filter(wanted), viewer, cursor)
+
+
+def my_feed_live_match(viewer: Member) -> dict[str, list[int]]:
+    """What "Mon fil" keeps of its town's live posts (live.js `data-live-match`).
+
+    The page listens to `town:<id>`, where every post of the town is published
+    and which the viewer may read, and keeps the posts `my_feed` would list: by
+    the viewer or someone they follow, or in a neighbourhood or challenge they
+    follow. One query; mutes and blocks are applied by feeds.js as on every feed.
+    """
+    match: dict[str, list[int]] = {
+        "author_id": [viewer.pk],
+        "neighbourhood_id": [],
+        "challenge_id": [],
+    }
+    keys = {
+        FollowKind.NEIGHBOURHOOD: "neighbourhood_id",
+        FollowKind.CHALLENGE: "challenge_id",
+    }
+    for kind, target_id in Follow.objects.filter(follower=viewer).values_list(
+        "kind", "target_id"
+    ):
+        key = "author_id" if kind in PEOPLE_KINDS else keys.get(kind)
+        if key is not None:
+            match[key].append(target_id)
+    return match
 
 
 def member_posts(viewer: Member, author: Member, cursor: str | None = None) -> FeedPage:
@@ -260,6 +289,7 @@ def recent_posts_by(viewer: Member, author: Member, limit: int = 5) -> list[Post
         _posts(viewer)
         .filter(author=author)
         .exclude(hidden_q(viewer))
+        .exclude(target=PostTarget.TIP)
         .order_by("-created_at", "-id")[:limit]
     )
     return decorate_posts(posts, viewer)

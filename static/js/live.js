@@ -16,6 +16,12 @@
  *   newest first (default) or last (data-live-order="newest-last", for chat);
  *   an item whose root element carries an id replaces the element with that id
  *   (an edit, or an item the page already shows);
+ * - data-live-match (optional, on a list): a JSON object of event data keys
+ *   to lists of accepted values, e.g. {"author_id": [4, 9], "neighbourhood_id":
+ *   [2]}; a new item goes into that list only when its event's data has one of
+ *   the accepted values for one of the keys ("Mon fil" and a member's profile
+ *   listen to their town's stream and keep what they show). An item the list
+ *   already shows is replaced whatever the match;
  * - data-live-reload-text: the translated text of the link shown when the
  *   server says too much was missed to catch up ("reload").
  * Every event is also dispatched on `document` as a "live:event" CustomEvent
@@ -88,7 +94,33 @@
     });
   }
 
-  function insertHtml(stream, html) {
+  // list element -> parsed data-live-match (null: every item), parsed once.
+  var matchCache = typeof WeakMap === "function" ? new WeakMap() : null;
+
+  function listMatch(list) {
+    if (!list.hasAttribute("data-live-match")) return null;
+    if (matchCache && matchCache.has(list)) return matchCache.get(list);
+    var match;
+    try {
+      match = JSON.parse(list.getAttribute("data-live-match"));
+    } catch (error) {
+      match = {}; // unreadable: accept nothing new rather than everything
+    }
+    if (!match || typeof match !== "object") match = {};
+    if (matchCache) matchCache.set(list, match);
+    return match;
+  }
+
+  function matches(match, data) {
+    if (match === null) return true;
+    return Object.keys(match).some(function (key) {
+      var accepted = match[key];
+      return Array.isArray(accepted) && data && data[key] !== undefined &&
+        data[key] !== null && accepted.indexOf(data[key]) !== -1;
+    });
+  }
+
+  function insertHtml(stream, html, data) {
     var lists = document.querySelectorAll("[data-live-list]");
     for (var i = 0; i < lists.length; i++) {
       var list = lists[i];
@@ -101,6 +133,8 @@
       var existing = item.id ? document.getElementById(item.id) : null;
       if (existing && list.contains(existing)) {
         existing.replaceWith(template.content);
+      } else if (!matches(listMatch(list), data)) {
+        continue; // not something this list shows
       } else if (list.getAttribute("data-live-order") === "newest-last") {
         list.append(template.content);
       } else {
@@ -139,7 +173,7 @@
     if (frame.event === "reload") {
       showReload(frame.stream);
     } else if (frame.data && typeof frame.data.html === "string") {
-      insertHtml(frame.stream, frame.data.html);
+      insertHtml(frame.stream, frame.data.html, frame.data);
     }
     if (state.since === null || frame.id > state.since) {
       state.since = frame.id;
