@@ -8,6 +8,7 @@ module; the naming is the same (`do_*` writes, `check_*` validates then writes).
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,8 +58,82 @@ def check_record_household_consent(
 
 
 def household_has_consent(household: Household) -> bool:
-    """True while at least one consent of the household is not withdrawn."""
-    return household.consents.filter(withdrawn_at__isnull=True).exists()
+    """True while the household's participation consent is not withdrawn.
+
+    Only the participation kind counts: an optional research consent alone never
+    makes a household a participant.
+    """
+    return household.consents.filter(
+        kind_q(ConsentKind.PARTICIPATION), withdrawn_at__isnull=True
+    ).exists()
+
+
+def kind_q(kind: str) -> Q:
+    return Q(text__kind=kind)
+
+
+def household_consents(household: Household) -> list[ConsentRecord]:
+    """Every consent record of a household, newest first, with its text (1 query)."""
+    return list(
+        household.consents.select_related("text", "recorded_by").order_by(
+            "-given_at", "-pk"
+        )
+    )
+
+
+def household_has_research_consent(household: Household) -> bool:
+    """True while the household's research-use consent is given and not withdrawn."""
+    return household.consents.filter(
+        kind_q(ConsentKind.RESEARCH), withdrawn_at__isnull=True
+    ).exists()
+
+
+def research_consenting_household_ids() -> set[int]:
+    """Households whose research consent is in force (the research export's scope)."""
+    return set(
+        ConsentRecord.objects.filter(
+            kind_q(ConsentKind.RESEARCH),
+            withdrawn_at__isnull=True,
+            household__isnull=False,
+        ).values_list("household_id", flat=True)
+    )
+
+
+def _member_household(member: Member) -> Household:
+    if member.household_id is None:
+        raise ValidationError(
+            _("Votre compte n'est rattaché à aucun foyer."), code="no_household"
+        )
+    return member.household
+
+
+def check_give_research_consent(member: Member, *, text_id: int) -> ConsentRecord:
+    """A member gives the research consent for their household (once in force)."""
+    household = _member_household(member)
+    with transaction.atomic():
+        Household.objects.select_for_update().filter(pk=household.pk).first()
+        existing = household.consents.filter(
+            kind_q(ConsentKind.RESEARCH), withdrawn_at__isnull=True
+        ).first()
+        if existing is not None:
+            return existing
+        return check_record_household_consent(
+            household,
+            text_id=text_id,
+            recorded_by=member.user,
+            kind=ConsentKind.RESEARCH,
+        )
+
+
+def do_withdraw_research_consent(member: Member) -> int:
+    """Withdraw the household's research consent; answer how many were withdrawn.
+
+    The participation consent is untouched: the household stays in the programme.
+    """
+    household = _member_household(member)
+    return household.consents.filter(
+        kind_q(ConsentKind.RESEARCH), withdrawn_at__isnull=True
+    ).update(withdrawn_at=timezone.now())
 
 
 def do_withdraw_household_consent(household: Household) -> int:

@@ -12,6 +12,9 @@ from .members import Member
 
 class ConsentKind(models.TextChoices):
     PARTICIPATION = "participation", _("Participation au programme")
+    # Household-level, optional, separate from participation: the university's
+    # pseudonymised aggregates count only households that gave it.
+    RESEARCH = "research", _("Utilisation pour la recherche")
 
 
 class ConsentText(models.Model):

@@ -44,11 +44,23 @@ class Member(models.Model):
         default=settings.LANGUAGE_CODE,
     )
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    # The one « ancien membre » of a town: content kept anonymised after an
+    # account deletion is moved to it (mydata.actions.deletion); nobody signs in.
+    is_former_member = models.BooleanField(
+        _("ancien membre (compte anonyme)"), default=False, editable=False
+    )
 
     class Meta:
         verbose_name = _("membre")
         verbose_name_plural = _("membres")
         ordering = ["display_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["town"],
+                condition=models.Q(is_former_member=True),
+                name="member_one_former_member_per_town",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_name

@@ -1,0 +1,1 @@
+"""Every write of the mydata app: exports, account deletion, retention."""
