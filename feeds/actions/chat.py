@@ -13,6 +13,7 @@ from feeds.actions.posts import clean_client_key, clean_text
 from feeds.models import ChatMessage, ChatRoom, NotificationKind, ReadMarker, RoomKind
 from feeds.models.chat import MESSAGE_MAX_LENGTH
 from feeds.notify import notify_member
+from moderation import trust
 from realtime.groups import dm_stream, room_stream
 from realtime.publish import publish
 
@@ -36,6 +37,7 @@ def get_or_create_direct_room(member: Member, other: Member) -> ChatRoom:
         raise ValidationError(_("Vous ne pouvez pas écrire à ce membre."))
     if is_blocked_between(member.pk, other.pk):
         raise ValidationError(_("Vous ne pouvez pas écrire à ce membre."))
+    trust.check_can_write_to(member, other.pk)
     low, high = sorted((member.pk, other.pk))
     room, _created = ChatRoom.objects.get_or_create(
         member_low_id=low,
@@ -59,6 +61,7 @@ def check_send_message(
     other_id = room.other_member_id(author.pk)
     if other_id is not None and is_blocked_between(author.pk, other_id):
         raise ValidationError(_("Vous ne pouvez pas écrire à ce membre."))
+    trust.check_can_send_message(author, body=body, other_id=other_id, room_id=room.pk)
     ratelimit.check_rate(author, "message")
     try:
         with transaction.atomic():
@@ -104,3 +107,25 @@ def do_mark_read(member: Member, room: ChatRoom, message_id: int | None = None) 
     if not can_use_room(member, room):
         raise PermissionDenied
     _set_marker(member, room, message_id or room.last_message_id)
+
+
+def publish_message_removed(message: ChatMessage) -> None:
+    """Tell the room's open pages that a message was hidden by moderation."""
+    publish(
+        room_stream_name(message.room),
+        "message.removed",
+        {"remove": True, "item": f"message-{message.pk}"},
+    )
+
+
+def publish_message_restored(message: ChatMessage) -> None:
+    """Show a message again on the room's open pages (moderation restored it)."""
+    publish(
+        room_stream_name(message.room),
+        "message.created",
+        {
+            "html": rendering.render_message(message),
+            "item": f"message-{message.pk}",
+            "author_id": message.author_id,
+        },
+    )

@@ -36,6 +36,7 @@ from feeds.models.social import NotificationKind
 from feeds.notify import notify_member
 from feeds.queries import decorate_posts
 from feeds.text import find_mentions
+from moderation import trust
 from realtime.groups import challenge_stream, neighbourhood_stream, town_stream
 from realtime.publish import publish
 
@@ -89,6 +90,9 @@ def _publish_post(post: Post, event: str) -> None:
         "item": f"post-{post.pk}",
         "post_id": post.pk,
         "author_id": post.author_id,
+        # "Mon fil" keeps the town stream's posts by these (data-live-match).
+        "neighbourhood_id": post.neighbourhood_id,
+        "challenge_id": post.challenge_id,
     }
     _publish_all(post_streams(post), event, data)
 
@@ -165,6 +169,7 @@ def check_create_post(
     for upload in images:
         check_post_image(upload)
     neighbourhood = _check_target(author, target, neighbourhood_id, challenge_id)
+    trust.check_can_post(author, body=body, image_count=len(images))
     ratelimit.check_rate(author, "post")
     # Pictures are re-encoded before the transaction: a bad file writes nothing.
     encoded = [make_post_image(upload) for upload in images]
@@ -215,6 +220,7 @@ def check_edit_post(
     if post.author_id != author.pk or post.state != ContentState.PUBLISHED:
         raise PermissionDenied
     post.body = clean_text(body, BODY_MAX_LENGTH)
+    trust.check_can_comment(author, body=post.body)
     post.content_warning = (content_warning or "").strip()[:CONTENT_WARNING_MAX_LENGTH]
     post.mentions = find_mentions(author.town_id, post.body)
     post.edited_at = timezone.now()
@@ -224,7 +230,7 @@ def check_edit_post(
     return post
 
 
-def _remove(post: Post, state: str, by: User) -> None:
+def _remove(post: Post, state: str, by: User | None) -> None:
     with transaction.atomic():
         post.state = state
         post.state_changed_at = timezone.now()
@@ -252,6 +258,97 @@ def do_hide_post(moderator: User, post: Post) -> None:
         raise PermissionDenied
     if post.state == ContentState.PUBLISHED:
         _remove(post, ContentState.HIDDEN, moderator)
+
+
+def do_hide_post_pending_review(post: Post) -> None:
+    """Hide a post that enough trusted members reported, until a moderator looks."""
+    if post.state == ContentState.PUBLISHED:
+        _remove(post, ContentState.HIDDEN, None)
+
+
+def do_restore_post(moderator: User, post: Post) -> None:
+    """A moderator puts a hidden post back: it reappears live where it was."""
+    if not is_moderator(moderator):
+        raise PermissionDenied
+    if post.state == ContentState.HIDDEN:
+        with transaction.atomic():
+            post.state = ContentState.PUBLISHED
+            post.state_changed_at = timezone.now()
+            post.state_changed_by = moderator
+            post.save(update_fields=["state", "state_changed_at", "state_changed_by"])
+            _publish_post(post, "post.created")
+
+
+def do_moderate_post_text(moderator: User, post: Post, body: str) -> None:
+    """A moderator rewrites a post's text (moderation keeps the original)."""
+    if not is_moderator(moderator):
+        raise PermissionDenied
+    post.body = clean_text(body, BODY_MAX_LENGTH)
+    post.mentions = find_mentions(post.town_id, post.body)
+    post.edited_at = timezone.now()
+    with transaction.atomic():
+        post.save(update_fields=["body", "mentions", "edited_at"])
+        if post.state == ContentState.PUBLISHED:
+            _publish_post(post, "post.updated")
+
+
+def _set_comment_state(comment: Comment, state: str, delta: int, event: str) -> None:
+    comment.state = state
+    comment.save(update_fields=["state"])
+    Post.objects.filter(pk=comment.post_id).update(
+        comment_count=F("comment_count") + delta
+    )
+    post = comment.post
+    post.refresh_from_db(fields=["comment_count"])
+    if event == "comment.removed":
+        data = {"remove": True, "item": f"comment-{comment.pk}"}
+    else:
+        data = {
+            "comment_html": rendering.render_comment(comment),
+            "list": f"comments-{post.pk}"
+            + (f"-{comment.parent_id}" if comment.parent_id else ""),
+            "comment_item": f"comment-{comment.pk}",
+            "replace_html": rendering.render_comment_count(post),
+            "item": f"comment-count-{post.pk}",
+            "post_id": post.pk,
+            "author_id": comment.author_id,
+        }
+    _publish_all(post_streams(post), event, data)
+
+
+def do_hide_comment(moderator: User, comment: Comment) -> None:
+    """A moderator hides a comment: it disappears live, the row stays."""
+    if not is_moderator(moderator):
+        raise PermissionDenied
+    if comment.state == ContentState.PUBLISHED:
+        with transaction.atomic():
+            _set_comment_state(comment, ContentState.HIDDEN, -1, "comment.removed")
+
+
+def do_hide_comment_pending_review(comment: Comment) -> None:
+    """Hide a comment that enough trusted members reported, until reviewed."""
+    if comment.state == ContentState.PUBLISHED:
+        with transaction.atomic():
+            _set_comment_state(comment, ContentState.HIDDEN, -1, "comment.removed")
+
+
+def do_restore_comment(moderator: User, comment: Comment) -> None:
+    """A moderator puts a hidden comment back in its thread."""
+    if not is_moderator(moderator):
+        raise PermissionDenied
+    if comment.state == ContentState.HIDDEN:
+        with transaction.atomic():
+            _set_comment_state(comment, ContentState.PUBLISHED, 1, "comment.created")
+
+
+def do_moderate_comment_text(moderator: User, comment: Comment, body: str) -> None:
+    """A moderator rewrites a comment's text (moderation keeps the original)."""
+    if not is_moderator(moderator):
+        raise PermissionDenied
+    comment.body = clean_text(body, COMMENT_MAX_LENGTH)
+    comment.mentions = find_mentions(comment.post.town_id, comment.body)
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "mentions", "edited_at"])
 
 
 def check_add_comment(
@@ -284,6 +381,7 @@ def check_add_comment(
         # One level of replies: a reply to a reply joins the same thread.
         if parent.parent_id is not None:
             parent = parent.parent
+    trust.check_can_comment(author, body=body)
     ratelimit.check_rate(author, "comment")
     try:
         with transaction.atomic():
@@ -350,6 +448,7 @@ def do_react(member: Member, post: Post, kind: str) -> bool:
         raise ValidationError(_("Cette publication n'existe plus."))
     if is_blocked_between(member.pk, post.author_id):
         raise ValidationError(_("Vous ne pouvez pas réagir à cette publication."))
+    trust.check_can_react(member)
     with transaction.atomic():
         deleted, _ignored = Reaction.objects.filter(
             post=post, member=member, kind=kind

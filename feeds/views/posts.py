@@ -1,5 +1,7 @@
 """Feed pages, post detail, comments, reactions and profiles: parse, act, render."""
 
+import json
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +17,8 @@ from feeds.actions.posts import home_stream, is_moderator
 from feeds.forms import CommentForm, EditPostForm, PostForm, neighbourhood_choices
 from feeds.models import Comment, FollowKind
 from feeds.views.common import add_action_error, back, back_url, member_required
+from moderation import actions as moderation_actions
+from moderation.items import load
 from realtime.groups import neighbourhood_stream, town_stream
 from realtime.queries import latest_event_id
 
@@ -52,7 +56,15 @@ def _feed_page(
 @member_required
 def my_feed(request: HttpRequest, viewer: Member) -> HttpResponse:
     page = queries.my_feed(viewer, request.GET.get("avant"))
-    return _feed_page(request, viewer, page, title=_("Mon fil"), stream=None)
+    # Live from the town's stream, keeping what Mon fil lists (docs/feeds.md).
+    return _feed_page(
+        request,
+        viewer,
+        page,
+        title=_("Mon fil"),
+        stream=town_stream(viewer.town_id),
+        extra={"live_match": json.dumps(queries.my_feed_live_match(viewer))},
+    )
 
 
 @member_required
@@ -151,7 +163,13 @@ def _post_detail(
 
 @member_required
 def post_detail(request: HttpRequest, viewer: Member, post_id: int) -> HttpResponse:
-    return _post_detail(request, viewer, queries.access_post(viewer, post_id))
+    post = queries.access_post(viewer, post_id)
+    if post.tip_id is not None:
+        # A tip's discussion is read on the tip page (links keep `?repondre=`).
+        query = request.GET.urlencode()
+        url = post.tip.get_url(request) or reverse("feeds:town")
+        return redirect(f"{url}?{query}" if query else url)
+    return _post_detail(request, viewer, post)
 
 
 @require_POST
@@ -200,7 +218,12 @@ def delete_post(request: HttpRequest, viewer: Member, post_id: int) -> HttpRespo
 @member_required
 def hide_post(request: HttpRequest, viewer: Member, post_id: int) -> HttpResponse:
     post = queries.access_post(viewer, post_id)
-    actions.do_hide_post(request.user, post)
+    # Through moderation: the decision is logged, the author told (and may appeal).
+    moderation_actions.do_hide(
+        request.user,
+        load("post", post.pk),
+        _("Masquée depuis la page de la publication."),
+    )
     messages.success(request, _("La publication est masquée."))
     return redirect("feeds:town")
 
@@ -246,6 +269,8 @@ def member_profile(
 ) -> HttpResponse:
     other = queries.access_member(viewer, member_id)
     page = queries.member_posts(viewer, other, request.GET.get("avant"))
+    # Live from the town's stream, keeping this member's posts (first page only).
+    stream = town_stream(viewer.town_id) if not request.GET.get("avant") else None
     return render(
         request,
         "feeds/member.html",
@@ -253,6 +278,9 @@ def member_profile(
             "viewer": viewer,
             "other": other,
             "page": page,
+            "live_stream": stream,
+            "live_since": latest_event_id(stream) if stream else None,
+            "live_match": json.dumps({"author_id": [other.pk]}),
             "relation": queries.relation_to(viewer, other) if other != viewer else {},
             "hidden_authors": hidden_author_ids(viewer),
         },

@@ -1,0 +1,64 @@
+"""Permission-checked reads of moderation: the queue, a case, a member's history."""
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from community.models import Member
+from feeds.models import Comment, ContentState, Post
+from moderation.models import Appeal, AppealState, Decision, Report, ReportGroup
+
+HISTORY_SIZE = 20
+
+
+def has_reported(member: Member, kind: str, object_id: int) -> bool:
+    return Report.objects.filter(
+        reporter=member, kind=kind, object_id=object_id
+    ).exists()
+
+
+def access_own_decision(member: Member, decision_id: int) -> Decision:
+    """A decision about the member, or 404 (the same as an unknown id)."""
+    decision = Decision.objects.filter(pk=decision_id, member=member).first()
+    if decision is None:
+        raise Http404
+    return decision
+
+
+def queue() -> QuerySet[ReportGroup]:
+    """The queue's rows with what the list shows, in one query."""
+    return ReportGroup.objects.select_related("author", "neighbourhood", "town")
+
+
+def reports_of(group: ReportGroup) -> list[Report]:
+    return list(group.reports.select_related("reporter").order_by("created_at"))
+
+
+def author_history(member: Member | None) -> dict:
+    """What the queue shows of an author: counts, past decisions, sanctions."""
+    if member is None:
+        return {}
+    posts = Post.objects.filter(author=member).aggregate(
+        published=Count("pk", filter=Q(state=ContentState.PUBLISHED)),
+        hidden=Count("pk", filter=Q(state=ContentState.HIDDEN)),
+    )
+    comments = Comment.objects.filter(author=member).aggregate(
+        published=Count("pk", filter=Q(state=ContentState.PUBLISHED)),
+        hidden=Count("pk", filter=Q(state=ContentState.HIDDEN)),
+    )
+    return {
+        "member": member,
+        "posts": posts,
+        "comments": comments,
+        "reported": ReportGroup.objects.filter(author=member).count(),
+        "decisions": list(
+            Decision.objects.filter(member=member)
+            .select_related("moderator")
+            .order_by("-created_at")[:HISTORY_SIZE]
+        ),
+    }
+
+
+def pending_appeals() -> QuerySet[Appeal]:
+    return Appeal.objects.filter(state=AppealState.PENDING).select_related(
+        "member", "decision"
+    )
