@@ -30,6 +30,7 @@ from ambassadors.models.visits import VisitOutcome
 from community import privacy
 from community.queries import town_neighbourhoods
 from community.towns import town_for_request
+from config import ratelimit
 from scoring import client as scoring
 
 PAGE_SIZE = 25
@@ -166,7 +167,12 @@ def pre_register(request: HttpRequest, scope: queries.AmbassadorScope) -> HttpRe
     form_kwargs = {"neighbourhoods": neighbourhoods, "domains": scope.town.domains}
     if request.method == "POST":
         form = PreRegistrationForm(request.POST, **form_kwargs)
-        if form.is_valid():
+        # Each pre-registration issues an invitation code.
+        retry_after = ratelimit.hit("invitation", ratelimit.identity(request))
+        if retry_after:
+            form.is_valid()
+            form.add_error(None, ratelimit.limit_message(retry_after))
+        elif form.is_valid():
             data = form.cleaned_data
             try:
                 onboarding, _invitation = actions.check_pre_register(
@@ -211,6 +217,9 @@ def card(
     onboarding = queries.access_followed_household(scope, public_id)
     household = onboarding.household
     if request.method == "POST":
+        retry_after = ratelimit.hit("invitation", ratelimit.identity(request))
+        if retry_after:
+            return ratelimit.too_many_requests(request, retry_after)
         try:
             actions.check_issue_invitation(scope, onboarding)
         except ValidationError as error:

@@ -14,6 +14,7 @@ from django.views.i18n import set_language as django_set_language
 from community import actions, queries
 from community.forms import LoginForm, ProfileForm, SignUpForm
 from community.towns import town_for_request
+from config import ratelimit
 
 
 def _require_town(request: HttpRequest):
@@ -29,6 +30,12 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         return redirect("household")
     if request.method == "POST":
         form = SignUpForm(request.POST, town=town)
+        # Counted per client address, tries included (invitation-code guessing).
+        retry_after = ratelimit.hit("signup", ratelimit.identity(request))
+        if retry_after:
+            form.is_valid()
+            form.add_error(None, ratelimit.limit_message(retry_after))
+            return render(request, "community/sign_up.html", {"form": form}, status=429)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -72,6 +79,14 @@ class LoginView(auth_views.LoginView):
         kwargs = super().get_form_kwargs()
         kwargs["town"] = town_for_request(self.request)
         return kwargs
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # Per address, whatever the account: django-axes locks one account, this
+        # slows one address trying many accounts.
+        retry_after = ratelimit.hit("login", ratelimit.identity(request))
+        if retry_after:
+            return ratelimit.too_many_requests(request, retry_after)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)

@@ -16,6 +16,8 @@ urlpatterns = [
     path("ambassadeurs/", include("ambassadors.urls")),
     path("", include("feeds.urls")),
     path("", include("challenges.urls")),
+    path("", include("moderation.urls")),
+    path("mes-donnees/", include("mydata.urls")),
 ]
 
 if settings.DEBUG:

@@ -58,3 +58,62 @@ def test_check_deploy_passes_with_production_values(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+PROBE = """
+import json
+import django
+
+django.setup()
+from django.conf import settings
+from django.test import Client
+
+client = Client()
+plain = client.get("/healthz")
+secure = client.get("/healthz", secure=True)
+print(json.dumps({
+    "plain_status": plain.status_code,
+    "plain_location": plain.get("Location", ""),
+    "hsts": secure.get("Strict-Transport-Security", ""),
+    "csp": secure.get("Content-Security-Policy", ""),
+    "xfo": secure.get("X-Frame-Options", ""),
+    "nosniff": secure.get("X-Content-Type-Options", ""),
+    "cookies": {
+        "session_secure": settings.SESSION_COOKIE_SECURE,
+        "session_httponly": settings.SESSION_COOKIE_HTTPONLY,
+        "csrf_secure": settings.CSRF_COOKIE_SECURE,
+        "language_secure": settings.LANGUAGE_COOKIE_SECURE,
+    },
+    "upload_limits": [
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+        settings.FILE_UPLOAD_MAX_MEMORY_SIZE,
+    ],
+}))
+"""
+
+
+def test_production_answers_with_the_security_headers(tmp_path):
+    """HTTPS redirect, HSTS, CSP, clickjacking and cookie flags, as served."""
+    import json
+
+    result = run(
+        ["-c", PROBE],
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="testserver",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'probe.sqlite3'}",
+        REDIS_URL="",
+        ELASTICSEARCH_URL="",
+        SCORING_CORE_URL="",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["plain_status"] == 301
+    assert seen["plain_location"].startswith("https://testserver/")
+    assert seen["hsts"] == "max-age=31536000; includeSubDomains; preload"
+    assert "script-src 'self'" in seen["csp"]
+    assert "'unsafe-inline'" not in seen["csp"]
+    assert "frame-ancestors 'none'" in seen["csp"]
+    assert seen["xfo"] == "DENY"
+    assert seen["nosniff"] == "nosniff"
+    assert all(seen["cookies"].values()), seen["cookies"]
+    assert all(0 < limit <= 20 * 1024 * 1024 for limit in seen["upload_limits"])

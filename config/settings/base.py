@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "tips",
     "challenges",
     "search",
+    "moderation",
+    "mydata",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
     "django_filters",
     "notifications",
     "axes",
+    "csp",
     "channels",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -64,6 +67,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy (docs/security.md): strict on the site, relaxed
+    # under /admin/ where Wagtail needs inline scripts and styles.
+    "config.csp.SiteCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it answers locked-out logins.
     "axes.middleware.AxesMiddleware",
@@ -106,7 +112,12 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # Redis pub/sub: a live event reaches each daphne process once and
+            # is fanned out there from one queue per connection, at about half
+            # the CPU per frame of the core layer (docs/realtime.md, "Delivery
+            # cost"). A message missed while a process reconnects is in the
+            # event log: gap filling and resume deliver it.
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             # redis-py 8 reads with a 5 s socket timeout by default, as long as
             # the blocking read of channels_redis: idle websockets would die
             # every 5 s (django/channels_redis#422; check realtime.W001).
@@ -204,6 +215,9 @@ WAGTAIL_CONTENT_LANGUAGES = [("fr", "Français")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français"), ("en", "English")]
 WAGTAILDOCS_EXTENSIONS = ["csv", "odt", "pdf", "txt"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# No Gravatar in the admin: it would send a hash of each moderator's e-mail to
+# a third party on every page, and the CSP allows pictures from here only.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 DJANGO_NOTIFICATIONS_CONFIG = {"USE_JSONFIELD": True}
 
@@ -257,13 +271,82 @@ SMARTCITIZEN = {
     # long side in pixels).
     "CHALLENGE_PHOTO_MAX_BYTES": 8 * 1024 * 1024,
     "CHALLENGE_PHOTO_SIZE": 1600,
+    # Rate limits of the site's doors (docs/security.md), as (how many, per how
+    # many seconds): sign-ups and login attempts per client address, invitation
+    # codes per ambassador, searches per member (or address when anonymous).
+    # django-axes locks one account after repeated failures on top of these.
+    "SIGNUP_RATE": (env.int("SIGNUP_RATE_COUNT", default=20), 3600),
+    "LOGIN_RATE": (env.int("LOGIN_RATE_COUNT", default=30), 600),
+    "INVITATION_RATE": (env.int("INVITATION_RATE_COUNT", default=30), 3600),
+    "SEARCH_RATE": (env.int("SEARCH_RATE_COUNT", default=60), 60),
+    "SUGGEST_RATE": (env.int("SUGGEST_RATE_COUNT", default=180), 60),
+    # The request header holding the client's address when a proxy sets it
+    # (e.g. "HTTP_X_REAL_IP"); empty: REMOTE_ADDR.
+    "CLIENT_IP_HEADER": env.str("CLIENT_IP_HEADER", default=""),
+    # Moderation and trust levels (docs/moderation.md): reports by trusted
+    # members that hide an item pending review; new members (level 0) until
+    # both days and published posts/comments are reached, or an ambassador
+    # confirmed their household; trusted (level 2) past both TRUSTED figures;
+    # new members' rates as (how many, per how many seconds).
+    "MODERATION": {
+        "AUTO_HIDE_TRUSTED_REPORTS": env.int("AUTO_HIDE_TRUSTED_REPORTS", default=3),
+        "NEW_MEMBER_DAYS": env.int("TRUST_NEW_MEMBER_DAYS", default=3),
+        "NEW_MEMBER_ACTIVITY": env.int("TRUST_NEW_MEMBER_ACTIVITY", default=3),
+        "TRUSTED_DAYS": env.int("TRUST_TRUSTED_DAYS", default=30),
+        "TRUSTED_ACTIVITY": env.int("TRUST_TRUSTED_ACTIVITY", default=20),
+        "NEW_POST_RATE": (3, 600),
+        "NEW_MESSAGE_RATE": (5, 60),
+    },
 }
 
+# Security (docs/security.md). Cookies: the session cookie is never readable
+# from JavaScript; the CSRF cookie stays readable (HttpOnly would protect
+# nothing, as Django's docs explain, and admin scripts may read it). Production
+# adds `Secure` to both, HSTS and the HTTPS redirect.
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp 4): no inline script, style or event
+# handler on the site's own pages; every script and style sheet is a static
+# file. Pictures may come from MEDIA origins listed in CSP_MEDIA_ORIGINS (an
+# S3-compatible bucket in production). `'self'` covers the same-host ws/wss
+# of `/ws/` in CSP level 3 browsers.
+_CSP_MEDIA_ORIGINS = env.list("CSP_MEDIA_ORIGINS", default=[])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *_CSP_MEDIA_ORIGINS],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'", *_CSP_MEDIA_ORIGINS],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# The Wagtail admin (under this prefix) renders inline scripts and style
+# attributes of its own and previews pages in a same-origin iframe: it gets
+# these additions (config/csp.py), the rest of the site never does.
+CSP_ADMIN_PREFIX = "/admin/"
+CSP_ADMIN_ADDITIONS = {
+    "script-src": ["'unsafe-inline'"],
+    "style-src": ["'unsafe-inline'"],
+    "img-src": ["blob:"],
+    "frame-src": ["'self'"],
+}
+# Wagtail's preview and draft pages are shown inside the admin's iframe.
+CSP_ADMIN_FRAME_ANCESTORS = ["'self'"]
 
 LOGGING = {
     "version": 1,

@@ -27,8 +27,8 @@ SEARCH_INDEX_PREFIX = env.str(
 )
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        # See base.py: longer than the channel layer's 5 s blocking read.
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        # See base.py (the layer and the socket timeout).
         "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 10}]},
     }
 }
@@ -46,6 +46,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 SMARTCITIZEN["OPEN_SIGNUP"] = True
+# New members are not limited in other apps' tests; tests/moderation turn it on.
+SMARTCITIZEN["MODERATION"] = {
+    **SMARTCITIZEN["MODERATION"],
+    "NEW_MEMBER_DAYS": 0,
+    "NEW_MEMBER_ACTIVITY": 0,
+}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Static files are served by the test client's finders, not from collectstatic.
 MIDDLEWARE = [
