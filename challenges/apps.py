@@ -11,7 +11,17 @@ class ChallengesConfig(AppConfig):
         from challenges import queries
         from realtime import groups, streams
         from scoring.engine.leaderboards import register_leaderboard_source
+        from scoring.signals import readings_imported
 
         register_leaderboard_source(queries.leaderboard_spec)
+        readings_imported.connect(
+            _award_reduction_goals, dispatch_uid="challenges.reduction_goals"
+        )
         streams.register(groups.CHALLENGE, queries.can_read_challenge)
         streams.register(groups.LEADERBOARD, queries.can_read_challenge)
+
+
+def _award_reduction_goals(**kwargs) -> None:
+    from challenges.actions import do_award_reduction_goals
+
+    do_award_reduction_goals()

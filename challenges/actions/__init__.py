@@ -5,6 +5,7 @@ from .challenges import (
     check_confirm_action,
     check_join,
     check_log_action,
+    do_award_reduction_goals,
     do_leave,
     do_publish_leaderboard,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "check_log_action",
     "check_redeem",
     "check_use_code",
+    "do_award_reduction_goals",
     "do_leave",
     "do_publish_leaderboard",
 ]

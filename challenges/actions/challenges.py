@@ -305,3 +305,49 @@ def check_confirm_action(ambassador: Member, action: LoggedAction) -> LoggedActi
         )
         do_publish_leaderboard(locked.challenge)
     return locked
+
+
+def do_award_reduction_goals() -> int:
+    """Badge « Objectif atteint » for the households of teams that reached a goal.
+
+    A reduction goal is a team's: reached when the team's change against its
+    households' own baselines (the leaderboard's `change_pct`, averaged per
+    household) is at or below −goal %; each participating household of that
+    team gets the badge once, notified as the action badges are. The boards
+    are published again, since new readings move them. Run when readings are
+    imported (`scoring.signals.readings_imported`) and by the command
+    `award_reduction_goals` (for a remote core that imports on its side).
+    Returns the number of badges given.
+    """
+    given = 0
+    challenges = ChallengePage.objects.live().filter(
+        goal_kind=GoalKind.REDUCTION, start_date__lte=timezone.localdate()
+    )
+    for challenge in challenges:
+        board = queries.leaderboard(challenge, fresh=True)
+        spec = queries.leaderboard_spec(challenge.pk)
+        if board.unavailable or spec is None:
+            continue
+        reached = [
+            household_id
+            for row in board.standings
+            if row.get("change_pct") is not None
+            and row["change_pct"] <= -challenge.goal_value
+            for household_id in spec.teams.get(row["team"], [])
+        ]
+        with transaction.atomic():
+            for household_id in reached:
+                given += _award_goal_reached(challenge, household_id)
+            do_publish_leaderboard(challenge)
+    return given
+
+
+def _award_goal_reached(challenge: ChallengePage, household_id: int) -> int:
+    badge, created = Badge.objects.get_or_create(
+        challenge=challenge, household_id=household_id, kind=BadgeKind.GOAL_REACHED
+    )
+    member = Member.objects.filter(household_id=household_id).order_by("pk").first()
+    if not created or member is None:
+        return int(created)
+    _notify_badges(member, challenge, household_id, [badge])
+    return 1

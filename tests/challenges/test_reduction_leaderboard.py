@@ -182,3 +182,53 @@ def test_the_live_leaderboard_is_fresh_with_a_cached_remote_core(client, remote_
     # ...and the next page view sees the same figures, not the cached zero.
     board = client.get(url).context["board"]
     assert board.standings[0]["points"] == points
+
+
+@pytest.mark.django_db
+def test_a_team_below_the_goal_earns_goal_reached_when_readings_come_in(
+    town, challenge_index, action_type, tmp_path
+):
+    from django.core.management import call_command
+    from notifications.models import Notification
+
+    from challenges.models import Badge, BadgeKind
+
+    challenge = reduction(
+        challenge_index, action_type, team_kind=TeamKind.NEIGHBOURHOOD
+    )
+    _, savers = team(town, challenge, [(10, -12)] * 5)  # -12 %: goal of 10 % met
+    _, others = team(town, challenge, [(10, -5)] * 5)  # -5 %: not yet
+    assert not Badge.objects.filter(kind=BadgeKind.GOAL_REACHED).exists()
+
+    # The others save more; their readings arrive through the import command.
+    csv = tmp_path / "releves.csv"
+    lines = ["household_id,date,metric,value"]
+    day = challenge.start_date
+    while day < timezone.localdate():
+        lines += [f"{m.household.public_id},{day},{METRIC},8.5" for m in others]
+        day += timedelta(days=1)
+    csv.write_text("\n".join(lines) + "\n")
+    call_command("import_readings", str(csv))
+
+    rewarded = set(
+        Badge.objects.filter(
+            challenge=challenge, kind=BadgeKind.GOAL_REACHED
+        ).values_list("household_id", flat=True)
+    )
+    assert rewarded == {m.household_id for m in savers + others}
+    assert Notification.objects.filter(
+        recipient=savers[0].user, data__badge=BadgeKind.GOAL_REACHED
+    ).exists()
+    # Once only: a second pass gives nothing.
+    assert actions.do_award_reduction_goals() == 0
+
+
+@pytest.mark.django_db
+def test_a_team_above_the_goal_earns_nothing(town, challenge_index, action_type):
+    from challenges.models import Badge
+
+    challenge = reduction(challenge_index, action_type, team_kind=TeamKind.HOUSEHOLD)
+    team(town, challenge, [(10, -9.9), (10, 3)])
+
+    assert actions.do_award_reduction_goals() == 0
+    assert not Badge.objects.filter(challenge=challenge, kind="goal_reached").exists()

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from scoring.actions import do_import_readings
 from scoring.importer import check_readings
+from scoring.signals import readings_imported
 
 
 class Command(BaseCommand):
@@ -52,3 +53,5 @@ class Command(BaseCommand):
                 }
             )
         )
+        if result.created or result.updated:
+            readings_imported.send(sender=self.__class__)
