@@ -175,12 +175,15 @@ def redeem(
 def erase_household(household: Household) -> None:
     """Tell the scoring core to forget a household (ledger, balance, readings).
 
-    Contract v1 has no erasure call yet: only the embedded engine can forget; a
-    remote core raises ScoringUnavailable so the caller records it as a gap.
+    `DELETE households/{id}`, an addition to contract v1 (docs/scoring-core.md);
+    idempotent, so the HTTP client may retry it. Cached answers about the
+    household are dropped.
     """
     if is_embedded():
         from scoring.actions import do_erase_household_scoring
 
         do_erase_household_scoring(household)
         return
-    raise ScoringUnavailable("erasure is not in contract v1")
+    segment = transport.segment(household.public_id)
+    transport.delete(f"households/{segment}")
+    transport.forget(_points_path(household.public_id))

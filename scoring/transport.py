@@ -150,3 +150,8 @@ def get(path: str, params: dict | None = None, *, fresh: bool = False) -> dict:
 def post(path: str, body: dict) -> dict:
     """POST a body that carries an idempotency key (hence safe to retry)."""
     return _send("POST", url_for(path), body)
+
+
+def delete(path: str) -> dict:
+    """DELETE a contract path (idempotent, hence safe to retry)."""
+    return _send("DELETE", url_for(path), None)

@@ -9,6 +9,11 @@ app_name = "scoring"
 urlpatterns = [
     path("", views.root, name="root"),
     path(
+        "households/<str:household_id>",
+        views.erase_household,
+        name="household",
+    ),
+    path(
         "households/<str:household_id>/points",
         views.household_points,
         name="household-points",

@@ -59,6 +59,7 @@ from realtime.groups import user_stream
 from realtime.models import Event, Stream
 from realtime.publish import publish
 from scoring import client as scoring
+from scoring.errors import NotFound
 from search.indexing import schedule_sync_object
 
 logger = logging.getLogger(__name__)
@@ -311,6 +312,9 @@ def _leave_household(member: Member, files: list[str]) -> tuple[bool, bool]:
         action.save(update_fields=["photo"])
     try:
         scoring.erase_household(household)
+    except NotFound:
+        # The core never heard of it: nothing to forget there.
+        return True, True
     except scoring.ScoringUnavailable:
         logger.warning("mydata: scoring core could not erase %s", household.public_id)
         return True, False

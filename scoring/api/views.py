@@ -74,6 +74,11 @@ def household_points(request: HttpRequest, household_id: str) -> dict:
     return contract.get_points(household_id)
 
 
+@api_view("DELETE")
+def erase_household(request: HttpRequest, household_id: str) -> dict:
+    return contract.erase_household(household_id)
+
+
 @api_view("GET")
 def household_sensors(request: HttpRequest, household_id: str) -> dict:
     return contract.get_sensors(

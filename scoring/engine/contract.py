@@ -39,6 +39,17 @@ def get_points(public_id: str) -> dict:
     return points.household_points(_household(public_id))
 
 
+def erase_household(public_id: str) -> dict:
+    """`DELETE households/{id}`: forget its ledger, balance, readings, baselines.
+
+    An addition to v1 (the right to erasure); idempotent: erasing again finds
+    nothing left and answers the same.
+    """
+    household = _household(public_id)
+    actions.do_erase_household_scoring(household)
+    return {"household_id": household.public_id, "erased": True}
+
+
 def get_sensors(public_id: str, period: str | None, on: str | None = None) -> dict:
     """`GET households/{id}/sensors?period=&date=`."""
     checked = validation.parse_period(period, on)

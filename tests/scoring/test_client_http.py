@@ -57,6 +57,20 @@ class TestAgainstTheLiveApi:
             client.get_points(household)
         assert not LedgerEntry.objects.exists()
 
+    def test_erasure_over_http_forgets_the_household_once_and_again(
+        self, remote_core, household, catalogue
+    ):
+        log(household, "k1", proof="photo")
+        assert client.get_points(household)["total"] == 60  # now cached
+        client.erase_household(household)
+        assert not LedgerEntry.objects.filter(household=household).exists()
+        # The cached answer went with it, and erasing again is harmless.
+        assert client.get_points(household)["total"] == 0
+        client.erase_household(household)
+        household.public_id = "NOPE234567"
+        with pytest.raises(client.NotFound):
+            client.erase_household(household)
+
     def test_confirmations_and_redemptions_over_http(
         self, remote_core, household, catalogue
     ):
