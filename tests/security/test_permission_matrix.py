@@ -73,6 +73,10 @@ MATRIX: dict[str, Case] = {
     "healthz": everyone("/healthz", OK),
     # The scoring API wants a bearer token: nobody gets in with a session.
     "api/scoring/v1/": everyone("/api/scoring/v1/", 401),
+    # The erasure call (DELETE); the bearer token is checked before the method.
+    "api/scoring/v1/households/<str:household_id>": everyone(
+        lambda w: f"/api/scoring/v1/households/{w.household.public_id}", 401
+    ),
     "api/scoring/v1/households/<str:household_id>/points": everyone(
         lambda w: f"/api/scoring/v1/households/{w.household.public_id}/points", 401
     ),
