@@ -4,7 +4,7 @@ Each call to the scoring core may fail on its own; a failed part shows
 « données indisponibles » and the rest of the page still shows.
 """
 
-from challenges.charts import daily_chart
+from challenges.charts import daily_chart, weekly_means
 from challenges.models import LoggedAction
 from challenges.models.pages import Metric
 from community.domains import Domain
@@ -29,7 +29,9 @@ def _points(household: Household) -> dict:
     }
 
 
-def _metrics(summary: dict, neighbourhood: dict | None) -> list[dict]:
+def _metrics(
+    summary: dict, neighbourhood: dict | None, *, by_week: bool = False
+) -> list[dict]:
     rows = []
     labels = dict(Metric.choices)
     for code, label in labels.items():
@@ -37,13 +39,18 @@ def _metrics(summary: dict, neighbourhood: dict | None) -> list[dict]:
         if not figures or figures.get("total") is None:
             continue
         compared = ((neighbourhood or {}).get("metrics") or {}).get(code)
+        daily = figures.get("daily", [])
+        shown = weekly_means(daily) if by_week else daily
         rows.append(
             {
                 "code": code,
                 "label": label,
                 "figures": figures,
+                # Day by day, or for a year week by week (mean per day).
+                "values": shown,
+                "by_week": by_week,
                 "chart": daily_chart(
-                    figures.get("daily", []),
+                    shown,
                     figures.get("baseline"),
                     figures.get("days_with_data") or 0,
                 ),
@@ -81,5 +88,5 @@ def dashboard_for(household: Household, period_param: str) -> dict:
     except scoring.ScoringUnavailable:
         neighbourhood = None
     context["summary"] = summary
-    context["metrics"] = _metrics(summary, neighbourhood)
+    context["metrics"] = _metrics(summary, neighbourhood, by_week=period == "year")
     return context

@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from challenges.charts import daily_chart
+from challenges.charts import daily_chart, weekly_means
 from scoring.actions import ReadingRow, do_import_readings
 from tests.challenges.conftest import log
 
@@ -118,3 +118,36 @@ def test_the_dashboard_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(40) as many:
         client.get(URL + "?periode=annee")
     assert len(many) <= len(few)
+
+
+def test_weeks_are_means_per_day_dated_their_first_day():
+    daily = [
+        {"date": "2026-11-01", "value": 7.0},  # a Sunday: ISO week 44
+        {"date": "2026-11-02", "value": 2.0},  # Monday, week 45
+        {"date": "2026-11-03", "value": None},
+        {"date": "2026-11-04", "value": 4.0},
+        {"date": "2026-11-09", "value": None},  # week 46: no reading
+    ]
+    assert weekly_means(daily) == [
+        {"date": "2026-11-01", "value": 7.0},
+        {"date": "2026-11-02", "value": 3.0},
+        {"date": "2026-11-09", "value": None},
+    ]
+
+
+def test_the_year_is_drawn_and_listed_week_by_week(client, participant):
+    readings(participant.household, 364, "100")
+    client.force_login(participant.user)
+    year = client.get(URL + "?periode=annee").content.decode()
+    month = client.get(URL).content.decode()
+    assert "semaine par semaine (moyenne par jour)" in year
+    assert "moyenne par jour de chaque semaine" in year
+    # The calendar year so far, by week: at most 53 bars and rows, not a
+    # bar and a row per day with a reading (this year's days up to today).
+    days = timezone.localdate().timetuple().tm_yday
+    weeks = year.count("<rect ")
+    rows = year.count('<tr><th scope="row">2')
+    assert days // 7 <= weeks <= 53
+    assert weeks <= rows <= 53
+    assert "valeurs jour par jour" in month
+    assert len(year) < 60_000
