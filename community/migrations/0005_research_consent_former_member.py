@@ -5,25 +5,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('community', '0004_first_consent_text'),
+        ("community", "0004_first_consent_text"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='member',
-            name='is_former_member',
-            field=models.BooleanField(default=False, editable=False, verbose_name='ancien membre (compte anonyme)'),
+            model_name="member",
+            name="is_former_member",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                verbose_name="ancien membre (compte anonyme)",
+            ),
         ),
         migrations.AlterField(
-            model_name='consenttext',
-            name='kind',
-            field=models.CharField(choices=[('participation', 'Participation au programme'), ('research', 'Utilisation pour la recherche')], db_index=True, max_length=32, verbose_name='type'),
+            model_name="consenttext",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("participation", "Participation au programme"),
+                    ("research", "Utilisation pour la recherche"),
+                ],
+                db_index=True,
+                max_length=32,
+                verbose_name="type",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_former_member', True)), fields=('town',), name='member_one_former_member_per_town'),
+            model_name="member",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_former_member", True)),
+                fields=("town",),
+                name="member_one_former_member_per_town",
+            ),
         ),
     ]
