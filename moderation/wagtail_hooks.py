@@ -4,6 +4,7 @@ see any of it; rows are written by moderation.actions, never edited here."""
 
 import django_filters
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -29,6 +30,7 @@ from moderation.models import (
     CaseState,
     Decision,
     Reason,
+    Report,
     ReportGroup,
 )
 
@@ -83,7 +85,11 @@ class QueueFilterSet(WagtailFilterSet):
         fields = ["state", "kind", "neighbourhood"]
 
     def filter_reason(self, queryset, name, value):
-        return queryset.filter(reasons__contains=[value])
+        # Through the reports, not the JSON list: a JSON `contains` lookup is
+        # PostgreSQL's only (`make run` serves SQLite). Exists: no duplicates.
+        return queryset.filter(
+            Exists(Report.objects.filter(group=OuterRef("pk"), reason=value))
+        )
 
 
 class ReportGroupViewSet(SnippetViewSet):

@@ -158,3 +158,20 @@ def test_the_dashboard_panel_runs_a_bounded_number_of_queries(author, reporters,
         figures = dashboard.figures()
     assert figures.open_reports == 6
     assert len(many) == len(few)
+
+
+def test_the_queue_filters_by_reason(client, author, reporters, moderator):
+    report_posts(author, reporters[0], 1, reason=Reason.SPAM)
+    offensive = post_as(author, "Propos blessants ici")
+    actions.check_report(reporters[0], "post", offensive.pk, reason=Reason.OFFENSIVE)
+    # A second reporter, another reason: the group matches both filters once.
+    actions.check_report(reporters[1], "post", offensive.pk, reason=Reason.SPAM)
+    client.force_login(moderator)
+
+    spam = client.get(reverse(QUEUE), {"reason": Reason.SPAM}).content.decode()
+    hurt = client.get(reverse(QUEUE), {"reason": Reason.OFFENSIVE}).content.decode()
+
+    assert "Publication 0 à signaler" in spam
+    assert spam.count("Propos blessants ici") == 1
+    assert "Propos blessants ici" in hurt
+    assert "Publication 0 à signaler" not in hurt
