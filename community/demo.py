@@ -19,6 +19,9 @@ from community import roles
 from community.demo_content import seed_demo_content
 from community.domains import Domain
 from community.models import (
+    ConsentKind,
+    ConsentRecord,
+    ConsentText,
     Household,
     HouseholdStatus,
     Invitation,
@@ -197,6 +200,17 @@ def seed_demo_town(stdout=None) -> TownPage:
                 )
             )
     Household.objects.bulk_create(households)
+    # Seven households in ten agreed to research use (the university's export
+    # has figures to show); by position, so the random draws stay the same.
+    research = ConsentText.objects.filter(kind=ConsentKind.RESEARCH).first()
+    if research is not None:
+        ConsentRecord.objects.bulk_create(
+            ConsentRecord(
+                household=household, text=research, given_at=household.joined_at
+            )
+            for index, household in enumerate(households)
+            if index % 10 < 7
+        )
 
     # Members of the generated households cannot log in (unusable password);
     # 1 to 3 accounts per household.

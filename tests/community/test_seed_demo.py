@@ -62,6 +62,11 @@ def test_the_demo_town_has_content_to_try_every_part():
     pages = AmbassadorPage.objects.live()
     assert pages.count() == 4
     assert all(page.neighbourhoods.exists() for page in pages)
+    # Seven generated households in ten agreed to research use.
+    from community.models import ConsentRecord
+
+    research = ConsentRecord.objects.filter(text__kind="research").count()
+    assert research == 600 * 7 // 10
 
 
 @pytest.mark.django_db
