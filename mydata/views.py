@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -54,10 +54,10 @@ def download_export(
     request: HttpRequest, viewer: Member, export_id: UUID
 ) -> HttpResponse:
     export = queries.access_export(viewer, export_id)
-    if not export.is_downloadable or not default_storage.exists(export.file_name):
+    if not export.is_downloadable or not storages["exports"].exists(export.file_name):
         raise Http404
     response = FileResponse(
-        default_storage.open(export.file_name, "rb"),
+        storages["exports"].open(export.file_name, "rb"),
         as_attachment=True,
         filename=export.file_name.rsplit("/", 1)[-1],
         content_type="application/zip",

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.db import close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -28,7 +28,8 @@ from mydata.models import DataExport, ExportState
 
 logger = logging.getLogger(__name__)
 
-EXPORT_DIR = "private/exports"
+# In the "exports" storage (PRIVATE_ROOT, never served by a web server).
+EXPORT_DIR = "exports"
 
 
 def export_path(export: DataExport) -> str:
@@ -102,7 +103,7 @@ def do_build_export(export_id: UUID) -> DataExport | None:
     export = DataExport.objects.select_related("member").get(pk=export_id)
     try:
         content = write_zip(collect(export.member))
-        name = default_storage.save(export_path(export), ContentFile(content))
+        name = storages["exports"].save(export_path(export), ContentFile(content))
     except Exception as error:
         export.state = ExportState.FAILED
         export.finished_at = timezone.now()
@@ -144,8 +145,8 @@ def do_build_pending_exports() -> tuple[int, int]:
 
 
 def _delete_file(name: str) -> None:
-    if name and default_storage.exists(name):
-        default_storage.delete(name)
+    if name and storages["exports"].exists(name):
+        storages["exports"].delete(name)
 
 
 def do_delete_exports(exports) -> int:

@@ -6,7 +6,7 @@ import zipfile
 from datetime import timedelta
 
 import pytest
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def archive_of(export: DataExport) -> zipfile.ZipFile:
-    with default_storage.open(export.file_name, "rb") as handle:
+    with storages["exports"].open(export.file_name, "rb") as handle:
         return zipfile.ZipFile(io.BytesIO(handle.read()))
 
 

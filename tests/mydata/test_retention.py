@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.core.management import call_command
 from django.utils import timezone
 from notifications.models import Notification
@@ -48,7 +48,7 @@ def test_apply_retention_purges_what_is_past_its_time(
     assert Notification.objects.filter(pk=old_unread.pk).exists()
     assert notifications.count() == kept_count
     assert not DataExport.objects.filter(pk=expired.pk).exists()
-    assert not default_storage.exists(expired.file_name)
+    assert not storages["exports"].exists(expired.file_name)
     assert DataExport.objects.filter(pk=fresh.pk).exists()
     assert not Event.objects.filter(pk=old_event.pk).exists()
     assert Event.objects.filter(pk=recent_event.pk).exists()
