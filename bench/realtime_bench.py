@@ -36,17 +36,12 @@ Figures go to stdout; docs/performance.md keeps the last ones.
 import argparse
 import asyncio
 import contextlib
-import ctypes
 import json
 import os
 import signal
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -72,79 +67,32 @@ import django  # noqa: E402
 django.setup()
 
 import httpx  # noqa: E402
-import psycopg  # noqa: E402
 import redis  # noqa: E402
 import websockets  # noqa: E402
 from asgiref.sync import sync_to_async  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench.support import (  # noqa: E402
+    Server,
+    cpu_seconds,
+    load_average,
+    percentile,
+    prepare_database,
+    report,
+    rss_kib,
+    spread,
+    start_server,
+    stop_server,
+    wait_healthy,
+)
+
 # Seconds. Every wait of the bench is bounded by one of these.
-SERVER_START_TIMEOUT = 60
 CONNECT_TIMEOUT = 120  # all clients connected and subscribed
 DELIVERY_TIMEOUT = 15  # after the last post, for the last deliveries
 FEED_TIMEOUT = 600  # the whole feed-page part
 CONNECT_CONCURRENCY = 50
 SUBSCRIBE_PROBE = {"op": "bench.probe"}  # answered with an error: subscribe done
-
-
-def report(line: str = "") -> None:
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms"
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
-
-
-def spread(samples: list[float]) -> str:
-    if not samples:
-        return "no sample"
-    return (
-        f"p50 {ms(statistics.median(samples))}, p99 {ms(percentile(samples, 0.99))}, "
-        f"max {ms(max(samples))} (n={len(samples)})"
-    )
-
-
-# --- the database and Redis of the bench ----------------------------------------
-
-
-def reset_database() -> None:
-    """Drop and create the bench database (the role has CREATEDB)."""
-    if not DB_NAME.replace("_", "").isalnum():
-        sys.exit(f"bad BENCH_DATABASE_NAME {DB_NAME!r}")
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
-def database_exists() -> bool:
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
-        row = admin.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]
-        ).fetchone()
-    return row is not None
-
-
-def prepare_database(reuse: bool) -> None:
-    from community.demo import demo_town_exists
-
-    if not (reuse and database_exists()):
-        reset_database()
-    start = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    if not demo_town_exists():
-        call_command("seed_demo", verbosity=0)
-        report(f"demo town loaded in {time.perf_counter() - start:.1f} s")
-    else:
-        report("demo town already loaded (--reuse-db)")
-    connection.close()
 
 
 @dataclass
@@ -210,101 +158,15 @@ def make_cast(clients: int, posts: int) -> Cast:
 # --- daphne ------------------------------------------------------------------------
 
 
-def _die_with_parent() -> None:
-    """In the child before exec: SIGTERM when the bench dies, even by SIGKILL."""
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-@dataclass
-class Server:
-    url: str
-    process: subprocess.Popen
-    log: Path
-
-    def tail(self, lines: int = 40) -> str:
-        text = self.log.read_text(errors="replace") if self.log.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
-
-
-def start_server(log_dir: Path, name: str) -> Server:
-    """daphne on a loopback socket bound here and handed over (`--fd`)."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(1024)
-    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-    env = dict(os.environ)
-    env.update(
+def server_env() -> dict[str, str]:
+    """What a daphne process of the bench sees: the bench's settings and stores."""
+    return {
         # The bench's own settings (config.settings.test under `make bench`).
-        DJANGO_SETTINGS_MODULE=settings.SETTINGS_MODULE,
-        DATABASE_URL=DATABASE_URL,
-        REDIS_URL=REDIS_URL,
-        ELASTICSEARCH_URL="",
-        PYTHONUNBUFFERED="1",
-    )
-    log = log_dir / f"daphne-{name}.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable, "-m", "daphne",
-                "--fd", str(listener.fileno()),
-                "--verbosity", "1",
-                "config.asgi:application",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            pass_fds=(listener.fileno(),),
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=_die_with_parent,
-        )  # fmt: skip
-    listener.close()
-    return Server(url, process, log)
-
-
-def wait_healthy(server: Server) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while True:
-        try:
-            with urllib.request.urlopen(f"{server.url}/healthz", timeout=5) as answer:  # noqa: S310
-                if json.load(answer).get("database") == "ok":
-                    return
-        except (OSError, ValueError):
-            pass
-        if server.process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(
-                f"daphne did not serve {server.url}/healthz "
-                f"(exit code {server.process.poll()}):\n{server.tail()}"
-            )
-        time.sleep(0.2)
-
-
-def stop_server(server: Server) -> None:
-    if server.process.poll() is None:
-        server.process.terminate()
-        try:
-            server.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait(timeout=5)
-
-
-def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def load_average() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+        "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,
+        "DATABASE_URL": DATABASE_URL,
+        "REDIS_URL": REDIS_URL,
+        "ELASTICSEARCH_URL": "",
+    }
 
 
 # --- websocket clients -------------------------------------------------------------
@@ -620,7 +482,7 @@ def main() -> None:
     report(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {load_average()}, "
            f"{os.cpu_count()} CPUs")  # fmt: skip
     redis.Redis.from_url(REDIS_URL).flushdb()
-    prepare_database(args.reuse_db)
+    prepare_database(PG_SERVER, DB_NAME, reuse=args.reuse_db)
     cast = make_cast(args.clients, args.posts)
 
     # SIGTERM (a killed `make`) unwinds like Ctrl-C, through the finally below.
@@ -628,7 +490,10 @@ def main() -> None:
     servers: list[Server] = []
     with tempfile.TemporaryDirectory(prefix="sc-bench-") as logs:
         try:
-            servers = [start_server(Path(logs), name) for name in ("A", "B")]
+            servers = [
+                start_server(Path(logs) / f"daphne-{name}.log", server_env())
+                for name in ("A", "B")
+            ]
             for server in servers:
                 wait_healthy(server)
             report("daphne A " + servers[0].url + ", daphne B " + servers[1].url)

@@ -34,18 +34,11 @@ docs/performance.md keeps the last ones.
 import argparse
 import asyncio
 import contextlib
-import ctypes
-import json
 import os
 import random
-import signal
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -75,74 +68,24 @@ import django  # noqa: E402
 django.setup()
 
 import httpx  # noqa: E402
-import psycopg  # noqa: E402
 import redis  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-SERVER_START_TIMEOUT = 60
+from bench.support import (  # noqa: E402
+    Server,
+    cpu_seconds,
+    prepare_database,
+    report,
+    spread,
+    start_server,
+    stop_server,
+    wait_healthy,
+)
+
 PART_TIMEOUT = 900  # seconds, each measured part
 DAYS = 365
-
-
-def report(line: str = "") -> None:
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms"
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
-
-
-def spread(samples: list[float]) -> str:
-    if not samples:
-        return "no sample"
-    return (
-        f"p50 {ms(statistics.median(samples))}, p99 {ms(percentile(samples, 0.99))}, "
-        f"max {ms(max(samples))} (n={len(samples)})"
-    )
-
-
-# --- the database ----------------------------------------------------------------
-
-
-def reset_database() -> None:
-    if not DB_NAME.replace("_", "").isalnum():
-        sys.exit(f"bad BENCH_DATABASE_NAME {DB_NAME!r}")
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
-def database_exists() -> bool:
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
-        row = admin.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]
-        ).fetchone()
-    return row is not None
-
-
-def prepare_database(reuse: bool) -> None:
-    from community.demo import demo_town_exists
-
-    if not (reuse and database_exists()):
-        reset_database()
-    start = time.perf_counter()
-    # run_syncdb: an app still without migrations (work in progress) gets its tables.
-    call_command("migrate", run_syncdb=True, verbosity=0)
-    if not demo_town_exists():
-        call_command("seed_demo", verbosity=0)
-        report(f"demo town loaded in {time.perf_counter() - start:.1f} s")
-    else:
-        report("demo town already loaded (--reuse-db)")
-    connection.close()
 
 
 def _daily_value(rng: random.Random, metric: str, day_of_year: int, size: float):
@@ -273,89 +216,17 @@ def make_cast() -> Cast:
 # --- daphne ------------------------------------------------------------------------
 
 
-def _die_with_parent() -> None:
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-@dataclass
-class Server:
-    url: str
-    process: subprocess.Popen
-    log: Path
-
-    def tail(self, lines: int = 40) -> str:
-        text = self.log.read_text(errors="replace") if self.log.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
-
-
-def start_server(log_dir: Path) -> Server:
-    """daphne on a loopback socket bound here and handed over (`--fd`)."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(1024)
-    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE=settings.SETTINGS_MODULE,
-        DATABASE_URL=DATABASE_URL,
-        REDIS_URL=REDIS_URL,
-        ELASTICSEARCH_URL="",
-        SCORING_CORE_URL="",
-        SCORING_CORE_TOKEN=TOKEN,
-        PYTHONUNBUFFERED="1",
-    )
-    log = log_dir / "daphne.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable, "-m", "daphne",
-                "--fd", str(listener.fileno()),
-                "--verbosity", "1",
-                "config.asgi:application",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            pass_fds=(listener.fileno(),),
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=_die_with_parent,
-        )  # fmt: skip
-    listener.close()
-    return Server(url, process, log)
-
-
-def wait_healthy(server: Server) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while True:
-        try:
-            with urllib.request.urlopen(f"{server.url}/healthz", timeout=5) as answer:  # noqa: S310
-                if json.load(answer).get("database") == "ok":
-                    return
-        except (OSError, ValueError):
-            pass
-        if server.process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(
-                f"daphne did not serve {server.url}/healthz "
-                f"(exit code {server.process.poll()}):\n{server.tail()}"
-            )
-        time.sleep(0.2)
-
-
-def stop_server(server: Server) -> None:
-    if server.process.poll() is None:
-        server.process.terminate()
-        try:
-            server.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait(timeout=5)
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def server_env() -> dict[str, str]:
+    """What a daphne process of the bench sees: the bench's settings and stores."""
+    return {
+        # The bench's own settings (config.settings.test under `make bench`).
+        "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,
+        "DATABASE_URL": DATABASE_URL,
+        "REDIS_URL": REDIS_URL,
+        "ELASTICSEARCH_URL": "",
+        "SCORING_CORE_URL": "",
+        "SCORING_CORE_TOKEN": TOKEN,
+    }
 
 
 # --- 3. actions per second ----------------------------------------------------------
@@ -527,12 +398,12 @@ def main() -> None:
 
     report(f"load before: {os.getloadavg()}")
     redis.Redis.from_url(REDIS_URL).flushdb()
-    prepare_database(args.reuse_db)
+    prepare_database(PG_SERVER, DB_NAME, reuse=args.reuse_db)
     households, _rows = load_readings()
     cast = make_cast()
     report(f"{households} active households, {len(cast.cookies)} signed in")
     with tempfile.TemporaryDirectory() as log_dir:
-        server = start_server(Path(log_dir))
+        server = start_server(Path(log_dir) / "daphne.log", server_env())
         try:
             wait_healthy(server)
             asyncio.run(bench_actions(server, cast, args))
