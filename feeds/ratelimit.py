@@ -1,5 +1,7 @@
 """Per-member rate limits on writes, counted in the shared cache (Redis)."""
 
+import math
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -8,21 +10,25 @@ from community.models import Member
 from config.ratelimit import count_hit
 
 
-def check_rate(member: Member, scope: str) -> None:
+def check_rate(member: Member, scope: str, message: str | None = None) -> None:
     """Count one write of `scope`; raise a ValidationError past the limit.
 
     A fixed window per member (`config.ratelimit.count_hit`, atomic in Redis):
-    concurrent requests of one member count right.
+    concurrent requests of one member count right. `message` replaces the
+    default one (about writing) for scopes that are not text.
     """
     limit, period = settings.SMARTCITIZEN[f"{scope.upper()}_RATE"]
-    count, _left = count_hit(f"feeds:rate:{scope}:{member.pk}", period)
+    count, left = count_hit(f"feeds:rate:{scope}:{member.pk}", period)
     if count > limit:
-        minutes = max(1, round(period / 60))
+        minutes = max(1, math.ceil(left / 60))
         raise ValidationError(
-            _(
-                "Vous avez beaucoup écrit ces dernières minutes : attendez un peu "
-                "(au plus %(minutes)d min) avant de recommencer. Votre texte est "
-                "conservé ci-dessous."
+            (
+                message
+                or _(
+                    "Vous avez beaucoup écrit ces dernières minutes : attendez un "
+                    "peu (au plus %(minutes)d min) avant de recommencer. Votre "
+                    "texte est conservé ci-dessous."
+                )
             )
             % {"minutes": minutes},
             code="rate_limited",

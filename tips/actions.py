@@ -20,6 +20,7 @@ from feeds.actions.discussions import do_open_tip_discussion
 from feeds.actions.posts import clean_client_key, clean_text
 from feeds.models import Comment
 from feeds.models.posts import COMMENT_MAX_LENGTH
+from feeds.ratelimit import check_rate
 from scoring import client as scoring
 from tips.models import TipDone, TipIndexPage, TipPage, TipStats, TipVote
 from tips.queries import can_act_on, town_of_tip
@@ -56,6 +57,15 @@ def check_propose_tip(
             _("Les propositions sont fermées : aucun circuit de modération."),
             code="no_workflow",
         )
+    check_rate(
+        member,
+        "tip_proposal",
+        _(
+            "Vous avez proposé plusieurs astuces aujourd'hui et les modérateurs "
+            "les relisent : réessayez dans %(minutes)d min au plus. Votre texte "
+            "est conservé ci-dessous."
+        ),
+    )
     body = [("steps", [step for step in steps if step])] if steps else []
     with transaction.atomic():
         slug = find_available_slug(index, slugify(title)[:200] or "astuce")

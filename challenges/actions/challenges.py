@@ -33,6 +33,7 @@ from challenges.models import (
 )
 from community.models import Member
 from feeds.notify import publish_badge
+from feeds.ratelimit import check_rate
 from realtime.groups import leaderboard_stream
 from realtime.publish import publish
 from scoring import client as scoring
@@ -235,6 +236,15 @@ def check_log_action(
     if existing is not None:
         return LogResult(existing, replayed=True)
     _check_action_fields(challenge, action_type, occurred_at)
+    # A replay (above) is not counted: only actions that would earn points.
+    check_rate(
+        member,
+        "action",
+        _(
+            "Vous avez déclaré beaucoup d'actions en peu de temps : réessayez "
+            "dans %(minutes)d min au plus. Rien n'a été enregistré."
+        ),
+    )
     # Checked before anything is sent: an unreadable picture changes nothing.
     picture = make_proof_photo(photo) if photo is not None else None
     proof = ProofLevel.PHOTO if picture is not None else ProofLevel.DECLARED

@@ -274,6 +274,11 @@ SMARTCITIZEN = {
     "POST_RATE": (env.int("POST_RATE_COUNT", default=10), 600),
     "COMMENT_RATE": (env.int("COMMENT_RATE_COUNT", default=30), 600),
     "MESSAGE_RATE": (env.int("MESSAGE_RATE_COUNT", default=20), 60),
+    # Reactions (toggles), "J'ai agi" (points: a flood is cheating, not
+    # enthusiasm) and tip proposals (each one is a moderator's work).
+    "REACTION_RATE": (env.int("REACTION_RATE_COUNT", default=60), 600),
+    "ACTION_RATE": (env.int("ACTION_RATE_COUNT", default=30), 3600),
+    "TIP_PROPOSAL_RATE": (env.int("TIP_PROPOSAL_RATE_COUNT", default=5), 86400),
     # Challenges (docs/challenges.md): proof photos of "J'ai agi" (size limit,
     # long side in pixels).
     "CHALLENGE_PHOTO_MAX_BYTES": 8 * 1024 * 1024,

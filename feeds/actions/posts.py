@@ -449,6 +449,14 @@ def do_react(member: Member, post: Post, kind: str) -> bool:
     if is_blocked_between(member.pk, post.author_id):
         raise ValidationError(_("Vous ne pouvez pas réagir à cette publication."))
     trust.check_can_react(member)
+    ratelimit.check_rate(
+        member,
+        "reaction",
+        _(
+            "Beaucoup de réactions en peu de temps : réessayez dans "
+            "%(minutes)d min au plus."
+        ),
+    )
     with transaction.atomic():
         deleted, _ignored = Reaction.objects.filter(
             post=post, member=member, kind=kind

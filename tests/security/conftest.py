@@ -92,6 +92,9 @@ def generous_rates(settings) -> None:
                 "INVITATION",
                 "SEARCH",
                 "SUGGEST",
+                "REACTION",
+                "ACTION",
+                "TIP_PROPOSAL",
             )
         },
     }

@@ -23,7 +23,7 @@ from wagtail.models import Page
 from ambassadors.models.visits import Visit
 from challenges.models import LoggedAction, Redemption
 from community.models import Household, Member
-from feeds.models import ChatMessage, Comment, Post
+from feeds.models import ChatMessage, Comment, Post, Reaction
 from tests.factories import PASSWORD
 from tests.security.conftest import World
 
@@ -419,6 +419,42 @@ def test_invitation_codes_past_their_limit_are_refused(world: World, settings):
     )
     assert_refused(response, "pre-registration", "rate limited")
     assert Household.objects.count() == before
+
+
+def test_actions_and_tip_proposals_past_their_limit_write_nothing(
+    world: World, settings
+):
+    settings.SMARTCITIZEN = {
+        **settings.SMARTCITIZEN,
+        "ACTION_RATE": (1, 3600),
+        "TIP_PROPOSAL_RATE": (1, 86400),
+    }
+    client = client_for(world, "resident")
+    for name in ("j'ai agi", "tip proposal"):
+        form = FORMS[name]
+        before = form.written(world)
+        client.post(form.url(world), form.valid(world))
+        accepted = form.written(world)
+        assert accepted != before, (name, "the first one is accepted")
+        sent = form.valid(world)
+        response = client.post(form.url(world), sent)
+        assert_refused(response, name, "rate limited")
+        assert "réessayez" in response.content.decode()
+        # The text typed is still in the form, and nothing was written.
+        assert str(sent[form.text_field]) in response.content.decode()
+        assert form.written(world) == accepted
+
+
+def test_reactions_past_their_limit_are_refused_with_a_message(world: World, settings):
+    settings.SMARTCITIZEN = {**settings.SMARTCITIZEN, "REACTION_RATE": (1, 600)}
+    client = client_for(world, "other")
+    url = f"/publications/{world.post.pk}/reagir/"
+    client.post(url, {"kind": "merci"})
+    assert Reaction.objects.filter(post=world.post, member=world.other).count() == 1
+    response = client.post(url, {"kind": "merci"}, follow=True)
+    assert "Beaucoup de réactions" in response.content.decode()
+    # Still on: the refused click did not toggle it off.
+    assert Reaction.objects.filter(post=world.post, member=world.other).count() == 1
 
 
 # The websocket: bad frames answer the sender only; others keep their stream.
