@@ -47,9 +47,13 @@ services:
 stop-services:
 	bash scripts/services.sh stop
 
+# pytest-xdist workers: each gets its own database, Redis db, channel prefix and
+# search index (config/settings/test.py).
+PYTEST_WORKERS ?= 2
+
 test: install services compilemessages browser-deps
 	bash scripts/elasticsearch.sh start
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Real-browser tests (tests/browser, docs/testing.md): Debian's Chromium, and
 # axe-core from npm, reinstalled when its lock file changes. Node and npm come

@@ -4,8 +4,26 @@ The defaults point at the loopback services that script starts; the suite checks
 they answer and fails (never skips) when one is missing.
 """
 
+import os
+from urllib.parse import urlsplit, urlunsplit
+
 from .base import *  # noqa: F403
 from .base import MIDDLEWARE, SMARTCITIZEN, env
+
+# pytest-xdist runs the suite in workers gw0, gw1, … at once. pytest-django gives
+# each its own database; the Redis db, the channel prefix (pub/sub ignores the
+# db number) and the search index prefix follow the worker here. A subprocess
+# the tests start (the browser tests' daphne) is handed the values already
+# chosen and the worker variable removed, so it never shifts them twice.
+XDIST_SLOT = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+
+
+def _redis_db(url: str, shift: int) -> str:
+    """`url` with its database number moved on by `shift` (Redis has 16)."""
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(number + shift) % 16}"))
+
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret-smart-citizen-0123456789abcdef"  # noqa: S105
@@ -17,19 +35,27 @@ DATABASES = {
         default="postgres://smartcitizen:smartcitizen@127.0.0.1:5432/smartcitizen",
     )
 }
-REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/1")
+REDIS_URL = _redis_db(
+    env.str("REDIS_URL", default="redis://127.0.0.1:6379/1"), XDIST_SLOT
+)
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="http://127.0.0.1:9200")
 # One index per test database, so that parallel runs on their own databases
 # never share documents.
 SEARCH_INDEX_PREFIX = env.str(
     "SEARCH_INDEX_PREFIX",
-    default="test-" + str(DATABASES["default"]["NAME"]).lower().replace("_", "-"),
+    default="test-"
+    + str(DATABASES["default"]["NAME"]).lower().replace("_", "-")
+    + (f"-gw{XDIST_SLOT}" if "PYTEST_XDIST_WORKER" in os.environ else ""),
 )
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
         # See base.py (the layer and the socket timeout).
-        "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 10}]},
+        "CONFIG": {
+            "hosts": [{"address": REDIS_URL, "socket_timeout": 10}],
+            # Channels are pub/sub names, shared by every db of one Redis.
+            "prefix": "asgi" + urlsplit(REDIS_URL).path.strip("/"),
+        },
     }
 }
 CACHES = {

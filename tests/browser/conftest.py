@@ -14,29 +14,18 @@ driven by Debian's Chromium through Playwright (docs/testing.md).
 A missing Chromium, Playwright or axe-core fails the tests, never skips them.
 """
 
-import ctypes
-import json
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from community.models import Neighbourhood, TownPage
 from tests.browser.support import PlaywrightThread, Remote, mark_without_javascript
 from tests.factories import NeighbourhoodFactory, make_town
+from tests.support import daphne
 
-BASE_DIR = Path(__file__).resolve().parents[2]
 # The Chromium binary of Debian's `chromium` package. /usr/bin/chromium is a
 # shell wrapper around it that adds the flags of /etc/chromium.d (extensions,
 # GPU rasterisation); the tests launch the binary with their own flags only.
@@ -56,67 +45,12 @@ PHONE = {
     "is_mobile": True,
     "has_touch": True,
 }
-# Seconds: daphne imports Django and Wagtail (about 2 s on 2 cores).
-SERVER_START_TIMEOUT = 30
 # Milliseconds: a page of this site answers in well under a second; waiting the
 # default 30 s on a missing element only slows a failing run down.
 ACTION_TIMEOUT_MS = 10_000
-LOG_TAIL_LINES = 60
 
 server_log_key = pytest.StashKey[Path]()
 reports_key = pytest.StashKey[dict[str, pytest.TestReport]]()
-
-
-def _die_with_parent() -> None:
-    """In the child before exec: SIGTERM when pytest dies, even by SIGKILL.
-
-    A daphne left behind would hold connections to the test database, and the
-    next run could not drop it.
-    """
-    pr_set_pdeathsig = 1
-    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
-
-
-def _server_env() -> dict[str, str]:
-    from django.db import connection
-
-    db = connection.settings_dict
-    database_url = "postgres://{}:{}@{}:{}/{}".format(
-        quote(db["USER"], safe=""),
-        quote(db["PASSWORD"], safe=""),
-        db["HOST"] or "127.0.0.1",
-        db["PORT"] or 5432,
-        quote(db["NAME"], safe=""),
-    )
-    env = dict(os.environ)
-    env.update(
-        # The test process's own: config.settings.test under `make test`.
-        DJANGO_SETTINGS_MODULE=settings.SETTINGS_MODULE,
-        DATABASE_URL=database_url,
-        REDIS_URL=settings.REDIS_URL,
-        # Test settings allow 127.0.0.1, localhost and testserver; the server
-        # is reached as 127.0.0.1.
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        # A connection kept between requests would stall the TRUNCATE of the
-        # transactional tests' flush and the DROP DATABASE at the end.
-        CONN_MAX_AGE="0",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
-
-
-def _tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
-    if not path.exists():
-        return "(no log)"
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/healthz", timeout=2) as answer:  # noqa: S310
-            return json.load(answer).get("database") == "ok"
-    except (OSError, ValueError):
-        return False
 
 
 @pytest.fixture(scope="session")
@@ -125,54 +59,15 @@ def asgi_server(
     django_db_setup: None,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[str]:
-    """config.asgi's application under daphne, on the test database; its base URL.
-
-    The listening socket is bound here, on a free loopback port, and handed to
-    daphne (`--fd`), so no other process can take the port in between.
-    """
+    """config.asgi's application under daphne, on the test database; its base URL
+    (tests/support/daphne.py)."""
     log_path = tmp_path_factory.mktemp("daphne") / "daphne.log"
     request.config.stash[server_log_key] = log_path
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(128)
-    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable, "-m", "daphne",
-                "--fd", str(listener.fileno()),
-                "--verbosity", "1",
-                "tests.browser.asgi:application",
-            ],
-            cwd=BASE_DIR,
-            env=_server_env(),
-            pass_fds=(listener.fileno(),),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=_die_with_parent,
-        )  # fmt: skip
-    listener.close()
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not _healthy(url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(
-                    f"daphne did not serve {url}/healthz "
-                    f"(exit code {process.poll()}); its log:\n{_tail(log_path)}",
-                    pytrace=False,
-                )
-            time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            # Daphne holds nothing to save; a slow stop only delays the run.
-            process.wait(timeout=3)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        with daphne.serve(log_path) as server:
+            yield server.url
+    except daphne.ServerFailed as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -298,5 +193,5 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     item.stash.setdefault(reports_key, {})[report.when] = report
     log_path = item.config.stash.get(server_log_key, None)
     if report.failed and log_path is not None:
-        report.sections.append(("daphne log (last lines)", _tail(log_path)))
+        report.sections.append(("daphne log (last lines)", daphne.tail(log_path)))
     return report
