@@ -5,10 +5,16 @@ posts, comments and chat and by `moderation/trust.py` for new members), keyed
 by a member or, for anonymous visitors, by the client's address; limits are
 `SMARTCITIZEN["<SCOPE>_RATE"] = (count, seconds)`. Counters live in the shared
 cache (Redis), so every daphne process counts together.
+
+When the cache does not answer (Redis down or hanging), each process counts in
+its own memory instead (`LocalCounter`): limits still hold, at most N times
+looser with N daphne processes, and never "no limit" (docs/security.md).
 """
 
 import hashlib
+import logging
 import math
+import threading
 import time
 
 from django.conf import settings
@@ -16,6 +22,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -40,25 +47,120 @@ def identity(request: HttpRequest) -> str:
     return f"ip:{digest}"
 
 
+logger = logging.getLogger(__name__)
+
+# After the cache failed, count locally for this long before trying it again: a
+# hanging Redis then costs one socket timeout per process every few seconds,
+# not one per request.
+CACHE_RETRY_SECONDS = 5.0
+# Live windows kept by the local counter at most (about 150 bytes each).
+LOCAL_MAX_COUNTERS = 100_000
+
+
+class LocalCounter:
+    """Fixed-window counters in this process's memory: the fallback of the cache.
+
+    Thread-safe (daphne runs Django views in a thread pool). Memory is bounded:
+    expired windows are pruned at most once a second and, past
+    `max_counters` live windows, the ones ending first are dropped (an attacker
+    with that many addresses could loosen limits; never lift them all).
+    """
+
+    def __init__(self, max_counters: int = LOCAL_MAX_COUNTERS) -> None:
+        self.max_counters = max_counters
+        self._lock = threading.Lock()
+        # counter key -> [count, time.time() at which its window ends]
+        self._counts: dict[str, list] = {}
+        self._pruned = 0.0
+
+    def incr(self, counter: str, ends: float) -> int:
+        """Count one hit on `counter`, a window ending at `ends`; return its count."""
+        with self._lock:
+            now = time.time()
+            if now - self._pruned >= 1 or len(self._counts) >= self.max_counters:
+                self._prune(now)
+            entry = self._counts.get(counter)
+            if entry is None:
+                entry = self._counts[counter] = [0, ends]
+            entry[0] += 1
+            return entry[0]
+
+    def _prune(self, now: float) -> None:
+        # Caller holds the lock.
+        self._pruned = now
+        self._counts = {k: v for k, v in self._counts.items() if v[1] > now}
+        excess = len(self._counts) - self.max_counters + 1
+        if excess > 0:
+            for key, _entry in sorted(self._counts.items(), key=lambda kv: kv[1][1])[
+                :excess
+            ]:
+                del self._counts[key]
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+
+local_counter = LocalCounter()
+# time.monotonic() until which the cache is not tried (0: the cache is up).
+_cache_down_until = 0.0
+_state_lock = threading.Lock()
+
+
+def _cache_count(counter: str, period: int) -> int:
+    cache.add(counter, 0, timeout=period + 5)
+    try:
+        return cache.incr(counter)
+    except ValueError:
+        # Expired between add and incr: this hit opens a new window.
+        cache.set(counter, 1, timeout=period + 5)
+        return 1
+
+
+def _cache_failed(error: Exception) -> None:
+    global _cache_down_until
+    with _state_lock:
+        first = _cache_down_until == 0.0
+        _cache_down_until = time.monotonic() + CACHE_RETRY_SECONDS
+    if first:
+        # Once per outage, not once per hit.
+        logger.warning(
+            "Rate limits: the cache does not answer (%s); counting in this "
+            "process's memory until it does.",
+            error,
+        )
+
+
+def _cache_answered() -> None:
+    global _cache_down_until
+    if _cache_down_until:
+        with _state_lock:
+            _cache_down_until = 0.0
+        logger.warning("Rate limits: the cache answers again; counting there.")
+
+
 def count_hit(key: str, period: int) -> tuple[int, float]:
     """Count one hit on `key` in the fixed window of `period` seconds of now.
 
     Return the count so far in this window and the seconds left in it. `add`
     creates the counter with its expiry and `incr` is atomic in Redis, so
     concurrent requests count right. The one counter of every rate limit of
-    the site (feeds.ratelimit, moderation.trust and the doors below).
+    the site (feeds.ratelimit, moderation.trust and the doors below). When the
+    cache fails, the hit is counted in `local_counter` instead.
     """
     now = time.time()
     window = int(now // period)
     counter = f"{key}:{window}"
-    cache.add(counter, 0, timeout=period + 5)
-    try:
-        count = cache.incr(counter)
-    except ValueError:
-        # Expired between add and incr: this hit opens a new window.
-        cache.set(counter, 1, timeout=period + 5)
-        count = 1
-    return count, (window + 1) * period - now
+    ends = (window + 1) * period
+    if time.monotonic() >= _cache_down_until:
+        try:
+            count = _cache_count(counter, period)
+        except (RedisError, OSError) as error:
+            # redis-py's ConnectionError and TimeoutError are RedisErrors.
+            _cache_failed(error)
+        else:
+            _cache_answered()
+            return count, ends - now
+    return local_counter.incr(counter, ends), ends - now
 
 
 def hit(scope: str, who: str) -> int:

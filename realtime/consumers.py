@@ -7,6 +7,7 @@ event that arrives during a subscribe waits until the replay is sent, and the
 per-stream position below is never read and written concurrently.
 """
 
+import asyncio
 import json
 import logging
 import time
@@ -14,11 +15,12 @@ import time
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 from realtime import queries, streams
 from realtime.groups import StreamName, parse_stream
 from realtime.models import Event
-from realtime.publish import MESSAGE_TYPE, RELOAD_EVENT
+from realtime.publish import MESSAGE_TYPE, RELOAD_EVENT, start_retrier
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +28,12 @@ logger = logging.getLogger(__name__)
 # browser can read (a refused handshake only shows as 1006), so the client
 # stops reconnecting instead of retrying forever.
 CLOSE_UNAUTHENTICATED = 4401
+# RFC 6455 "try again later": the channel layer (Redis) does not answer. The
+# browser client reconnects with backoff and resumes from the log with `since`.
+CLOSE_TRY_AGAIN_LATER = 1013
+# What a channel layer raises when Redis is down or hangs (redis-py's connection
+# and timeout errors are RedisErrors; a refused socket can surface as OSError).
+LAYER_ERRORS = (RedisError, OSError, TimeoutError)
 
 BAD_REQUEST = "bad_request"
 FORBIDDEN = "forbidden"
@@ -66,6 +74,30 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
     # receive them one by one.
     replay_limit = 500
 
+    async def __call__(self, scope, receive, send) -> None:
+        """Serve one socket; if the channel layer is unreachable, close it with 1013.
+
+        Channels creates the connection's channel (`new_channel`, a Redis
+        subscribe with the pub/sub layer) before any handler runs: with Redis
+        down that raises and daphne answers the handshake with a 500. Here the
+        handshake is accepted and closed with "try again later" instead.
+        """
+        self.accepted = False
+        try:
+            await super().__call__(scope, receive, send)
+        except LAYER_ERRORS as error:
+            logger.warning("Websocket closed with 1013: channel layer error %r", error)
+            await self._close_try_again_later(receive, send)
+
+    async def _close_try_again_later(self, receive, send) -> None:
+        if not self.accepted:
+            # Nothing read yet: the first message is the handshake.
+            message = await receive()
+            if message["type"] != "websocket.connect":
+                return
+            await send({"type": "websocket.accept"})
+        await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER})
+
     async def connect(self) -> None:
         self.user = self.scope.get("user")
         # stream name -> seq of the last event this client got (or the position
@@ -73,12 +105,23 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         self.positions: dict[str, int] = {}
         self.bucket = FrameBucket(self.frames_per_second, self.frame_burst)
         self.last_rate_error = 0.0
+        # Frames refused by the bucket since the last rate_limited error, and
+        # the task that reports them when the flood stops.
+        self.dropped = 0
+        self.drop_report: asyncio.TimerHandle | None = None
         self.authenticated = self.user is not None and self.user.is_authenticated
         await self.accept()
+        self.accepted = True
+        if self.channel_layer is not None:
+            # Live sends that failed in this process (Redis down) go out again
+            # from here once the layer answers.
+            start_retrier(self.channel_layer)
         if not self.authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
 
     async def disconnect(self, code: int) -> None:
+        if self.drop_report is not None:
+            self.drop_report.cancel()
         for stream in list(self.positions):
             await self._leave(stream)
 
@@ -170,7 +213,16 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         # Join first, then read the log: an event committed in between is both
         # in the replay and queued as a live message, and the position check in
         # `realtime_event` drops the second copy. The other order would lose it.
-        await self.join(name)
+        try:
+            await self.join(name)
+        except LAYER_ERRORS as error:
+            # Without the group this stream would be silent: close, and let the
+            # client come back with `since` for every stream once Redis answers.
+            logger.warning(
+                "Subscribe to %s failed, closing with 1013: %r", stream, error
+            )
+            await self.close(code=CLOSE_TRY_AGAIN_LATER)
+            return
         replay = await database_sync_to_async(queries.replay_since)(
             stream, since, self.replay_limit
         )
@@ -231,15 +283,46 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             return None
 
     async def _leave(self, stream: str) -> None:
+        # Forget the position first: from now on `realtime_event` drops this
+        # stream's messages, so a group_discard that fails (Redis down) only
+        # leaves a subscription Redis forgets when the connection closes.
         self.positions.pop(stream, None)
-        await self.channel_layer.group_discard(
-            parse_stream(stream).group, self.channel_name
-        )
+        try:
+            await self.channel_layer.group_discard(
+                parse_stream(stream).group, self.channel_name
+            )
+        except LAYER_ERRORS as error:
+            logger.warning("Leaving %s failed (channel layer): %r", stream, error)
 
     async def _rate_limited(self) -> None:
         # One error a second at most: answering every dropped frame would let a
-        # flooding client make the server write as fast as it reads.
+        # flooding client make the server write as fast as it reads. No drop
+        # goes unsaid: the error counts the frames ignored since the last one,
+        # and drops after it are reported a second later, once.
+        self.dropped += 1
         now = time.monotonic()
         if now - self.last_rate_error >= 1:
-            self.last_rate_error = now
-            await self.send_error(RATE_LIMITED, _("Trop de messages, ralentissez."))
+            await self._report_drops()
+        elif self.drop_report is None:
+            self.drop_report = asyncio.get_running_loop().call_later(
+                1, lambda: asyncio.ensure_future(self._report_drops())
+            )
+
+    async def _report_drops(self) -> None:
+        if self.drop_report is not None:
+            self.drop_report.cancel()
+            self.drop_report = None
+        if not self.dropped:
+            return
+        self.last_rate_error = time.monotonic()
+        frame = {
+            "op": "error",
+            "code": RATE_LIMITED,
+            "message": _(
+                "Trop de messages : %(count)d ignorés. Ralentissez, puis renvoyez-les."
+            )
+            % {"count": self.dropped},
+            "dropped": self.dropped,
+        }
+        self.dropped = 0
+        await self.send_json(frame)

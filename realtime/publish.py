@@ -9,6 +9,7 @@ import asyncio
 import json
 import logging
 import re
+import threading
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -26,6 +27,11 @@ MESSAGE_TYPE = "realtime.event"
 RELOAD_EVENT = "reload"
 # A Redis that does not answer must not hold the request that published.
 SEND_TIMEOUT_SECONDS = 2.0
+# A live send that failed is tried again this often (by a task in each daphne
+# process's event loop) and after the next send that works.
+RETRY_SECONDS = 2.0
+# Streams whose last failed message is kept for that retry, at most.
+MISSED_MAX_STREAMS = 1000
 _EVENT_TYPE_RE = re.compile(r"[a-z][a-z0-9_.]{0,63}")
 
 _NEXT_SEQ_SQL = (
@@ -89,24 +95,90 @@ def live_message(record: Event) -> dict:
     }
 
 
+# stream -> the newest live message of it that could not be sent. Sending that
+# one again later is enough: a subscriber that missed earlier ones sees the gap
+# and reads them from the log (`RealtimeConsumer.realtime_event`), and one that
+# has it already drops the copy. Without this, clients connected through an
+# outage would get its last events only with the next event of their stream.
+_missed: dict[str, dict] = {}
+_missed_lock = threading.Lock()
+_retriers: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}
+
+
+def _remember_missed(message: dict) -> None:
+    with _missed_lock:
+        known = _missed.get(message["stream"])
+        if known is not None and known["seq"] >= message["seq"]:
+            return
+        if known is None and len(_missed) >= MISSED_MAX_STREAMS:
+            # Bounded memory; that stream's clients catch up on its next event
+            # or when they reconnect.
+            return
+        _missed[message["stream"]] = message
+
+
+def _take_missed() -> list[dict]:
+    with _missed_lock:
+        messages = list(_missed.values())
+        _missed.clear()
+    return messages
+
+
 def send_live(message: dict) -> None:
     """Send a logged event to its stream's group; log and swallow layer errors.
 
-    A failure here only delays the event: it is in the log and reaches clients
-    when they resume.
+    A failure here only delays the event: it is in the log, is sent again once
+    the layer answers, and reaches clients that reconnect when they resume.
     """
     layer = get_channel_layer()
     if layer is None:
         return
-    group = parse_stream(message["stream"]).group
     try:
-        async_to_sync(_send)(layer, group, message)
+        async_to_sync(_send_with_missed)(layer, message)
     except Exception:
-        logger.exception(
+        _remember_missed(message)
+        logger.error(
             "Live send of event %s to %s failed; it stays in the log for resume.",
             message["id"],
             message["stream"],
+            exc_info=True,
         )
+
+
+async def _send_with_missed(layer, message: dict) -> None:
+    await _send(layer, parse_stream(message["stream"]).group, message)
+    if _missed:
+        await resend_missed(layer)
+
+
+async def resend_missed(layer) -> None:
+    """Send again the messages that failed; keep the ones that fail again."""
+    for message in _take_missed():
+        try:
+            await _send(layer, parse_stream(message["stream"]).group, message)
+        except Exception:
+            _remember_missed(message)
+            raise
+
+
+def start_retrier(layer) -> None:
+    """Once per event loop: a task that resends failed live messages (daphne)."""
+    loop = asyncio.get_running_loop()
+    task = _retriers.get(loop)
+    if task is None or task.done():
+        _retriers[loop] = loop.create_task(_retry_forever(layer))
+
+
+async def _retry_forever(layer) -> None:
+    while True:
+        await asyncio.sleep(RETRY_SECONDS)
+        if not _missed:
+            continue
+        try:
+            await resend_missed(layer)
+        except Exception:  # noqa: S112  (Redis still down: try again later)
+            continue
+        logger.warning("Live sends that failed were sent again.")
 
 
 async def _send(layer, group: str, message: dict) -> None:
