@@ -4,7 +4,10 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from config import health
+from config import dbfaults, health
+
+# The database out of reach in a middleware: 503 « réessayez », not 500.
+handler500 = dbfaults.server_error
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

@@ -297,8 +297,26 @@ def _search_elasticsearch(
     return results
 
 
+def database_words(query: str) -> str:
+    """The query as the database fallback searches it: letters and digits only.
+
+    Wagtail's database backends hand the words to SQLite FTS5's query syntax
+    (where a `"` is a syntax error, and `*`, `:`, `^`, `(` or `NEAR` mean
+    something) or to PostgreSQL's tsquery. Both tokenizers split words on every
+    other character anyway, so turning those into spaces loses no match and
+    leaves nothing the syntax could read.
+    """
+    # Each word reaches FTS5 wrapped in double quotes by Wagtail (so `AND` or
+    # `NEAR` are plain words), but a quote inside it is not escaped.
+    words = "".join(ch if unicodedata.category(ch)[0] in "LMN" else " " for ch in query)
+    return " ".join(words.split())
+
+
 def _fallback_entries(town: TownPage, query: str, audience: Audience) -> list[Entry]:
     entries: list[Entry] = []
+    query = database_words(query)
+    if not query:
+        return entries
     for kind in registry.kinds():
         if kind.members_only and not audience.is_member:
             continue

@@ -59,6 +59,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before sessions: NUL or surrogates in any input answer 404/400, never 500.
+    "config.badinput.BadInputMiddleware",
+    # A view that cannot reach the database answers a French 503 « réessayez »
+    # page (config/dbfaults.py; handler500 covers the other middleware).
+    "config.dbfaults.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "community.middleware.TownLanguageMiddleware",
@@ -104,8 +109,16 @@ DATABASES = {
         env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     )
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Shared with the test settings, which read their own DATABASE_URL.
+DATABASE_OPTIONS = {
+    "ATOMIC_REQUESTS": False,
+    "CONN_MAX_AGE": env.int("CONN_MAX_AGE", default=0),
+    # A persistent connection that died between two requests (PostgreSQL
+    # restarted) is replaced before the next request's first query instead of
+    # failing it (docs/performance.md, "PostgreSQL restarted").
+    "CONN_HEALTH_CHECKS": True,
+}
+DATABASES["default"].update(DATABASE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -251,6 +264,9 @@ SMARTCITIZEN = {
     "SCORING_RETRIES": env.int("SCORING_CORE_RETRIES", default=2),
     "SCORING_BACKOFF": env.float("SCORING_CORE_BACKOFF", default=0.2),
     "SCORING_CACHE_SECONDS": env.int("SCORING_CORE_CACHE_SECONDS", default=30),
+    # After a call that found the core unavailable, calls fail at once for this
+    # many seconds (circuit breaker), then one call tries again; 0 turns it off.
+    "SCORING_BREAKER_SECONDS": env.float("SCORING_CORE_BREAKER_SECONDS", default=30),
     # How late an action may be logged, in days.
     "ACTION_MAX_DELAY_DAYS": env.int("ACTION_MAX_DELAY_DAYS", default=7),
     # Real-time events older than this are pruned (`manage.py prune_events`); a

@@ -8,7 +8,7 @@ import os
 from urllib.parse import urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, SMARTCITIZEN, env
+from .base import DATABASE_OPTIONS, MIDDLEWARE, SMARTCITIZEN, env
 
 # pytest-xdist runs the suite in workers gw0, gw1, … at once. pytest-django gives
 # each its own database; the Redis db, the channel prefix (pub/sub ignores the
@@ -35,6 +35,7 @@ DATABASES = {
         default="postgres://smartcitizen:smartcitizen@127.0.0.1:5432/smartcitizen",
     )
 }
+DATABASES["default"].update(DATABASE_OPTIONS)
 REDIS_URL = _redis_db(
     env.str("REDIS_URL", default="redis://127.0.0.1:6379/1"), XDIST_SLOT
 )

@@ -1,5 +1,6 @@
 """What feeds views share: the signed-in member of this town, errors, redirects."""
 
+import unicodedata
 from collections.abc import Callable
 from functools import wraps
 
@@ -45,8 +46,16 @@ def add_action_error(
 def back_url(request: HttpRequest, default: str) -> str:
     """The page a form came from (`next`, same site only), else `default`."""
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # A path of this site only: `redirect()` reads "0" or "abc" as a view name
+    # (NoReverseMatch), and a newline cannot go into a Location header.
+    if (
+        not target.startswith("/")
+        or any(unicodedata.category(ch)[0] == "C" for ch in target)
+        or not url_has_allowed_host_and_scheme(
+            target,
+            allowed_hosts={request.get_host()},
+            require_https=request.is_secure(),
+        )
     ):
         return default
     return target
