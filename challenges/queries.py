@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from challenges.models import (
+    ActionStatus,
     Badge,
     ChallengeIndexPage,
     ChallengePage,
@@ -105,8 +106,9 @@ def may_join(member: Member | None, challenge: ChallengePage) -> bool:
 
 
 def household_action_count(household_id: int, challenge: ChallengePage) -> int:
+    """The household's actions in a challenge that the core counted (badges)."""
     return LoggedAction.objects.filter(
-        challenge=challenge, household_id=household_id
+        challenge=challenge, household_id=household_id, status=ActionStatus.COUNTED
     ).count()
 
 
@@ -216,7 +218,12 @@ def leaderboard(challenge: ChallengePage, *, fresh: bool = False) -> Board:
 def actions_to_confirm(challenge: ChallengePage) -> QuerySet[LoggedAction]:
     """Actions of a challenge not yet confirmed by an ambassador, newest first."""
     return (
-        LoggedAction.objects.filter(challenge=challenge, confirmed_at__isnull=True)
+        # A pending action is not known to the core yet: nothing to confirm.
+        LoggedAction.objects.filter(
+            challenge=challenge,
+            confirmed_at__isnull=True,
+            status=ActionStatus.COUNTED,
+        )
         .select_related("action_type", "household__neighbourhood", "member")
         .order_by("-created_at", "-pk")
     )
@@ -255,6 +262,13 @@ def access_reward(town: TownPage, reward_id: int) -> Reward:
     if reward is None:
         raise Http404
     return reward
+
+
+def has_pending_actions(household_id: int) -> bool:
+    """Whether the household has actions waiting for the scoring core."""
+    return LoggedAction.objects.filter(
+        household_id=household_id, status=ActionStatus.PENDING
+    ).exists()
 
 
 def household_redemptions(household_id: int) -> QuerySet[Redemption]:

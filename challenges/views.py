@@ -75,7 +75,6 @@ def log_action(request: HttpRequest, challenge: ChallengePage) -> HttpResponse:
         return refusal
     if queries.participation_of(member.household_id, challenge) is None:
         raise PermissionDenied
-    unavailable = ""
     if request.method == "POST":
         form = LogActionForm(request.POST, request.FILES, challenge=challenge)
         if form.is_valid():
@@ -89,13 +88,13 @@ def log_action(request: HttpRequest, challenge: ChallengePage) -> HttpResponse:
                     idempotency_key=data["idempotency_key"],
                     photo=data["photo"],
                 )
-            except scoring.ScoringUnavailable:
-                # The form is shown again as typed, with the same key.
-                unavailable = scoring.unavailable_message()
             except ValidationError as error:
                 form.add_error(None, _form_errors(error))
             else:
-                if result.replayed:
+                if result.pending:
+                    # Stored with its key; the core counts it when it answers.
+                    messages.warning(request, pending_message())
+                elif result.replayed:
                     messages.info(request, _("Cette action était déjà enregistrée."))
                 else:
                     messages.success(
@@ -124,10 +123,15 @@ def log_action(request: HttpRequest, challenge: ChallengePage) -> HttpResponse:
         {
             "page": challenge,
             "form": form,
-            "unavailable": unavailable,
             "max_days": settings.SMARTCITIZEN["ACTION_MAX_DELAY_DAYS"],
         },
-        status=503 if unavailable else 200,
+    )
+
+
+def pending_message() -> str:
+    """What a household reads when its action waits for the scoring core."""
+    return _(
+        "Action enregistrée : elle sera comptée dès que le service des points répond."
     )
 
 

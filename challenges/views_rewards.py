@@ -49,6 +49,11 @@ def rewards(request: HttpRequest) -> HttpResponse:
     for reward in page.object_list:
         # One key per offer shown: a double click redeems once.
         reward.form_key = scoring.new_idempotency_key()
+    if queries.has_pending_actions(member.household_id):
+        # Queued actions first, so the balance shown includes their points.
+        actions.do_send_pending_actions(
+            household=member.household, limit=actions.PENDING_BATCH
+        )
     try:
         balance = scoring.get_points(member.household)["total"]
         unavailable = ""
@@ -75,7 +80,14 @@ def redeem(request: HttpRequest, reward_id: int) -> HttpResponse:
             member, reward, form.cleaned_data["idempotency_key"]
         )
     except scoring.ScoringUnavailable:
-        messages.error(request, scoring.unavailable_message())
+        # Nothing was spent nor stored: the same offer may be taken later.
+        messages.error(
+            request,
+            _(
+                "Le service des points ne répond pas : rien n'a été échangé ni "
+                "dépensé. Réessayez dans quelques minutes."
+            ),
+        )
         return redirect("challenges:rewards")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -36,6 +36,7 @@ __all__ = [
     "NotFound",
     "ScoringError",
     "ScoringUnavailable",
+    "breaker_open",
     "confirm_action",
     "erase_household",
     "get_leaderboard",
@@ -53,6 +54,11 @@ __all__ = [
 def is_embedded() -> bool:
     """True when the engine runs in this process (no SCORING_CORE_URL)."""
     return not settings.SCORING_CORE_URL
+
+
+def breaker_open() -> bool:
+    """True while a remote core is known down: calls would fail at once."""
+    return not is_embedded() and transport.is_open()
 
 
 def new_idempotency_key() -> str:

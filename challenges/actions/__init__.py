@@ -1,19 +1,24 @@
 """Every write to the challenges tables goes through here (split by domain)."""
 
 from .challenges import (
+    PENDING_BATCH,
     LogResult,
+    SendReport,
     check_confirm_action,
     check_join,
     check_log_action,
     do_award_reduction_goals,
     do_leave,
     do_publish_leaderboard,
+    do_send_pending_actions,
 )
 from .rewards import RedeemResult, check_redeem, check_use_code
 
 __all__ = [
+    "PENDING_BATCH",
     "LogResult",
     "RedeemResult",
+    "SendReport",
     "check_confirm_action",
     "check_join",
     "check_log_action",
@@ -22,4 +27,5 @@ __all__ = [
     "do_award_reduction_goals",
     "do_leave",
     "do_publish_leaderboard",
+    "do_send_pending_actions",
 ]

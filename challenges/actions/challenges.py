@@ -5,6 +5,11 @@ idempotency key (the core awards a key once), then recorded here with its
 badges and the live leaderboard event in one transaction. A retry of the same
 form after a failure between the two finds the core's replay and records the
 row then; a double submit finds our row and changes nothing.
+
+When the core is slow or down, the action is stored anyway, `pending`, with its
+key and no points; `do_send_pending_actions` sends it later (a cron command,
+and opportunistically from the household's pages), and the core's key makes a
+second send award nothing.
 """
 
 import logging
@@ -24,6 +29,7 @@ from notifications.models import Notification
 from challenges import queries
 from challenges.images import make_proof_photo
 from challenges.models import (
+    ActionStatus,
     Badge,
     BadgeKind,
     ChallengePage,
@@ -31,7 +37,7 @@ from challenges.models import (
     LoggedAction,
     Participation,
 )
-from community.models import Member
+from community.models import Household, Member
 from feeds.notify import publish_badge
 from feeds.ratelimit import check_rate
 from realtime.groups import leaderboard_stream
@@ -46,6 +52,8 @@ FIVE_ACTIONS = 5
 BADGE_VERB = "challenge_badge"
 # A phone's clock a little ahead of ours is not an action "in the future".
 CLOCK_SKEW = timedelta(minutes=5)
+# Pending actions a page of the household sends on its way; the command sends all.
+PENDING_BATCH = 10
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,20 @@ class LogResult:
     action: LoggedAction
     replayed: bool
     badges: list[Badge] = field(default_factory=list)
+
+    @property
+    def pending(self) -> bool:
+        return self.action.is_pending
+
+
+@dataclass
+class SendReport:
+    """What one run of `do_send_pending_actions` did."""
+
+    sent: int = 0
+    refused: int = 0
+    # The core did not answer: the rest stays pending for the next run.
+    unavailable: bool = False
 
 
 def _require_participant(member: Member, challenge: ChallengePage) -> Participation:
@@ -145,8 +167,9 @@ def _check_action_fields(
 
 
 def _award_badges(
-    member: Member, challenge: ChallengePage, household_id: int
+    member: Member | None, challenge: ChallengePage, household_id: int
 ) -> list[Badge]:
+    # Counted actions only: a pending one earns its badges when it is sent.
     count = queries.household_action_count(household_id, challenge)
     reached = []
     if count >= 1:
@@ -165,7 +188,10 @@ def _award_badges(
         for kind in reached
         if kind not in have
     ]
-    if new:
+    if member is None:
+        # The member who logged it has left: any member of the household acts.
+        member = Member.objects.filter(household_id=household_id).order_by("pk").first()
+    if new and member is not None:
         _notify_badges(member, challenge, household_id, new)
     return new
 
@@ -225,8 +251,9 @@ def check_log_action(
 ) -> LogResult:
     """Log "J'ai agi" once per form key: points from the core, badges, live board.
 
-    Raises PermissionDenied (not a participant), ValidationError (bad fields or a
-    refusal of the core), scoring.ScoringUnavailable (core down: nothing stored).
+    Raises PermissionDenied (not a participant) or ValidationError (bad fields or
+    a refusal of the core). With the core unavailable the action is stored
+    pending, with its key and no points, and sent later (`result.pending`).
     """
     _require_participant(member, challenge)
     household = member.household
@@ -248,6 +275,15 @@ def check_log_action(
     # Checked before anything is sent: an unreadable picture changes nothing.
     picture = make_proof_photo(photo) if photo is not None else None
     proof = ProofLevel.PHOTO if picture is not None else ProofLevel.DECLARED
+    logged = LoggedAction(
+        challenge=challenge,
+        household=household,
+        member=member,
+        action_type=action_type,
+        occurred_at=occurred_at,
+        idempotency_key=idempotency_key,
+        proof=proof,
+    )
     try:
         answer = scoring.log_action(
             household,
@@ -258,33 +294,112 @@ def check_log_action(
             proof=proof,
         )
     except scoring.ScoringUnavailable:
-        raise
+        # Kept with its key, sent when the core answers again: nothing is lost.
+        logged.status = ActionStatus.PENDING
+        answer = None
     except scoring.ScoringError as error:
         raise ValidationError(error.message, code=error.code) from error
-    logged = LoggedAction(
-        challenge=challenge,
-        household=household,
-        member=member,
-        action_type=action_type,
-        occurred_at=occurred_at,
-        idempotency_key=idempotency_key,
-        proof=proof,
-        points_awarded=int(answer.get("points_awarded") or 0),
-    )
+    else:
+        logged.points_awarded = int(answer.get("points_awarded") or 0)
     if picture is not None:
         logged.photo.save(picture.name, picture, save=False)
+    badges: list[Badge] = []
     try:
         with transaction.atomic():
             logged.save()
-            badges = _award_badges(member, challenge, household.pk)
-            do_publish_leaderboard(challenge)
+            if answer is not None:
+                badges = _award_badges(member, challenge, household.pk)
+                do_publish_leaderboard(challenge)
     except IntegrityError:
         # The same form sent twice at once: the other request stored it.
         existing = LoggedAction.objects.get(
             household=household, idempotency_key=idempotency_key
         )
         return LogResult(existing, replayed=True)
+    if answer is not None:
+        # The core answers: send what the household logged while it did not.
+        do_send_pending_actions(household=household, limit=PENDING_BATCH)
     return LogResult(logged, replayed=False, badges=badges)
+
+
+def do_send_pending_actions(
+    *, household: Household | None = None, limit: int | None = None
+) -> SendReport:
+    """Send pending actions to the core, oldest first, each once with its own key.
+
+    Each row is locked (`FOR UPDATE SKIP LOCKED`) while it is sent, so two
+    senders (the cron command, a page of the household) never send one row
+    twice at once; and the core awards a key once, so a row sent again after a
+    lost answer changes nothing. Stops at the first unavailable answer (one
+    timeout at most; the breaker then fails the next call at once); does
+    nothing while the breaker is open. Badges and the live leaderboards follow,
+    after commit.
+    """
+    report = SendReport()
+    if scoring.breaker_open():
+        report.unavailable = True
+        return report
+    boards: dict[int, ChallengePage] = {}
+    while limit is None or report.sent + report.refused < limit:
+        outcome = _send_one_pending(household, boards)
+        if outcome is None:
+            break
+        if outcome == ActionStatus.PENDING:
+            report.unavailable = True
+            break
+        if outcome == ActionStatus.REFUSED:
+            report.refused += 1
+        else:
+            report.sent += 1
+    for challenge in boards.values():
+        with transaction.atomic():
+            do_publish_leaderboard(challenge)
+    return report
+
+
+def _send_one_pending(
+    household: Household | None, boards: dict[int, ChallengePage]
+) -> str | None:
+    """Send the oldest pending row: its new status, or None when none is left."""
+    with transaction.atomic():
+        queue = LoggedAction.objects.select_for_update(
+            skip_locked=True, of=("self",)
+        ).filter(status=ActionStatus.PENDING)
+        if household is not None:
+            queue = queue.filter(household=household)
+        row = (
+            queue.select_related("household", "action_type", "challenge", "member")
+            .order_by("created_at", "pk")
+            .first()
+        )
+        if row is None:
+            return None
+        try:
+            answer = scoring.log_action(
+                row.household,
+                action=row.action_type.code,
+                domain=row.action_type.domain,
+                occurred_at=row.occurred_at,
+                idempotency_key=row.idempotency_key,
+                proof=row.proof,
+            )
+        except scoring.ScoringUnavailable:
+            return ActionStatus.PENDING
+        except scoring.ScoringError as error:
+            # Final: e.g. the household left, or the action is now too old.
+            logger.warning(
+                "pending action %s refused by the scoring core: %s", row.pk, error.code
+            )
+            row.status = ActionStatus.REFUSED
+            row.refusal = str(error.message)[:300]
+            row.save(update_fields=["status", "refusal"])
+            return ActionStatus.REFUSED
+        row.status = ActionStatus.COUNTED
+        row.points_awarded = int(answer.get("points_awarded") or 0)
+        row.save(update_fields=["status", "points_awarded"])
+        _award_badges(row.member, row.challenge, row.household_id)
+        boards[row.challenge_id] = row.challenge
+        return ActionStatus.COUNTED
 
 
 def check_confirm_action(ambassador: Member, action: LoggedAction) -> LoggedAction:

@@ -1,8 +1,15 @@
 from .pages import ChallengeIndexPage, ChallengePage, GoalKind, Scope, TeamKind
-from .participation import Badge, BadgeKind, LoggedAction, Participation
+from .participation import (
+    ActionStatus,
+    Badge,
+    BadgeKind,
+    LoggedAction,
+    Participation,
+)
 from .rewards import Redemption, Reward, Shop
 
 __all__ = [
+    "ActionStatus",
     "Badge",
     "BadgeKind",
     "ChallengeIndexPage",

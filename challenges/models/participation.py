@@ -67,8 +67,21 @@ class Participation(models.Model):
         return self.left_at is None
 
 
+class ActionStatus(models.TextChoices):
+    # Sent to the scoring core, which awarded `points_awarded`.
+    COUNTED = "counted", _("comptée")
+    # Stored while the core was unavailable; sent later with its key.
+    PENDING = "pending", _("en attente")
+    # The core refused it when it was sent later (`refusal` says why).
+    REFUSED = "refused", _("non comptée")
+
+
 class LoggedAction(models.Model):
-    """One "J'ai agi" of a household in a challenge, as the scoring core answered."""
+    """One "J'ai agi" of a household in a challenge, as the scoring core answered.
+
+    `status` pending: the core did not answer; the row keeps the form's key and
+    `challenges.actions.do_send_pending_actions` sends it later, once.
+    """
 
     challenge = models.ForeignKey(
         ChallengePage,
@@ -104,6 +117,13 @@ class LoggedAction(models.Model):
     proof = models.CharField(_("preuve"), max_length=12, default="declared")
     photo = models.ImageField(_("photo"), upload_to=proof_photo_path, blank=True)
     points_awarded = models.IntegerField(_("points"), default=0)
+    status = models.CharField(
+        _("état"),
+        max_length=10,
+        choices=ActionStatus.choices,
+        default=ActionStatus.COUNTED,
+    )
+    refusal = models.CharField(_("motif du refus"), max_length=300, blank=True)
     confirmed_by = models.ForeignKey(
         Member,
         verbose_name=_("confirmée par"),
@@ -131,10 +151,24 @@ class LoggedAction(models.Model):
             models.Index(
                 fields=["challenge", "-created_at"], name="loggedaction_recent"
             ),
+            # The queue of actions to send, oldest first.
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(status="pending"),
+                name="loggedaction_pending",
+            ),
         ]
 
     def __str__(self) -> str:
         return str(self.action_type_id)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ActionStatus.PENDING
+
+    @property
+    def is_refused(self) -> bool:
+        return self.status == ActionStatus.REFUSED
 
 
 class BadgeKind(models.TextChoices):

@@ -3,7 +3,7 @@ households that take part. Everything is built through real actions."""
 
 import itertools
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
@@ -15,6 +15,7 @@ from challenges.models import ChallengeIndexPage, ChallengePage, GoalKind, TeamK
 from community import roles
 from community.models import Member, Neighbourhood, TownPage
 from scoring import client as scoring
+from scoring import transport
 from scoring.models import ActionType, Commitment
 from tests.factories import NeighbourhoodFactory, make_member, make_staff
 
@@ -74,6 +75,14 @@ def log(member: Member, challenge: ChallengePage, action_type: ActionType, **kwa
     return actions.check_log_action(
         member, challenge, action_type=action_type, **kwargs
     )
+
+
+@pytest.fixture(autouse=True)
+def _closed_breaker() -> Iterator[None]:
+    """Each test starts with the client's circuit breaker closed, and leaves it so."""
+    transport.reset_breaker()
+    yield
+    transport.reset_breaker()
 
 
 @pytest.fixture

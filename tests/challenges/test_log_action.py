@@ -7,13 +7,14 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 from notifications.models import Notification
 from PIL import Image
 
 from challenges import actions
-from challenges.models import Badge, BadgeKind, LoggedAction
+from challenges.models import ActionStatus, Badge, BadgeKind, LoggedAction
 from realtime.groups import leaderboard_stream
 from realtime.models import Event
 from scoring import client as scoring
@@ -216,28 +217,145 @@ def test_a_file_that_is_not_a_picture_changes_nothing(
     assert not LedgerEntry.objects.exists()
 
 
-def test_a_closed_port_gives_the_degraded_page_and_keeps_the_input(
+def closed_core():
+    url = f"http://127.0.0.1:{free_port()}/api/scoring/v1/"
+    return override_settings(SCORING_CORE_URL=url, SCORING_CORE_TOKEN="t" * 32)
+
+
+def test_with_the_core_down_the_action_is_stored_pending_and_shown_en_attente(
     client, participant, challenge, action_type
 ):
     client.force_login(participant.user)
     day = timezone.localdate() - timedelta(days=1)
     data = form_data(challenge, action_type, "k-down-1", day)
-    url = f"http://127.0.0.1:{free_port()}/api/scoring/v1/"
-    with override_settings(SCORING_CORE_URL=url, SCORING_CORE_TOKEN="t" * 32):
-        answer = client.post(challenge.url + "j-ai-agi/", data)
+    with closed_core():
+        answer = client.post(challenge.url + "j-ai-agi/", data, follow=True)
+        again = client.post(challenge.url + "j-ai-agi/", data, follow=True)
         board = client.get(challenge.url + "classement/")
+        dashboard = client.get("/foyer/tableau-de-bord/")
     body = answer.content.decode()
-    assert answer.status_code == 503
-    assert "Données indisponibles" in body
-    assert 'value="k-down-1"' in body
-    assert f'value="{day.isoformat()}"' in body
-    assert not LoggedAction.objects.exists()
-    assert board.status_code == 200
-    assert "Données indisponibles" in board.content.decode()
-
-    # Once the core is back, the same form (same key) goes through, once.
-    assert client.post(challenge.url + "j-ai-agi/", data).status_code == 302
+    assert answer.redirect_chain[-1] == (challenge.url, 302)
+    assert "Action enregistrée : elle sera comptée dès que le service des points" in (
+        body
+    )
+    assert "en attente" in body
+    logged = LoggedAction.objects.get()
+    assert logged.status == ActionStatus.PENDING
+    assert logged.idempotency_key == "k-down-1"
+    assert logged.points_awarded == 0
+    # The same form again: still one row, still the pending message.
+    assert "sera comptée" in again.content.decode()
     assert LoggedAction.objects.count() == 1
+    assert not LedgerEntry.objects.exists()
+    assert not Badge.objects.exists()
+    assert "Données indisponibles" in board.content.decode()
+    assert "en attente" in dashboard.content.decode()
+
+
+def test_pending_actions_are_sent_once_oldest_first_when_the_core_answers(
+    participant, challenge, action_type
+):
+    with closed_core():
+        first = log(participant, challenge, action_type, idempotency_key="k-1")
+        second = log(participant, challenge, action_type, idempotency_key="k-2")
+        report = actions.do_send_pending_actions()
+    assert first.pending and second.pending
+    assert report.unavailable and report.sent == 0
+    assert not LedgerEntry.objects.exists()
+
+    stream = leaderboard_stream(challenge.pk)
+    before = Event.objects.filter(stream=stream).count()
+    report = actions.do_send_pending_actions()
+    assert (report.sent, report.refused, report.unavailable) == (2, 0, False)
+    rows = list(LoggedAction.objects.order_by("created_at", "pk"))
+    assert [row.status for row in rows] == [ActionStatus.COUNTED] * 2
+    assert [row.points_awarded for row in rows] == [action_type.points()] * 2
+    assert LedgerEntry.objects.filter(household=participant.household).count() == 2
+    assert Badge.objects.filter(kind=BadgeKind.FIRST_ACTION).count() == 1
+    # One live board for the challenge, after the batch.
+    assert Event.objects.filter(stream=stream).count() == before + 1
+    total = scoring.get_points(participant.household)["total"]
+    assert total == 2 * action_type.points()
+
+    # Sending again changes nothing: nothing is pending, the core has the keys.
+    assert actions.do_send_pending_actions().sent == 0
+    assert LedgerEntry.objects.count() == 2
+
+
+def test_a_pending_action_already_known_to_the_core_is_not_awarded_twice(
+    participant, challenge, action_type
+):
+    with closed_core():
+        pending = log(participant, challenge, action_type).action
+    # The core got the first send after all (its answer was lost on the way).
+    scoring.log_action(
+        participant.household,
+        action=action_type.code,
+        domain=action_type.domain,
+        occurred_at=pending.occurred_at,
+        idempotency_key=pending.idempotency_key,
+    )
+    assert actions.do_send_pending_actions().sent == 1
+    pending.refresh_from_db()
+    assert pending.points_awarded == action_type.points()
+    assert LedgerEntry.objects.count() == 1
+
+
+def test_the_next_action_sends_the_pending_ones(participant, challenge, action_type):
+    with closed_core():
+        log(participant, challenge, action_type)
+    log(participant, challenge, action_type)
+    assert not LoggedAction.objects.filter(status=ActionStatus.PENDING).exists()
+    assert LedgerEntry.objects.count() == 2
+
+
+def test_the_dashboard_sends_the_households_pending_actions(
+    client, participant, challenge, action_type
+):
+    with closed_core():
+        log(participant, challenge, action_type)
+    client.force_login(participant.user)
+    page = client.get("/foyer/tableau-de-bord/").content.decode()
+    assert "en attente" not in page
+    assert LoggedAction.objects.get().status == ActionStatus.COUNTED
+    assert LedgerEntry.objects.count() == 1
+
+
+def test_a_pending_action_the_core_refuses_later_is_marked_non_comptee(
+    client, participant, challenge, action_type
+):
+    with closed_core():
+        log(participant, challenge, action_type)
+    action_type.active = False  # no longer in the catalogue when it is sent
+    action_type.save(update_fields=["active"])
+    report = actions.do_send_pending_actions()
+    assert (report.sent, report.refused) == (0, 1)
+    logged = LoggedAction.objects.get()
+    assert logged.status == ActionStatus.REFUSED
+    assert logged.refusal
+    client.force_login(participant.user)
+    assert "non comptée" in client.get(challenge.url).content.decode()
+
+
+def test_the_command_sends_pending_actions(participant, challenge, action_type):
+    with closed_core():
+        log(participant, challenge, action_type)
+        out = io.StringIO()
+        call_command("send_pending_actions", stdout=out)
+        assert "restent en attente" in out.getvalue()
+    out = io.StringIO()
+    call_command("send_pending_actions", stdout=out)
+    assert "1 action(s) comptée(s), 0 refusée(s)" in out.getvalue()
+    assert LoggedAction.objects.get().status == ActionStatus.COUNTED
+
+
+def test_pending_actions_are_not_offered_for_confirmation(
+    client, participant, challenge, action_type, ambassador
+):
+    with closed_core():
+        pending = log(participant, challenge, action_type).action
+    client.force_login(ambassador)
+    assert client.post(challenge.url + f"a-confirmer/{pending.pk}/").status_code == 404
 
 
 def test_an_ambassador_confirms_an_action_and_raises_its_points(

@@ -119,6 +119,7 @@ def test_the_core_down_gives_donnees_indisponibles(
         answer = redeem(client, reward, "k-down")
     assert "Données indisponibles" in listing.content.decode()
     assert "Données indisponibles" in answer.content.decode()
+    assert "rien n&#x27;a été échangé ni dépensé" in answer.content.decode()
     assert not Redemption.objects.exists()
 
 

@@ -15,6 +15,7 @@ from wagtail.models import Locale, Page
 
 from community.actions import do_create_household
 from community.models import Household, HouseholdStatus, Neighbourhood, TownPage
+from scoring import transport
 from scoring.models import ActionType, Commitment
 
 TOKEN = "test-scoring-token-5f1c2a"
@@ -27,6 +28,14 @@ def root_page() -> Page:
         Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
         root = Page.add_root(instance=Page(title="Root", slug="root"))
     return root
+
+
+@pytest.fixture(autouse=True)
+def _closed_breaker() -> Iterator[None]:
+    """Each test starts with the client's circuit breaker closed, and leaves it so."""
+    transport.reset_breaker()
+    yield
+    transport.reset_breaker()
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.test import override_settings
 from django.utils import timezone, translation
 
-from scoring import client
+from scoring import client, transport
 
 from .conftest import TOKEN, fast_smartcitizen
 
@@ -99,15 +99,15 @@ def remote(url: str):
 
 
 @pytest.mark.django_db
-def test_a_core_that_hangs_gives_unavailable_after_the_timeouts(
+def test_a_core_that_hangs_costs_one_timeout_not_one_per_attempt(
     hanging_core, household, empty_cache
 ):
     started = time.monotonic()
     with remote(hanging_core), pytest.raises(client.ScoringUnavailable) as down:
         client.get_points(household)
     elapsed = time.monotonic() - started
-    # 3 attempts × 0.5 s timeout + backoff (0.05 s, 0.1 s, with jitter).
-    assert 1.5 <= elapsed < 3.0
+    # The 0.5 s timeout is the whole call's budget, retries included.
+    assert 0.45 <= elapsed < 0.5 + 0.3
     assert "Timeout" in down.value.reason
 
 
@@ -210,3 +210,183 @@ def test_pages_show_donnees_indisponibles():
         assert client.unavailable_message() == "Données indisponibles"
     assert "Données indisponibles" in html
     assert 'role="status"' in html
+
+
+# --- the circuit breaker -------------------------------------------------------
+
+
+class CountingHangingCore:
+    """A socket that accepts and never answers, counting the connections."""
+
+    def __init__(self) -> None:
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(64)
+        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}/api/scoring/v1/"
+        self.accepted: list[socket.socket] = []
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self) -> None:
+        while True:
+            try:
+                connection, _address = self.server.accept()
+            except OSError:
+                return
+            self.accepted.append(connection)
+
+    def close(self) -> None:
+        self.server.close()
+        for connection in self.accepted:
+            connection.close()
+
+
+@pytest.fixture
+def counting_core() -> Iterator[CountingHangingCore]:
+    core = CountingHangingCore()
+    yield core
+    core.close()
+
+
+def remote_with_breaker(url: str, seconds: float):
+    return override_settings(
+        SCORING_CORE_URL=url,
+        SCORING_CORE_TOKEN=TOKEN,
+        SMARTCITIZEN=fast_smartcitizen(SCORING_BREAKER_SECONDS=seconds),
+    )
+
+
+def timed(call) -> float:
+    started = time.monotonic()
+    with pytest.raises(client.ScoringUnavailable):
+        call()
+    return time.monotonic() - started
+
+
+@pytest.mark.django_db
+def test_after_one_failure_calls_fail_fast_until_the_breaker_closes(
+    counting_core, household, empty_cache
+):
+    with remote_with_breaker(counting_core.url, 1.5):
+        first = timed(lambda: client.get_points(household))
+        assert 0.45 <= first < 0.8
+        assert len(counting_core.accepted) == 1
+        assert client.breaker_open()
+        # Every other call (another path, a POST) fails at once, sending nothing.
+        for call in (
+            lambda: client.get_points(household),
+            lambda: client.get_leaderboard(1),
+            lambda: client.log_action(
+                household,
+                action="velo-travail",
+                domain="transport",
+                occurred_at=WHEN,
+                idempotency_key="k-breaker",
+            ),
+        ):
+            assert timed(call) < 0.05
+        assert len(counting_core.accepted) == 1
+        # After the open period one trial call goes to the core, and opens it again.
+        time.sleep(1.6)
+        assert not client.breaker_open()
+        assert 0.45 <= timed(lambda: client.get_points(household)) < 0.8
+        assert len(counting_core.accepted) == 2
+        assert timed(lambda: client.get_points(household)) < 0.05
+
+
+@pytest.mark.django_db
+def test_the_half_open_trial_closes_the_breaker_when_the_core_answers(
+    scripted_core, household, empty_cache
+):
+    points = {"household_id": household.public_id, "total": 7}
+    server, url = scripted_core(
+        [(503, b"{}")] * 3 + [(200, json.dumps(points).encode())]
+    )
+    with remote_with_breaker(url, 0.5):
+        timed(lambda: client.get_points(household))
+        assert len(server.requests) == 3
+        timed(lambda: client.get_points(household))  # open: nothing sent
+        assert len(server.requests) == 3
+        time.sleep(0.6)
+        assert client.get_points(household) == points
+        assert not client.breaker_open()
+        assert client.get_leaderboard(3) == points  # closed: calls go through
+    assert len(server.requests) == 5
+
+
+@pytest.mark.django_db
+def test_a_refusal_is_an_answer_and_does_not_open_the_breaker(
+    scripted_core, household, empty_cache
+):
+    refusal = {"error": {"code": "invalid_body", "message": "Non."}}
+    server, url = scripted_core([(400, json.dumps(refusal).encode())])
+    with remote_with_breaker(url, 30):
+        for _ in range(2):
+            with pytest.raises(client.InvalidRequest):
+                client.get_points(household)
+        assert not client.breaker_open()
+    assert len(server.requests) == 2
+
+
+@pytest.mark.django_db
+def test_threads_of_a_process_share_the_breaker(counting_core, household, empty_cache):
+    with remote_with_breaker(counting_core.url, 30):
+        timed(lambda: client.get_points(household))
+        times: list[float] = []
+
+        def load() -> None:
+            times.append(timed(lambda: client.get_points(household)))
+
+        threads = [threading.Thread(target=load) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert len(times) == 8
+    assert max(times) < 0.2
+    assert len(counting_core.accepted) == 1
+
+
+@pytest.mark.django_db
+def test_processes_share_the_breaker_through_the_cache(
+    counting_core, household, empty_cache
+):
+    with remote_with_breaker(counting_core.url, 30):
+        timed(lambda: client.get_points(household))
+        # Another process: no state of its own, only what the cache holds.
+        transport._breakers.clear()
+        assert client.breaker_open()
+        assert timed(lambda: client.get_points(household)) < 0.05
+    assert len(counting_core.accepted) == 1
+
+
+@pytest.mark.django_db
+def test_with_the_cache_down_each_process_keeps_its_own_breaker(
+    counting_core, household
+):
+    dead_cache = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+        }
+    }
+    with (
+        remote_with_breaker(counting_core.url, 30),
+        override_settings(CACHES=dead_cache),
+    ):
+        timed(lambda: client.get_points(household))
+        assert timed(lambda: client.get_points(household)) < 0.2
+    assert len(counting_core.accepted) == 1
+
+
+@pytest.mark.django_db
+def test_a_cached_answer_is_still_served_while_the_breaker_is_open(
+    scripted_core, household, empty_cache
+):
+    points = {"household_id": household.public_id, "total": 7}
+    server, url = scripted_core([(200, json.dumps(points).encode()), (503, b"{}")])
+    with remote_with_breaker(url, 30):
+        assert client.get_points(household) == points
+        timed(lambda: client.get_leaderboard(4))
+        assert client.breaker_open()
+        assert client.get_points(household) == points
