@@ -153,11 +153,14 @@ async def _send_with_missed(layer, message: dict) -> None:
 
 async def resend_missed(layer) -> None:
     """Send again the messages that failed; keep the ones that fail again."""
-    for message in _take_missed():
+    messages = _take_missed()
+    for index, message in enumerate(messages):
         try:
             await _send(layer, parse_stream(message["stream"]).group, message)
         except Exception:
-            _remember_missed(message)
+            # This one and every one not tried yet wait for the next attempt.
+            for unsent in messages[index:]:
+                _remember_missed(unsent)
             raise
 
 

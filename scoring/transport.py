@@ -128,7 +128,7 @@ def _breaker_key(base: str, part: str) -> str:
     return f"{CACHE_PREFIX}breaker:{part}:" + hashlib.sha256(base.encode()).hexdigest()
 
 
-def _local(base: str) -> _Breaker:
+def _state(base: str) -> _Breaker:
     # Caller holds _breakers_lock.
     return _breakers.setdefault(base, _Breaker())
 
@@ -163,7 +163,7 @@ def _admit(base: str, options: dict) -> bool:
     shared = _shared_open_until(base)
     now = time.monotonic()
     with _breakers_lock:
-        state = _local(base)
+        state = _state(base)
         if shared is not None:
             # Another process (or this one) tripped it: adopt its open period.
             state.tripped = True
@@ -175,7 +175,7 @@ def _admit(base: str, options: dict) -> bool:
         state.trial = True
     if shared is not None and not _claim_shared_trial(base, options["timeout"]):
         with _breakers_lock:
-            _local(base).trial = False
+            _state(base).trial = False
         raise ScoringUnavailable("circuit open")
     return True
 
@@ -186,7 +186,7 @@ def _record(base: str, options: dict, *, answered: bool) -> None:
     if seconds <= 0:
         return
     with _breakers_lock:
-        state = _local(base)
+        state = _state(base)
         was_tripped = state.tripped
         state.trial = False
         state.tripped = not answered
@@ -218,7 +218,7 @@ def is_open() -> bool:
     if shared is not None:
         return time.time() < shared
     with _breakers_lock:
-        return time.monotonic() < _local(base).open_until
+        return time.monotonic() < _state(base).open_until
 
 
 def reset_breaker() -> None:
@@ -299,7 +299,7 @@ def _send(method: str, url: str, body: dict | None) -> dict:
             _record(base, options, answered=True)
         elif trial:
             with _breakers_lock:
-                _local(base).trial = False
+                _state(base).trial = False
     if trial:
         logger.info("scoring core answers again")
     return payload
