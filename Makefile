@@ -38,7 +38,7 @@ run: compilemessages
 	$(DEV_ENV) $(MANAGE) seed_demo --if-empty
 	$(DEV_ENV) $(MANAGE) collectstatic --noinput -v0
 	@echo "Smart Citizen: http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
-	$(DEV_ENV) $(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+	$(DEV_ENV) $(BIN)/python -m config.server -b $(HOST) -p $(PORT) config.asgi:application
 
 services:
 	bash scripts/system-packages.sh postgresql redis-server

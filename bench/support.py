@@ -136,7 +136,7 @@ def start_server(log: Path, env: dict[str, str]) -> Server:
     with log.open("wb") as out:
         process = subprocess.Popen(  # noqa: S603
             [
-                sys.executable, "-m", "daphne",
+                sys.executable, "-m", "config.server",
                 "--fd", str(listener.fileno()),
                 "--verbosity", "1",
                 "config.asgi:application",

@@ -132,8 +132,14 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         # subscribers that serialises hundreds of thread hops per event. The
         # live handler touches the database only through
         # `database_sync_to_async`, which closes stale connections itself.
+        # The same holds for a client's frames: with the hop, a client sending
+        # thousands of frames (each refused by the bucket at once) queued
+        # thousands of calls on that one thread, and every socket of the
+        # process waited seconds for its next database read.
         if message["type"] == MESSAGE_TYPE:
             await self.realtime_event(message)
+        elif message["type"] == "websocket.receive":
+            await self.websocket_receive(message)
         else:
             await super().dispatch(message)
 

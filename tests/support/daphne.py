@@ -127,7 +127,7 @@ def serve(
                         [
                             sys.executable,
                             "-m",
-                            "daphne",
+                            "config.server",
                             "--fd",
                             str(listener.fileno()),
                             "--verbosity",
