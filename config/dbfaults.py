@@ -16,6 +16,12 @@ middleware layer:
   (a session saved after the view, Wagtail's redirects) and keeps the plain
   500 page for every other error.
 
+Websockets have a third: `WebsocketDatabaseGuard` (config/asgi.py) closes a
+socket whose handshake (the session and user lookup) or whose consumer could
+not reach the database with 1013 "try again later", accepting it first if
+needed, instead of a 500 handshake or a 1011 close with a traceback; the
+client reconnects with backoff and resumes its streams from the log (`since`).
+
 The broken connection is closed at once, so that the next request of this
 thread (daphne runs every view in one thread per process) opens a new one
 instead of failing on the dead socket; `CONN_HEALTH_CHECKS` (settings) does the
@@ -40,6 +46,8 @@ logger = logging.getLogger(__name__)
 # Seconds: a restart of PostgreSQL or a failover takes a few.
 RETRY_AFTER = 5
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+# RFC 6455 "try again later", as realtime/consumers.py closes when Redis is down.
+CLOSE_TRY_AGAIN_LATER = 1013
 
 
 def wants_json(request: HttpRequest) -> bool:
@@ -132,3 +140,58 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if isinstance(error, DATABASE_ERRORS):
         return unavailable(request, error)
     return defaults.server_error(request)
+
+
+class WebsocketDatabaseGuard:
+    """ASGI middleware: a websocket that hit the database out of reach gets 1013.
+
+    Channels' session and auth middleware read the session and the user before
+    the consumer runs: with the database down that raised out of the
+    application and daphne answered the handshake with a 500. A consumer query
+    that failed (a subscribe's permission check, the replay) closed the socket
+    with 1011. Both now accept the handshake if it is not yet and close with
+    "try again later". The broken connection is closed by the next
+    `database_sync_to_async` call (`close_old_connections`), in the thread
+    that owns it.
+    """
+
+    def __init__(self, application) -> None:
+        self.application = application
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "websocket":
+            await self.application(scope, receive, send)
+            return
+        state = {"connect_read": False, "accepted": False, "closed": False}
+
+        async def receive_tracked():
+            message = await receive()
+            if message["type"] == "websocket.connect":
+                state["connect_read"] = True
+            return message
+
+        async def send_tracked(message):
+            if message["type"] == "websocket.accept":
+                state["accepted"] = True
+            elif message["type"] == "websocket.close":
+                state["closed"] = True
+            await send(message)
+
+        try:
+            await self.application(scope, receive_tracked, send_tracked)
+        except DATABASE_ERRORS as error:
+            logger.warning(
+                "database unavailable on websocket %s, closing with %d: %s",
+                scope.get("path"),
+                CLOSE_TRY_AGAIN_LATER,
+                first_line(error),
+            )
+            if state["closed"]:
+                return
+            if not state["accepted"]:
+                if not state["connect_read"]:
+                    message = await receive()
+                    if message["type"] != "websocket.connect":
+                        return
+                await send({"type": "websocket.accept"})
+            await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER})
