@@ -3,7 +3,11 @@
 Each part is `ok` (a real service answered), `embedded` (the in-process default
 of `make run`) or `down`. The answer is 200 while the database answers, 503
 otherwise: the site can serve pages without Redis or Elasticsearch, not without
-its database.
+its database. `status` is `ok`, `degraded` (the site serves, some part is down:
+`degraded` lists them, and docs/decisions.md says what each one costs) or
+`down` (no database). Also reported: the scoring core's circuit breaker, the
+actions waiting for the core (« en attente ») and this process's live sends
+waiting for the channel layer.
 """
 
 import asyncio
@@ -20,7 +24,10 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
-OK, EMBEDDED, DOWN = "ok", "embedded", "down"
+from realtime import publish
+from scoring import transport
+
+OK, EMBEDDED, DOWN, DEGRADED = "ok", "embedded", "down", "degraded"
 PROBE_TIMEOUT = 2.0
 
 
@@ -91,6 +98,24 @@ def check_scoring() -> str:
     return check_http(url) if url else EMBEDDED
 
 
+def breaker_state() -> str:
+    """`open` while pages skip the core (scoring/transport.py), else `closed`."""
+    try:
+        return "open" if transport.is_open() else "closed"
+    except Exception:
+        return "unknown"
+
+
+def pending_actions() -> int | None:
+    """« J'ai agi » stored pending, waiting for the core (None: no database)."""
+    from challenges.models import ActionStatus, LoggedAction
+
+    try:
+        return LoggedAction.objects.filter(status=ActionStatus.PENDING).count()
+    except Exception:
+        return None
+
+
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     parts = {
@@ -100,7 +125,22 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "search": check_search(),
         "scoring": check_scoring(),
     }
-    status = 200 if parts["database"] == OK else 503
-    return JsonResponse(
-        {"status": OK if status == 200 else DOWN, **parts}, status=status
-    )
+    breaker = breaker_state()
+    degraded = [name for name, state in parts.items() if state == DOWN]
+    if breaker == "open" and "scoring" not in degraded:
+        # The core answers this probe again, but pages still skip it until
+        # the breaker's next trial call.
+        degraded.append("scoring")
+    if parts["database"] != OK:
+        code, status = 503, DOWN
+    else:
+        code, status = 200, DEGRADED if degraded else OK
+    body = {
+        "status": status,
+        **parts,
+        "degraded": degraded,
+        "scoring_breaker": breaker,
+        "pending_actions": pending_actions() if parts["database"] == OK else None,
+        "live_resend_streams": publish.missed_count(),
+    }
+    return JsonResponse(body, status=code)

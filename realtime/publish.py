@@ -117,6 +117,12 @@ def _remember_missed(message: dict) -> None:
         _missed[message["stream"]] = message
 
 
+def missed_count() -> int:
+    """Streams whose newest live message waits for the layer (/healthz)."""
+    with _missed_lock:
+        return len(_missed)
+
+
 def _take_missed() -> list[dict]:
     with _missed_lock:
         messages = list(_missed.values())

@@ -122,6 +122,15 @@ DATABASES["default"].update(DATABASE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# A Redis that hangs (frozen, or a network partition: not refusing) would hold
+# each cache call for redis-py's default 5 s; a local Redis answers in well
+# under a millisecond. Past this the call fails, and the rate limits fall back
+# to their per-process counters (config/ratelimit.py).
+_cache_timeout = env.float("CACHE_SOCKET_TIMEOUT", default=1.0)
+CACHE_OPTIONS = {
+    "socket_timeout": _cache_timeout,
+    "socket_connect_timeout": _cache_timeout,
+}
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -142,6 +151,7 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "sc",
+            "OPTIONS": CACHE_OPTIONS,
         }
     }
 else:

@@ -8,7 +8,7 @@ import os
 from urllib.parse import urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
-from .base import DATABASE_OPTIONS, MIDDLEWARE, SMARTCITIZEN, env
+from .base import CACHE_OPTIONS, DATABASE_OPTIONS, MIDDLEWARE, SMARTCITIZEN, env
 
 # pytest-xdist runs the suite in workers gw0, gw1, … at once. pytest-django gives
 # each its own database; the Redis db, the channel prefix (pub/sub ignores the
@@ -64,6 +64,7 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "sctest",
+        "OPTIONS": CACHE_OPTIONS,
     }
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
