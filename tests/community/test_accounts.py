@@ -1,5 +1,6 @@
 import io
 
+from axes.models import AccessAttempt
 from django.urls import reverse
 from PIL import Image
 
@@ -113,3 +114,24 @@ def test_a_file_that_is_not_a_picture_changes_nothing(client, member):
     member.refresh_from_db()
     assert member.display_name != "Nouveau nom"
     assert not member.avatar
+
+
+def test_a_name_too_long_for_the_lockout_table_is_a_failed_login(client, member):
+    # Django's AuthenticationForm (Wagtail's `_util/login/`, the admin's login)
+    # checks no length: a name past axes' varchar(255) column was a 500.
+    response = client.post(
+        reverse("wagtailcore_login"), {"username": "é" * 300, "password": "x"}
+    )
+    assert response.status_code == 200
+    assert "et un mot de passe valides" in response.content.decode()
+    assert client.get(reverse("profile")).status_code == 302
+    # Counted under the name cut to the column, like any failed login.
+    assert [len(a.username) for a in AccessAttempt.objects.all()] == [255]
+
+
+def test_our_login_refuses_a_name_too_long_in_french(client, member):
+    response = client.post(LOGIN_URL, {"username": "a" * 10_000, "password": "x"})
+    assert response.status_code == 200
+    assert "au plus 150 caractères" in response.content.decode()
+    # The form refused it before any authentication: nothing was recorded.
+    assert not AccessAttempt.objects.exists()
