@@ -1,0 +1,294 @@
+"""Linky files exported from the Enedis customer area (docs/meters.md, « Import »).
+
+Layout: a header line `Identifiant PRM;Type de donnees;Date de debut;Date de fin;
+Grandeur physique;Grandeur metier;Etape metier;Unite;Pas en minutes`, one line
+of values, then `Horodate;Valeur` rows whose ISO 8601 timestamps carry their
+offset. Daily energy: Wh per day, stamped at the start of the (local) day.
+Load curve: the average power in W over each step (30 minutes, or the file's
+`Pas en minutes`), stamped at the END of the step; the step's energy is
+W × step. A step is counted on the day and hour where it starts, so a step
+stamped 00:00 belongs to the day before.
+"""
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
+
+from meters.errors import MeterFileError
+from meters.parsers.base import (
+    ELECTRICITY_KWH,
+    DailyValue,
+    HourlyValue,
+    ParsedFile,
+    parse_decimal,
+    plain,
+    quantize,
+)
+
+PARIS = ZoneInfo("Europe/Paris")
+SOURCE_DAILY = "enedis_daily"
+SOURCE_LOAD_CURVE = "enedis_load_curve"
+PREAMBLE_FIRST = "identifiant prm"
+STEPS_ALLOWED = (10, 15, 30, 60)
+# A day with at least this share of its steps gets a value extrapolated from
+# them, marked estimated; with fewer, only its complete hours are kept.
+ESTIMATE_FROM = Decimal("0.75")
+THOUSAND = Decimal(1000)
+MINUTES_PER_HOUR = Decimal(60)
+
+
+def is_enedis(first_line: str) -> bool:
+    return plain(first_line).startswith(PREAMBLE_FIRST)
+
+
+def _cells(text: str) -> list[str]:
+    return [cell.strip().strip('"').strip() for cell in text.split(";")]
+
+
+def _preamble(lines: list[tuple[int, str]]) -> tuple[dict[str, str], int]:
+    """The preamble's fields by plain name, and the index of the next line."""
+    (head_no, head), rest = lines[0], lines[1:]
+    names = [plain(cell) for cell in _cells(head)]
+    for needed in ("identifiant prm", "type de donnees", "unite"):
+        if needed not in names:
+            raise MeterFileError(
+                _("l'en-tête Enedis n'a pas la colonne « %(name)s ».")
+                % {"name": needed},
+                head_no,
+            )
+    if not rest:
+        raise MeterFileError(
+            _("l'en-tête Enedis n'est suivi d'aucune ligne de valeurs."), head_no
+        )
+    values_no, values = rest[0]
+    cells = _cells(values)
+    if len(cells) < len(names) - 1:
+        raise MeterFileError(
+            _("la ligne qui suit l'en-tête Enedis n'a que %(count)d champs.")
+            % {"count": len(cells)},
+            values_no,
+        )
+    cells += [""] * (len(names) - len(cells))
+    return dict(zip(names, cells, strict=False)), 2
+
+
+def _kind(fields: dict[str, str], line: int) -> tuple[str, int]:
+    """The file's source and its step in minutes (0 for daily energy)."""
+    data_type = plain(fields.get("type de donnees", ""))
+    unit = plain(fields.get("unite", "")).replace(" ", "")
+    step_text = fields.get("pas en minutes", "").strip()
+    if "index" in data_type:
+        raise MeterFileError(
+            _(
+                "ce fichier contient des index, pas des consommations : exportez "
+                "la consommation journalière ou la courbe de charge."
+            ),
+            line,
+        )
+    if "puissance max" in data_type or unit == "va":
+        raise MeterFileError(
+            _(
+                "ce fichier contient des puissances maximales, pas des "
+                "consommations : exportez la consommation journalière ou la "
+                "courbe de charge."
+            ),
+            line,
+        )
+    if unit == "w" or "courbe" in data_type:
+        if unit != "w":
+            raise MeterFileError(
+                _("une courbe de charge doit être en W, pas en « %(unit)s ».")
+                % {"unit": fields.get("unite", "")},
+                line,
+            )
+        step = 30
+        if step_text:
+            if not step_text.isdigit() or int(step_text) not in STEPS_ALLOWED:
+                raise MeterFileError(
+                    _("pas de « %(step)s » minutes non pris en charge.")
+                    % {"step": step_text[:10]},
+                    line,
+                )
+            step = int(step_text)
+        return SOURCE_LOAD_CURVE, step
+    if unit in ("wh", "kwh"):
+        return SOURCE_DAILY, 0
+    raise MeterFileError(
+        _("unité « %(unit)s » inconnue : Wh (par jour) ou W (courbe) attendus.")
+        % {"unit": fields.get("unite", "")[:20]},
+        line,
+    )
+
+
+def _rows(
+    lines: list[tuple[int, str]],
+) -> list[tuple[int, datetime, Decimal | None]]:
+    """The `Horodate;Valeur` rows: (line, aware timestamp, value or None)."""
+    if not lines or plain(_cells(lines[0][1])[0]) != "horodate":
+        line = lines[0][0] if lines else None
+        raise MeterFileError(
+            _("la ligne « Horodate;Valeur » manque après l'en-tête Enedis."), line
+        )
+    rows: list[tuple[int, datetime, Decimal | None]] = []
+    seen: dict[datetime, tuple[int, Decimal | None]] = {}
+    for number, text in lines[1:]:
+        cells = _cells(text)
+        if plain(cells[0]) == "horodate":
+            continue
+        if plain(cells[0]).startswith(PREAMBLE_FIRST):
+            raise MeterFileError(
+                _(
+                    "un second en-tête Enedis : envoyez un fichier par compteur "
+                    "et par type de données."
+                ),
+                number,
+            )
+        try:
+            stamp = datetime.fromisoformat(cells[0])
+        except ValueError:
+            raise MeterFileError(
+                _("horodate « %(text)s » illisible (ISO 8601 attendu).")
+                % {"text": cells[0][:40]},
+                number,
+            ) from None
+        if stamp.tzinfo is None:
+            raise MeterFileError(
+                _("l'horodate « %(text)s » n'indique pas son décalage horaire.")
+                % {"text": cells[0][:40]},
+                number,
+            )
+        value = parse_decimal(cells[1] if len(cells) > 1 else "", number, "Valeur")
+        previous = seen.get(stamp)
+        if previous is not None:
+            if previous[1] != value:
+                raise MeterFileError(
+                    _(
+                        "horodate en double (déjà ligne %(first)d) avec une autre "
+                        "valeur."
+                    )
+                    % {"first": previous[0]},
+                    number,
+                )
+            continue
+        seen[stamp] = (number, value)
+        rows.append((number, stamp, value))
+    if not any(value is not None for _number, _stamp, value in rows):
+        raise MeterFileError(_("aucune valeur dans ce fichier."), lines[0][0])
+    return rows
+
+
+def _day_minutes(day: date) -> int:
+    """23, 24 or 25 hours: the local day's length, daylight saving included."""
+    start = datetime(day.year, day.month, day.day, tzinfo=PARIS)
+    following = day + timedelta(days=1)
+    end = datetime(following.year, following.month, following.day, tzinfo=PARIS)
+    return int((end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() // 60)
+
+
+def _days_between(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _daily(meter_id: str, rows: list) -> ParsedFile:
+    values: dict[date, Decimal] = {}
+    for _number, stamp, value in rows:
+        if value is None:
+            continue
+        day = stamp.astimezone(PARIS).date()
+        values[day] = values.get(day, Decimal(0)) + value
+    days = sorted(values)
+    daily = [
+        DailyValue(day, ELECTRICITY_KWH, quantize(values[day] / THOUSAND))
+        for day in days
+    ]
+    return ParsedFile(
+        source=SOURCE_DAILY,
+        meter_kind="electricity",
+        meter_id=meter_id,
+        daily=daily,
+        hourly=[],
+        first_day=days[0],
+        last_day=days[-1],
+        missing_days=[d for d in _days_between(days[0], days[-1]) if d not in values],
+    )
+
+
+def _load_curve(meter_id: str, rows: list, step: int) -> ParsedFile:
+    step_delta = timedelta(minutes=step)
+    hours = Decimal(step) / MINUTES_PER_HOUR
+    per_hour = 60 // step if step <= 60 else 1
+    day_wh: dict[date, Decimal] = defaultdict(Decimal)
+    day_steps: dict[date, int] = defaultdict(int)
+    hour_wh: dict[datetime, Decimal] = defaultdict(Decimal)
+    hour_steps: dict[datetime, int] = defaultdict(int)
+    seen_days: set[date] = set()
+    for _number, stamp, watts in rows:
+        start = (stamp - step_delta).astimezone(UTC)
+        day = start.astimezone(PARIS).date()
+        seen_days.add(day)
+        if watts is None:
+            continue
+        energy = watts * hours
+        day_wh[day] += energy
+        day_steps[day] += 1
+        hour = start.replace(minute=0, second=0, microsecond=0)
+        hour_wh[hour] += energy
+        hour_steps[hour] += 1
+    first, last = min(seen_days), max(seen_days)
+    daily: list[DailyValue] = []
+    missing: list[date] = []
+    for day in _days_between(first, last):
+        expected = _day_minutes(day) // step
+        present = day_steps.get(day, 0)
+        if present >= expected:
+            daily.append(
+                DailyValue(day, ELECTRICITY_KWH, quantize(day_wh[day] / THOUSAND))
+            )
+            continue
+        missing.append(day)
+        if present and Decimal(present) / expected >= ESTIMATE_FROM:
+            # Mean power of the steps present over the whole day.
+            energy = day_wh[day] * expected / present
+            daily.append(
+                DailyValue(
+                    day, ELECTRICITY_KWH, quantize(energy / THOUSAND), estimated=True
+                )
+            )
+    # Only complete hours: a partial hour would read as a drop in consumption.
+    hourly = [
+        HourlyValue(hour, quantize(hour_wh[hour] / THOUSAND))
+        for hour in sorted(hour_wh)
+        if hour_steps[hour] >= per_hour
+    ]
+    if not daily:
+        raise MeterFileError(
+            _(
+                "aucune journée assez complète dans cette courbe de charge "
+                "(%(count)d jour(s) incomplet(s))."
+            )
+            % {"count": len(missing)}
+        )
+    return ParsedFile(
+        source=SOURCE_LOAD_CURVE,
+        meter_kind="electricity",
+        meter_id=meter_id,
+        daily=daily,
+        hourly=hourly,
+        first_day=first,
+        last_day=last,
+        missing_days=missing,
+    )
+
+
+def parse_enedis(lines: list[tuple[int, str]]) -> ParsedFile:
+    """Read an Enedis export given as (line number, text) for non-empty lines."""
+    fields, used = _preamble(lines)
+    source, step = _kind(fields, lines[1][0])
+    meter_id = fields.get("identifiant prm", "")[:32]
+    rows = _rows(lines[used:])
+    if source == SOURCE_DAILY:
+        return _daily(meter_id, rows)
+    return _load_curve(meter_id, rows, step)
