@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ambassadors import views, views_public
+from ambassadors import views, views_meters, views_public
 
 app_name = "ambassadors"
 
@@ -17,6 +17,11 @@ urlpatterns = [
     path("tournee/foyers/nouveau/", views.pre_register, name="pre_register"),
     path("tournee/foyers/<str:public_id>/", views.household_detail, name="household"),
     path("tournee/foyers/<str:public_id>/carte/", views.card, name="card"),
+    path(
+        "tournee/foyers/<str:public_id>/index/",
+        views_meters.meter_index,
+        name="meter_index",
+    ),
     path("tournee/couverture/", views.dashboard, name="dashboard"),
     path("tournee/couverture.csv", views.dashboard_csv, name="dashboard_csv"),
     path("mon-foyer/", views.resident_overview, name="resident"),

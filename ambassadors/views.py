@@ -31,6 +31,7 @@ from community import privacy
 from community.queries import town_neighbourhoods
 from community.towns import town_for_request
 from config import ratelimit
+from meters.forms import MeterIndexForm, ReplacedMeterForm
 from scoring import client as scoring
 
 PAGE_SIZE = 25
@@ -279,13 +280,33 @@ def household_detail(
         form = AssistedActionForm(
             initial={"idempotency_key": scoring.new_idempotency_key()}
         )
+    return render_household_detail(request, scope, onboarding, form=form)
+
+
+def render_household_detail(
+    request: HttpRequest,
+    scope: queries.AmbassadorScope,
+    onboarding,
+    *,
+    form: AssistedActionForm | None = None,
+    index_form: MeterIndexForm | None = None,
+    replaced_form: ReplacedMeterForm | None = None,
+    question: str = "",
+) -> HttpResponse:
+    """The follow-up page of a household, its forms as the last request left them."""
     return render(
         request,
         "ambassadors/household_detail.html",
         {
             "scope": scope,
             "onboarding": onboarding,
-            "form": form,
+            "form": form
+            or AssistedActionForm(
+                initial={"idempotency_key": scoring.new_idempotency_key()}
+            ),
+            "index_form": index_form or MeterIndexForm(),
+            "replaced_form": replaced_form,
+            "question": question,
             "page": _page(request, queries.household_assisted_actions(onboarding)),
             "now": timezone.now(),
         },

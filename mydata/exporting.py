@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 from django.db.models import Q
 from django.utils import timezone
 from notifications.models import Notification
@@ -30,6 +30,7 @@ from feeds.models import (
     Post,
     Reaction,
 )
+from mydata import exporting_meters
 from scoring import client as scoring
 from tips.models import TipDone, TipVote
 
@@ -50,6 +51,11 @@ Cette archive contient tout ce que la plateforme garde sur vous et votre foyer,
 - points.json : le solde et le détail par domaine du cœur de calcul des points ;
 - consentements.json : les consentements de votre foyer et les vôtres, avec la
   version du texte, la date où ils ont été donnés et retirés ;
+- compteurs.json : les fichiers de compteur envoyés par votre foyer (ce qui en a
+  été lu), les index saisis, et chaque relevé par jour et par heure que le cœur
+  de calcul garde pour votre foyer ;
+- compteurs/fichiers/ : la copie des fichiers de compteur que votre foyer a
+  demandé de garder ;
 - images/ : votre photo de profil, les images de vos publications et les photos
   de preuve des actions de votre foyer.
 
@@ -64,6 +70,8 @@ class Collected:
     documents: dict[str, object] = field(default_factory=dict)
     # (name in the archive, name in the default storage)
     files: list[tuple[str, str]] = field(default_factory=list)
+    # (name in the archive, name in the private "exports" storage): kept meter files
+    private_files: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _iso(value: object) -> object:
@@ -281,6 +289,12 @@ def collect(member: Member) -> Collected:
     )
     docs["points.json"] = _points(member)
     docs["consentements.json"] = _consents(member)
+    if member.household is not None:
+        meters = exporting_meters.uploads_and_indexes(
+            member.household, out.private_files
+        )
+        meters["releves"] = exporting_meters.readings(member.household)
+        docs["compteurs.json"] = meters
     return out
 
 
@@ -294,10 +308,14 @@ def write_zip(collected: Collected) -> bytes:
                 name, json.dumps(document, ensure_ascii=False, indent=2, default=str)
             )
         seen: set[str] = set()
-        for name, stored in collected.files:
-            if name in seen or not default_storage.exists(stored):
-                continue
-            seen.add(name)
-            with default_storage.open(stored, "rb") as source:
-                archive.writestr(name, source.read())
+        for storage, files in (
+            (default_storage, collected.files),
+            (storages["exports"], collected.private_files),
+        ):
+            for name, stored in files:
+                if name in seen or not storage.exists(stored):
+                    continue
+                seen.add(name)
+                with storage.open(stored, "rb") as source:
+                    archive.writestr(name, source.read())
     return buffer.getvalue()

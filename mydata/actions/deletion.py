@@ -14,8 +14,9 @@ Invariants:
 - Real-time events already logged with the member's name (rendered HTML) are
   redacted, so a client resuming from the log never sees the name again.
 - The household stays for its other members. When none is left it leaves the
-  programme: consents withdrawn, proof photos deleted, and the scoring core is
-  told to forget it (`scoring.client.erase_household`).
+  programme: consents withdrawn, proof photos, meter files and indexes deleted,
+  and the scoring core is told to forget it and its readings
+  (`scoring.client.erase_household`).
 """
 
 import logging
@@ -26,7 +27,7 @@ from axes.models import AccessAttempt, AccessLog
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, default_storage, storages
 from django.db import IntegrityError, connection, transaction
 from django.db.models import CharField, F, Q, TextChoices, Value
 from django.db.models.deletion import ProtectedError
@@ -54,6 +55,7 @@ from feeds.models import (
     RoomKind,
 )
 from feeds.queries import decorate_posts
+from meters.models import MeterIndex, MeterUpload
 from mydata.actions.exports import do_delete_exports
 from realtime.groups import user_stream
 from realtime.models import Event, Stream
@@ -310,6 +312,7 @@ def _leave_household(member: Member, files: list[str]) -> tuple[bool, bool]:
         files.append(action.photo.name)
         action.photo = ""
         action.save(update_fields=["photo"])
+    _erase_meters(household)
     try:
         scoring.erase_household(household)
     except NotFound:
@@ -321,11 +324,30 @@ def _leave_household(member: Member, files: list[str]) -> tuple[bool, bool]:
     return True, True
 
 
-def _delete_files(names: list[str]) -> None:
+def _erase_meters(household: Household) -> None:
+    """The household's meter files (kept copies too) and indexes go with it.
+
+    The readings themselves are the scoring core's: `erase_household` forgets
+    them. The copies live in the private storage, deleted after commit.
+    """
+    kept = [
+        name
+        for name in MeterUpload.objects.filter(household=household)
+        .exclude(file="")
+        .values_list("file", flat=True)
+        if name
+    ]
+    MeterUpload.objects.filter(household=household).delete()
+    MeterIndex.objects.filter(household=household).delete()
+    if kept:
+        transaction.on_commit(lambda: _delete_files(kept, storages["exports"]))
+
+
+def _delete_files(names: list[str], storage: Storage = default_storage) -> None:
     for name in names:
         try:
-            if name and default_storage.exists(name):
-                default_storage.delete(name)
+            if name and storage.exists(name):
+                storage.delete(name)
         except OSError:
             logger.exception("mydata: could not delete %s", name)
 

@@ -28,6 +28,7 @@ OUR_APPS = (
     "community",
     "config",
     "feeds",
+    "meters",
     "moderation",
     "mydata",
     "scoring",

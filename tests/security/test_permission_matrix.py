@@ -68,6 +68,34 @@ def members_only(url, outcome=OK, **kwargs) -> Case:
 
 UNKNOWN = 987_654_321
 
+
+def _meter_upload(world: World):
+    """A file of the resident's household waiting for its confirmation."""
+    from meters.models import MeterUpload
+
+    upload = MeterUpload.objects.filter(household=world.household).first()
+    if upload is None:
+        upload = MeterUpload.objects.create(
+            household=world.household,
+            uploaded_by=world.resident.user,
+            source="enedis_daily",
+            meter_kind="electricity",
+            original_name="mes-donnees.csv",
+            summary={
+                "first_day": "2026-03-01",
+                "last_day": "2026-03-31",
+                "days": 31,
+                "total": "310.5",
+                "unit": "kWh",
+                "missing_days": 0,
+                "missing_dates": [],
+                "replaced_days": 0,
+            },
+            idempotency_key=uuid.uuid4().hex,
+        )
+    return upload
+
+
 # Keyed by the full route, as `test_every_url_pattern_has_an_entry` prints it.
 MATRIX: dict[str, Case] = {
     "healthz": everyone("/healthz", OK),
@@ -82,6 +110,11 @@ MATRIX: dict[str, Case] = {
     ),
     "api/scoring/v1/households/<str:household_id>/sensors": everyone(
         lambda w: f"/api/scoring/v1/households/{w.household.public_id}/sensors", 401
+    ),
+    "api/scoring/v1/households/<str:household_id>/readings": everyone(
+        lambda w: f"/api/scoring/v1/households/{w.household.public_id}/readings",
+        401,
+        method="post",
     ),
     "api/scoring/v1/neighbourhoods/<int:neighbourhood_id>/summary": everyone(
         lambda w: f"/api/scoring/v1/neighbourhoods/{w.neighbourhood.pk}/summary",
@@ -183,6 +216,16 @@ MATRIX: dict[str, Case] = {
         FORBIDDEN,
         OK,
         FORBIDDEN,
+    ),
+    # An index typed on the doorstep: an empty form comes back with its errors.
+    "ambassadeurs/tournee/foyers/<str:public_id>/index/": case(
+        lambda w: f"/ambassadeurs/tournee/foyers/{w.onboarding_public_id}/index/",
+        LOGIN,
+        FORBIDDEN,
+        FORBIDDEN,
+        OK,
+        FORBIDDEN,
+        method="post",
     ),
     "ambassadeurs/tournee/couverture/": case(
         "/ambassadeurs/tournee/couverture/",
@@ -326,6 +369,22 @@ MATRIX: dict[str, Case] = {
     # A household's own pages: staff accounts have no household.
     "foyer/tableau-de-bord/": case(
         "/foyer/tableau-de-bord/", LOGIN, OK, OK, NOT_FOUND, NOT_FOUND
+    ),
+    # « Mes compteurs »: a household's own page; a file's preview is its own.
+    "foyer/compteurs/": case("/foyer/compteurs/", LOGIN, OK, OK, NOT_FOUND, NOT_FOUND),
+    "foyer/compteurs/fichier/": case(
+        "/foyer/compteurs/fichier/", LOGIN, REDIRECT, REDIRECT, NOT_FOUND, NOT_FOUND
+    ),
+    "foyer/compteurs/fichier/<uuid:upload_id>/": case(
+        lambda w: f"/foyer/compteurs/fichier/{_meter_upload(w).pk}/",
+        LOGIN,
+        OK,
+        NOT_FOUND,
+        NOT_FOUND,
+        NOT_FOUND,
+    ),
+    "foyer/compteurs/index/": case(
+        "/foyer/compteurs/index/", LOGIN, REDIRECT, REDIRECT, NOT_FOUND, NOT_FOUND
     ),
     "recompenses/": case("/recompenses/", LOGIN, OK, OK, NOT_FOUND, NOT_FOUND),
     "recompenses/<int:reward_id>/echanger/": case(
