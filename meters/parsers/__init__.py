@@ -45,6 +45,8 @@ __all__ = [
 # Uncompressed size an XLSX may claim: a compressed bomb is refused unopened.
 MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024
 MAX_XLSX_ROWS = 20_000
+MAX_HOURS = 24 * 366 * 2
+MAX_DAYS = 5000
 SIGNATURES = {
     b"\x89PNG": "image",
     b"\xff\xd8\xff": "image",
@@ -68,7 +70,7 @@ def parse_meter_file(data: bytes) -> ParsedFile:
             % {"size": MAX_FILE_BYTES // (1024 * 1024)}
         )
     if data.startswith(b"PK\x03\x04"):
-        return parse_gazpar(_xlsx_rows(data))
+        return _within_limits(parse_gazpar(_xlsx_rows(data)))
     for signature, kind in SIGNATURES.items():
         if data.startswith(signature):
             if kind == "xls":
@@ -94,10 +96,10 @@ def parse_meter_file(data: bytes) -> ParsedFile:
     if not lines:
         raise MeterFileError(_("Le fichier est vide."))
     if is_enedis(lines[0][1]):
-        return parse_enedis(lines)
+        return _within_limits(parse_enedis(lines))
     rows = _csv_rows(lines)
     if looks_like_gazpar(rows):
-        return parse_gazpar(rows)
+        return _within_limits(parse_gazpar(rows))
     raise MeterFileError(
         _(
             "format non reconnu : ni un export Enedis (Linky, commençant par "
@@ -106,6 +108,19 @@ def parse_meter_file(data: bytes) -> ParsedFile:
         ),
         lines[0][0],
     )
+
+
+def _within_limits(parsed: ParsedFile) -> ParsedFile:
+    # The contract takes at most two years of hours and 5,000 days in one call
+    # (docs/scoring-core.md): say so at the preview, not at the confirmation.
+    if len(parsed.hourly) > MAX_HOURS or len(parsed.daily) > MAX_DAYS:
+        raise MeterFileError(
+            _(
+                "Ce fichier couvre plus de deux ans de courbe de charge ou plus de "
+                "5 000 jours : exportez une période plus courte."
+            )
+        )
+    return parsed
 
 
 def _csv_rows(lines: list[tuple[int, str]]) -> list[tuple[int, list]]:

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MetersConfig(AppConfig):
+    name = "meters"
+    verbose_name = _("Compteurs")
+    default_auto_field = "django.db.models.BigAutoField"
