@@ -47,6 +47,7 @@ __all__ = [
     "log_action",
     "new_idempotency_key",
     "redeem",
+    "send_readings",
     "unavailable_message",
 ]
 
@@ -176,6 +177,38 @@ def redeem(
         "idempotency_key": idempotency_key,
     }
     return _write("redemptions", body, household.public_id)
+
+
+def send_readings(
+    household: Household,
+    *,
+    source: str,
+    daily: list[dict],
+    hourly: list[dict] | None = None,
+    idempotency_key: str,
+) -> dict:
+    """Send a household's daily values (and hourly electricity); the days replace.
+
+    Answers `days_created`, `days_replaced`, `days_unchanged`, `hours_stored`,
+    `first_day`, `last_day` (and `replayed`). Idempotent by its key, so the
+    HTTP client retries it; raises ScoringUnavailable when a remote core does
+    not answer, and InvalidRequest (nothing stored) for a bad body.
+    """
+    body = {
+        "household_id": household.public_id,
+        "source": str(source),
+        "idempotency_key": idempotency_key,
+        "daily": daily,
+        "hourly": hourly or [],
+    }
+    if is_embedded():
+        return contract.send_readings(household.public_id, body)
+    segment = transport.segment(household.public_id)
+    answer = transport.post(f"households/{segment}/readings", body)
+    # Today's summaries, as the dashboard asks them, show the new days at once.
+    for period in ("week", "month", "year"):
+        transport.forget(f"households/{segment}/sensors", {"period": period})
+    return answer
 
 
 def erase_household(household: Household) -> None:

@@ -96,10 +96,10 @@ def _cache_set(url: str, body: dict, seconds: int) -> None:
         logger.warning("scoring cache unreachable", exc_info=True)
 
 
-def forget(path: str) -> None:
+def forget(path: str, params: dict | None = None) -> None:
     """Drop a cached GET answer, after a write that changed it."""
     try:
-        cache.delete(_cache_key(url_for(path)))
+        cache.delete(_cache_key(url_for(path, params)))
     except Exception:
         logger.warning("scoring cache unreachable", exc_info=True)
 

@@ -24,6 +24,11 @@ urlpatterns = [
         name="household-sensors",
     ),
     path(
+        "households/<str:household_id>/readings",
+        views.household_readings,
+        name="household-readings",
+    ),
+    path(
         "neighbourhoods/<int:neighbourhood_id>/summary",
         views.neighbourhood_summary,
         name="neighbourhood-summary",

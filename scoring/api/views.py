@@ -86,6 +86,11 @@ def household_sensors(request: HttpRequest, household_id: str) -> dict:
     )
 
 
+@api_view("POST", created_status=201)
+def household_readings(request: HttpRequest, household_id: str) -> dict:
+    return contract.send_readings(household_id, _json_body(request))
+
+
 @api_view("GET")
 def neighbourhood_summary(request: HttpRequest, neighbourhood_id: int) -> dict:
     return contract.get_neighbourhood_summary(

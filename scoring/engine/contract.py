@@ -72,6 +72,19 @@ def get_neighbourhood_summary(
     return sensors.neighbourhood_summary(neighbourhood_id, household_ids, checked)
 
 
+def send_readings(public_id: str, body: object) -> dict:
+    """`POST households/{id}/readings`: daily values, and hourly electricity.
+
+    The same days again replace those days; the same key and body answer the
+    first result again (`replayed`), the same key with another body is a 409.
+    """
+    request = validation.parse_readings(public_id, body)
+    household = _household(public_id)
+    if household.status == HouseholdStatus.LEFT:
+        raise Conflict(_("Ce foyer a quitté le programme."), code="household_left")
+    return actions.do_store_readings(household, request)
+
+
 def get_leaderboard(challenge_id: int) -> dict:
     """`GET leaderboards/{challenge_id}`."""
     return leaderboards.leaderboard(challenge_id)

@@ -5,9 +5,12 @@ bad body is refused the same way, with the same codes, in either set-up.
 Nothing here touches the database.
 """
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.utils import timezone
@@ -16,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from community.domains import Domain
 from scoring.errors import InvalidRequest
-from scoring.models import ProofLevel
+from scoring.models import Metric, ProofLevel, ReadingSource
 
 from .periods import PERIODS, Period, period_containing
 
@@ -189,3 +192,225 @@ def _aware_datetime(fields: _Fields, name: str) -> datetime | None:
         )
         return None
     return value
+
+
+# --- POST households/{id}/readings -------------------------------------------
+
+# Above these a value is a unit mistake (Wh sent as kWh), not a consumption.
+MAX_DAILY_VALUE = Decimal("100000")
+MAX_HOURLY_VALUE = Decimal("1000")
+# A few years of daily values of the three metrics, two years of hours: bigger
+# bodies are split by the sender (a year of load curve is 8,784 hours at most).
+MAX_DAILY_ITEMS = 5000
+MAX_HOURLY_ITEMS = 24 * 366 * 2
+OLDEST_READING = date(2000, 1, 1)
+# A refused body names at most this many items: enough to fix a sender.
+MAX_ITEM_ERRORS = 20
+DECIMAL_TEXT = re.compile(r"[0-9]{1,9}(\.[0-9]{1,6})?")
+DAILY_PLACES = Decimal("0.001")
+HOURLY_PLACES = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class DailyReading:
+    day: date
+    metric: str
+    value: Decimal  # quantized to DAILY_PLACES
+    estimated: bool
+
+
+@dataclass(frozen=True)
+class HourReading:
+    starts_at: datetime  # UTC, on the hour
+    value: Decimal  # kWh, quantized to HOURLY_PLACES
+
+
+@dataclass(frozen=True)
+class ReadingsRequest:
+    household_id: str
+    source: str
+    idempotency_key: str
+    daily: tuple[DailyReading, ...]
+    hourly: tuple[HourReading, ...]
+
+    def fingerprint(self) -> str:
+        """A digest of what the body asks, blind to order and number spelling."""
+        canonical = {
+            "source": self.source,
+            "daily": sorted(
+                [d.day.isoformat(), d.metric, str(d.value), d.estimated]
+                for d in self.daily
+            ),
+            "hourly": sorted(
+                [h.starts_at.isoformat(), str(h.value)] for h in self.hourly
+            ),
+        }
+        text = json.dumps(canonical, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _reading_value(raw: object, places: Decimal, maximum: Decimal) -> Decimal | None:
+    """A decimal string (a JSON number is accepted too) between 0 and `maximum`."""
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        return None
+    text = str(raw).strip()
+    if not DECIMAL_TEXT.fullmatch(text):
+        return None
+    value = Decimal(text)
+    if value > maximum:
+        return None
+    return value.quantize(places, rounding=ROUND_HALF_UP)
+
+
+class _Items:
+    """Collects the errors of a list's items, at most MAX_ITEM_ERRORS of them."""
+
+    def __init__(self, fields: _Fields, name: str, maximum: int) -> None:
+        self.fields = fields
+        self.name = name
+        raw = fields.body.get(name)
+        self.items: list = []
+        if raw is None and name == "hourly":
+            return
+        if not isinstance(raw, list):
+            fields.errors[name] = _("Une liste est attendue.")
+        elif len(raw) > maximum:
+            fields.errors[name] = _("Au plus %(max)d éléments par envoi.") % {
+                "max": maximum
+            }
+        else:
+            self.items = raw
+
+    def error(self, index: int, field: str, message: str) -> None:
+        errors = self.fields.errors
+        if sum(1 for key in errors if "[" in key) < MAX_ITEM_ERRORS:
+            errors[f"{self.name}[{index}].{field}"] = message
+
+
+def _daily_readings(fields: _Fields) -> list[DailyReading]:
+    items = _Items(fields, "daily", MAX_DAILY_ITEMS)
+    today = timezone.localdate()
+    found: list[DailyReading] = []
+    seen: dict[tuple[date, str], int] = {}
+    for index, item in enumerate(items.items):
+        if not isinstance(item, dict):
+            items.error(index, "item", _("Un objet est attendu."))
+            continue
+        day = None
+        raw_day = item.get("date")
+        if isinstance(raw_day, str):
+            try:
+                day = parse_date(raw_day)
+            except ValueError:
+                day = None
+        if day is None:
+            items.error(index, "date", _("Date attendue au format AAAA-MM-JJ."))
+        elif day > today or day < OLDEST_READING:
+            items.error(index, "date", _("Date hors des jours possibles."))
+            day = None
+        metric = item.get("metric")
+        if metric not in Metric.values:
+            items.error(
+                index,
+                "metric",
+                _("Valeur attendue parmi : %(choices)s.")
+                % {"choices": ", ".join(Metric.values)},
+            )
+            metric = None
+        value = _reading_value(item.get("value"), DAILY_PLACES, MAX_DAILY_VALUE)
+        if value is None:
+            items.error(
+                index,
+                "value",
+                _("Nombre décimal en texte, entre 0 et %(max)s.")
+                % {"max": MAX_DAILY_VALUE},
+            )
+        estimated = item.get("estimated", False)
+        if not isinstance(estimated, bool):
+            items.error(index, "estimated", _("Vrai ou faux attendu."))
+        if day is None or metric is None or value is None:
+            continue
+        if (day, metric) in seen:
+            items.error(
+                index,
+                "date",
+                _("Jour en double (déjà l'élément %(index)d).")
+                % {"index": seen[(day, metric)]},
+            )
+            continue
+        seen[(day, metric)] = index
+        found.append(DailyReading(day, metric, value, bool(estimated)))
+    return found
+
+
+def _hour_readings(fields: _Fields) -> list[HourReading]:
+    items = _Items(fields, "hourly", MAX_HOURLY_ITEMS)
+    latest = timezone.now() + CLOCK_SKEW
+    found: list[HourReading] = []
+    seen: dict[datetime, int] = {}
+    for index, item in enumerate(items.items):
+        if not isinstance(item, dict):
+            items.error(index, "item", _("Un objet est attendu."))
+            continue
+        starts_at = None
+        raw = item.get("starts_at")
+        if isinstance(raw, str):
+            try:
+                starts_at = parse_datetime(raw)
+            except ValueError:
+                starts_at = None
+        if starts_at is None or timezone.is_naive(starts_at):
+            items.error(
+                index,
+                "starts_at",
+                _("Début d'heure ISO 8601 avec fuseau attendu."),
+            )
+            starts_at = None
+        else:
+            try:
+                starts_at = starts_at.astimezone(UTC)
+            except (OverflowError, ValueError):  # year 1 with a positive offset
+                starts_at = datetime.min.replace(tzinfo=UTC)
+            if starts_at.minute or starts_at.second or starts_at.microsecond:
+                items.error(index, "starts_at", _("Une heure pile est attendue."))
+                starts_at = None
+            elif starts_at > latest or starts_at.date() < OLDEST_READING:
+                items.error(index, "starts_at", _("Heure hors des heures possibles."))
+                starts_at = None
+        value = _reading_value(item.get("value"), HOURLY_PLACES, MAX_HOURLY_VALUE)
+        if value is None:
+            items.error(
+                index,
+                "value",
+                _("Nombre décimal en texte, entre 0 et %(max)s.")
+                % {"max": MAX_HOURLY_VALUE},
+            )
+        if starts_at is None or value is None:
+            continue
+        if starts_at in seen:
+            items.error(
+                index,
+                "starts_at",
+                _("Heure en double (déjà l'élément %(index)d).")
+                % {"index": seen[starts_at]},
+            )
+            continue
+        seen[starts_at] = index
+        found.append(HourReading(starts_at, value))
+    return found
+
+
+def parse_readings(public_id: str, body: object) -> ReadingsRequest:
+    """Check a `POST households/{id}/readings` body (the path names the household)."""
+    fields = _Fields(body)
+    household_id = fields.text("household_id", PUBLIC_ID)
+    if household_id and household_id != public_id:
+        fields.errors["household_id"] = _("Ne correspond pas au foyer de l'adresse.")
+    source = fields.choice("source", list(ReadingSource.values))
+    key = fields.text("idempotency_key", IDEMPOTENCY_KEY)
+    daily = _daily_readings(fields)
+    hourly = _hour_readings(fields)
+    if not fields.errors and not daily and not hourly:
+        fields.errors["daily"] = _("Aucun relevé à enregistrer.")
+    fields.done()
+    return ReadingsRequest(household_id, source, key, tuple(daily), tuple(hourly))

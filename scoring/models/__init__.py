@@ -2,18 +2,30 @@
 
 from .catalogue import ActionType, Commitment, ProofLevel, base_points, points_for
 from .ledger import AppendOnlyError, EntryKind, HouseholdBalance, LedgerEntry
-from .sensors import Metric, MetricBaseline, SensorReading
+from .sensors import (
+    DegreeDay,
+    HourlyReading,
+    Metric,
+    MetricBaseline,
+    ReadingBatch,
+    ReadingSource,
+    SensorReading,
+)
 
 __all__ = [
     "ActionType",
     "AppendOnlyError",
     "Commitment",
+    "DegreeDay",
     "EntryKind",
+    "HourlyReading",
     "HouseholdBalance",
     "LedgerEntry",
     "Metric",
     "MetricBaseline",
     "ProofLevel",
+    "ReadingBatch",
+    "ReadingSource",
     "SensorReading",
     "base_points",
     "points_for",

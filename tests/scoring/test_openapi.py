@@ -92,7 +92,7 @@ def test_generated_requests_get_documented_answers(
             pinned["path_parameters"] = {"household_id": household.public_id}
         fuzz(operation, base_url, **pinned)
         checked += 1
-    assert checked == 9
+    assert checked == 10
 
 
 @pytest.mark.django_db(transaction=True)
@@ -137,6 +137,20 @@ def test_real_answers_match_the_documented_schemas(
                 "idempotency_key": "r2",
             }
         ),
+        ops["POST /households/{household_id}/readings"].Case(
+            path_parameters={"household_id": household.public_id},
+            body={
+                "household_id": household.public_id,
+                "source": "enedis_load_curve",
+                "idempotency_key": "m1",
+                "daily": [
+                    {"date": "2026-03-29", "metric": "electricity_kwh", "value": "1.5"}
+                ],
+                "hourly": [
+                    {"starts_at": "2026-03-29T01:00:00+00:00", "value": "0.512"}
+                ],
+            },
+        ),
         ops["GET /households/{household_id}/points"].Case(
             path_parameters={"household_id": household.public_id}
         ),
@@ -165,4 +179,4 @@ def test_real_answers_match_the_documented_schemas(
     finally:
         unregister_leaderboard_source(source)
     # 135 points: the second redemption of 100 is refused.
-    assert statuses == [201, 201, 201, 409, 200, 200, 200, 200]
+    assert statuses == [201, 201, 201, 409, 201, 200, 200, 200, 200]

@@ -1,6 +1,6 @@
-"""Every write to the scoring tables goes through here.
+"""Writes of the points ledger.
 
-Points: each write locks the household's balance row first (SELECT ... FOR
+Each write locks the household's balance row first (SELECT ... FOR
 UPDATE), then looks up the idempotency key, then appends to the ledger and moves
 the balance, all in one transaction. Two requests for one household therefore
 run one after the other: a repeated key finds the first entry, and a second
@@ -9,13 +9,10 @@ redemption sees the balance the first one left. The unique constraint on
 """
 
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from datetime import UTC, datetime
 
-from django.db import connection, transaction
-from django.db.models import Count, Min, Sum
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,13 +23,8 @@ from scoring.models import (
     EntryKind,
     HouseholdBalance,
     LedgerEntry,
-    MetricBaseline,
-    SensorReading,
 )
 from scoring.models.catalogue import PROOF_ORDER
-
-# A baseline from the first weeks covers this many days from the first reading.
-FIRST_WEEKS_DAYS = 28
 
 
 @dataclass(frozen=True)
@@ -198,108 +190,3 @@ def check_redeem(
                 reward_id=reward_id,
             ),
         )
-
-
-@dataclass(frozen=True)
-class ReadingRow:
-    """One checked CSV row, ready to store."""
-
-    household_id: int
-    metric: str
-    date: date
-    value: Decimal
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    created: int
-    updated: int
-    unchanged: int
-
-
-def do_import_readings(rows: Iterable[ReadingRow]) -> ImportResult:
-    """Store checked readings (insert or replace) and refresh the baselines they touch.
-
-    One transaction: a failure leaves the tables as they were. Rows whose value
-    is already stored are skipped, so a re-import changes nothing.
-    """
-    rows = list(rows)
-    if not rows:
-        return ImportResult(0, 0, 0)
-    households = {row.household_id for row in rows}
-    first_day = min(row.date for row in rows)
-    last_day = max(row.date for row in rows)
-    with transaction.atomic():
-        stored = {
-            (h, m, d): v
-            for h, m, d, v in SensorReading.objects.filter(
-                household_id__in=households, date__range=(first_day, last_day)
-            ).values_list("household_id", "metric", "date", "value")
-        }
-        now = timezone.now()
-        changed = []
-        created = updated = 0
-        for row in rows:
-            old = stored.get((row.household_id, row.metric, row.date))
-            if old is not None and old == row.value:
-                continue
-            if old is None:
-                created += 1
-            else:
-                updated += 1
-            changed.append(
-                SensorReading(
-                    household_id=row.household_id,
-                    metric=row.metric,
-                    date=row.date,
-                    value=row.value,
-                    imported_at=now,
-                )
-            )
-        SensorReading.objects.bulk_create(
-            changed,
-            batch_size=2000,
-            update_conflicts=True,
-            unique_fields=["household", "metric", "date"],
-            update_fields=["value", "imported_at"],
-        )
-        pairs = {(row.household_id, row.metric) for row in changed}
-        for household_id, metric in sorted(pairs):
-            _refresh_first_weeks(household_id, metric)
-    return ImportResult(created, updated, len(rows) - created - updated)
-
-
-def _refresh_first_weeks(household_id: int, metric: str) -> None:
-    readings = SensorReading.objects.filter(household_id=household_id, metric=metric)
-    first = readings.aggregate(first=Min("date"))["first"]
-    window = readings.filter(date__lt=first + timedelta(days=FIRST_WEEKS_DAYS))
-    stats = window.aggregate(days=Count("pk"), total=Sum("value"))
-    MetricBaseline.objects.update_or_create(
-        household_id=household_id,
-        metric=metric,
-        defaults={
-            "first_date": first,
-            "days": stats["days"],
-            "daily_mean": Decimal(stats["total"]) / stats["days"],
-        },
-    )
-
-
-def do_erase_household_scoring(household: Household) -> None:
-    """Remove every scoring row of a household (the right to erasure)."""
-    postgresql = connection.vendor == "postgresql"
-    with transaction.atomic(), connection.cursor() as cursor:
-        if postgresql:
-            # The ledger trigger lets a DELETE through only with this flag. It is
-            # local to the transaction, and switched off again right after, in
-            # case an outer transaction (a wider erasure) goes on.
-            cursor.execute("SELECT set_config('scoring.ledger_erasure', 'on', true)")
-        cursor.execute(
-            f"DELETE FROM {LedgerEntry._meta.db_table} WHERE household_id = %s",  # noqa: S608
-            [household.pk],
-        )
-        if postgresql:
-            cursor.execute("SELECT set_config('scoring.ledger_erasure', 'off', true)")
-        HouseholdBalance.objects.filter(household=household).delete()
-        SensorReading.objects.filter(household=household).delete()
-        MetricBaseline.objects.filter(household=household).delete()
