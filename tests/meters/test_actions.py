@@ -392,3 +392,25 @@ def test_overview_is_bounded(member, django_assert_max_num_queries):
         assert [i.read_on for i in overview["indexes"]][
             0
         ] == timezone.localdate() - timedelta(days=17)
+
+
+def test_demo_files_upload_as_they_are(member, tmp_path):
+    from meters.demo import write_demo_files
+
+    curve, gas = write_demo_files(tmp_path, date(2026, 3, 31))
+    assert curve.name.endswith(".csv") and gas.name.endswith(".xlsx")
+    # Made the same way twice, the same bytes.
+    assert write_demo_files(tmp_path / "again", date(2026, 3, 31))[0].read_bytes() == (
+        curve.read_bytes()
+    )
+    for path, source, days in ((curve, "enedis_load_curve", 14), (gas, "gazpar", 28)):
+        upload = preview(member, path.read_bytes(), path.name)
+        assert upload.source == source
+        assert upload.summary["days"] == days
+        assert upload.summary["missing_days"] == 0
+        # Ends yesterday; the load curve crosses the spring change (29 March).
+        assert upload.summary["last_day"] == "2026-03-30"
+        assert actions.do_confirm_upload(member, upload).status == UploadStatus.STORED
+    assert (
+        HourlyReading.objects.filter(household=member.household).count() == 14 * 24 - 1
+    )

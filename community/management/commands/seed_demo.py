@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from community.demo import TOWN_TITLE, demo_town_exists, seed_demo_town
 from community.models import Household, HouseholdStatus, TownPage
+from meters.demo import write_demo_files
 
 
 class Command(BaseCommand):
@@ -15,6 +16,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_empty: bool = False, **options) -> None:
+        # Files to try « Mes compteurs » as Anne Martin, dated up to yesterday.
+        for path in write_demo_files():
+            self.stdout.write(f"Fichier de compteur de démonstration : {path}")
         if demo_town_exists() or (if_empty and TownPage.objects.exists()):
             self.stdout.write(f"{TOWN_TITLE} : déjà chargée, rien à faire.")
             return
