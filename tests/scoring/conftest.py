@@ -97,9 +97,8 @@ def catalogue() -> dict[str, ActionType]:
 def fast_smartcitizen(**overrides) -> dict:
     """The SMARTCITIZEN settings with a quick client: tests must not wait long."""
     conf = copy.deepcopy(settings.SMARTCITIZEN)
-    conf.update(
-        SCORING_TIMEOUT=0.5, SCORING_RETRIES=2, SCORING_BACKOFF=0.05, **overrides
-    )
+    conf.update(SCORING_TIMEOUT=0.5, SCORING_RETRIES=2, SCORING_BACKOFF=0.05)
+    conf.update(overrides)
     return conf
 
 

@@ -6,9 +6,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 from django.utils import timezone
 
-from scoring.models import MetricBaseline, SensorReading
+from scoring.models import MetricBaseline, ReadingBatch, SensorReading
+
+from .conftest import fast_smartcitizen
+from .test_client_degraded import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -149,4 +153,61 @@ def test_an_unreadable_csv_is_reported_not_raised(tmp_path, household):
     with pytest.raises(CommandError):
         call_command("import_readings", str(path), stdout=StringIO(), stderr=err)
     assert "CSV illisible" in err.getvalue()
+    assert not SensorReading.objects.exists()
+
+
+def test_the_import_goes_through_the_contract_once_per_household(
+    tmp_path, make_household
+):
+    household, other = make_household(), make_household()
+    run(good_file(tmp_path, household, other))
+    batches = ReadingBatch.objects.filter(household__in=[household, other])
+    assert sorted(b.result["days_created"] for b in batches) == [1, 3]
+    assert {b.source for b in batches} == {"csv_import"}
+    assert set(SensorReading.objects.values_list("source", "estimated").distinct()) == {
+        ("csv_import", False)
+    }
+
+
+def test_the_same_rows_in_another_file_are_counted_unchanged(tmp_path, household):
+    rows = f"{household.public_id},2026-01-05,gas_kwh,20\n"
+    run(write(tmp_path, "household_id,date,metric,value\n" + rows, "a.csv"))
+    # Another file (columns in another order): another key, the same values.
+    again = write(
+        tmp_path,
+        "metric,household_id,date,value\n"
+        f"gas_kwh,{household.public_id},2026-01-05,20.0\n",
+        "b.csv",
+    )
+    out, _err = run(again)
+    assert "1 relevés lus : 0 nouveaux, 0 modifiés, 1 inchangés" in out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_import_reaches_a_remote_core_over_http(
+    tmp_path, remote_core, make_household
+):
+    household, other = make_household(), make_household()
+    with override_settings(SMARTCITIZEN=fast_smartcitizen(SCORING_TIMEOUT=10)):
+        out, _err = run(good_file(tmp_path, household, other))
+    assert "4 relevés lus : 4 nouveaux, 0 modifiés, 0 inchangés" in out
+    assert ReadingBatch.objects.filter(household__in=[household, other]).count() == 2
+    out, _err = run(good_file(tmp_path, household, other))
+    assert "0 nouveaux, 0 modifiés, 4 inchangés" in out
+
+
+def test_a_core_that_does_not_answer_is_a_clear_error(tmp_path, household):
+    path = write(
+        tmp_path,
+        f"household_id,date,metric,value\n{household.public_id},2026-01-05,gas_kwh,2\n",
+    )
+    with (
+        override_settings(
+            SCORING_CORE_URL=f"http://127.0.0.1:{free_port()}/api/scoring/v1/",
+            SCORING_CORE_TOKEN="t" * 32,
+            SMARTCITIZEN=fast_smartcitizen(),
+        ),
+        pytest.raises(CommandError, match="ne répond pas"),
+    ):
+        run(path)
     assert not SensorReading.objects.exists()
