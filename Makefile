@@ -74,6 +74,7 @@ bench: install services
 	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/realtime_bench.py $(REALTIME_BENCH_ARGS)
 	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/scoring_bench.py $(SCORING_BENCH_ARGS)
 	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/fault_bench.py $(FAULT_BENCH_ARGS)
+	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/meters_bench.py $(METERS_BENCH_ARGS)
 
 # Security lint (docs/security.md): bandit fails on any high-severity finding
 # (the medium ones are reviewed there); pip-audit on any known vulnerability of

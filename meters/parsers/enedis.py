@@ -37,7 +37,10 @@ STEPS_ALLOWED = (10, 15, 30, 60)
 # them, marked estimated; with fewer, only its complete hours are kept.
 ESTIMATE_FROM = Decimal("0.75")
 THOUSAND = Decimal(1000)
-MINUTES_PER_HOUR = Decimal(60)
+WATT_MINUTES_PER_KWH = Decimal(60_000)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+WINTER = timedelta(hours=1)
+SUMMER = timedelta(hours=2)
 
 
 def is_enedis(first_line: str) -> bool:
@@ -123,45 +126,59 @@ def _kind(fields: dict[str, str], line: int) -> tuple[str, int]:
     )
 
 
-def _rows(
-    lines: list[tuple[int, str]],
-) -> list[tuple[int, datetime, Decimal | None]]:
-    """The `Horodate;Valeur` rows: (line, aware timestamp, value or None)."""
+Row = tuple[int, datetime, "int | Decimal | None", int]
+
+
+def _stamp(text: str, number: int) -> datetime:
+    try:
+        stamp = datetime.fromisoformat(text)
+    except ValueError:
+        raise MeterFileError(
+            _("horodate « %(text)s » illisible (ISO 8601 attendu).")
+            % {"text": text[:40]},
+            number,
+        ) from None
+    if stamp.tzinfo is None:
+        raise MeterFileError(
+            _("l'horodate « %(text)s » n'indique pas son décalage horaire.")
+            % {"text": text[:40]},
+            number,
+        )
+    return stamp
+
+
+def _rows(lines: list[tuple[int, str]]) -> list[Row]:
+    """The `Horodate;Valeur` rows: (line, aware stamp, value or None, epoch s).
+
+    A year of load curve is 17,520 rows: the common row (digits, `;`, an
+    integer) takes a short path, anything else the careful one.
+    """
     if not lines or plain(_cells(lines[0][1])[0]) != "horodate":
         line = lines[0][0] if lines else None
         raise MeterFileError(
             _("la ligne « Horodate;Valeur » manque après l'en-tête Enedis."), line
         )
-    rows: list[tuple[int, datetime, Decimal | None]] = []
-    seen: dict[datetime, tuple[int, Decimal | None]] = {}
+    rows: list[Row] = []
+    seen: dict[int, tuple[int, object]] = {}
     for number, text in lines[1:]:
-        cells = _cells(text)
-        if plain(cells[0]) == "horodate":
-            continue
-        if plain(cells[0]).startswith(PREAMBLE_FIRST):
-            raise MeterFileError(
-                _(
-                    "un second en-tête Enedis : envoyez un fichier par compteur "
-                    "et par type de données."
-                ),
-                number,
-            )
-        try:
-            stamp = datetime.fromisoformat(cells[0])
-        except ValueError:
-            raise MeterFileError(
-                _("horodate « %(text)s » illisible (ISO 8601 attendu).")
-                % {"text": cells[0][:40]},
-                number,
-            ) from None
-        if stamp.tzinfo is None:
-            raise MeterFileError(
-                _("l'horodate « %(text)s » n'indique pas son décalage horaire.")
-                % {"text": cells[0][:40]},
-                number,
-            )
-        value = parse_decimal(cells[1] if len(cells) > 1 else "", number, "Valeur")
-        previous = seen.get(stamp)
+        head, _sep, rest = text.partition(";")
+        head = head.strip().strip('"')
+        if not head[:1].isdigit():
+            if plain(head) == "horodate":
+                continue
+            if plain(head).startswith(PREAMBLE_FIRST):
+                raise MeterFileError(
+                    _(
+                        "un second en-tête Enedis : envoyez un fichier par compteur "
+                        "et par type de données."
+                    ),
+                    number,
+                )
+        stamp = _stamp(head, number)
+        cell = rest.partition(";")[0].strip().strip('"')
+        value = int(cell) if cell.isdigit() else parse_decimal(cell, number, "Valeur")
+        epoch = int(stamp.timestamp())
+        previous = seen.get(epoch)
         if previous is not None:
             if previous[1] != value:
                 raise MeterFileError(
@@ -173,9 +190,9 @@ def _rows(
                     number,
                 )
             continue
-        seen[stamp] = (number, value)
-        rows.append((number, stamp, value))
-    if not any(value is not None for _number, _stamp, value in rows):
+        seen[epoch] = (number, value)
+        rows.append((number, stamp, value, epoch))
+    if not any(row[2] is not None for row in rows):
         raise MeterFileError(_("aucune valeur dans ce fichier."), lines[0][0])
     return rows
 
@@ -192,9 +209,9 @@ def _days_between(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def _daily(meter_id: str, rows: list) -> ParsedFile:
+def _daily(meter_id: str, rows: list[Row]) -> ParsedFile:
     values: dict[date, Decimal] = {}
-    for _number, stamp, value in rows:
+    for _number, stamp, value, _epoch in rows:
         if value is None:
             continue
         day = stamp.astimezone(PARIS).date()
@@ -216,26 +233,37 @@ def _daily(meter_id: str, rows: list) -> ParsedFile:
     )
 
 
-def _load_curve(meter_id: str, rows: list, step: int) -> ParsedFile:
+def _local_day(start: datetime) -> date:
+    # Enedis stamps carry Paris's offset (+01:00 or +02:00): the wall date in
+    # that offset is the local day (the clocks change at 2-3 h, never near
+    # midnight). Any other offset is converted.
+    offset = start.utcoffset()
+    if offset == WINTER or offset == SUMMER:
+        return start.date()
+    return start.astimezone(PARIS).date()
+
+
+def _load_curve(meter_id: str, rows: list[Row], step: int) -> ParsedFile:
     step_delta = timedelta(minutes=step)
-    hours = Decimal(step) / MINUTES_PER_HOUR
+    step_seconds = step * 60
     per_hour = 60 // step if step <= 60 else 1
-    day_wh: dict[date, Decimal] = defaultdict(Decimal)
+    # Energies summed as W × minutes (integers for integer watts): exact, and
+    # about ten times faster than Decimal arithmetic on every step.
+    day_energy: dict[date, int | Decimal] = defaultdict(int)
     day_steps: dict[date, int] = defaultdict(int)
-    hour_wh: dict[datetime, Decimal] = defaultdict(Decimal)
-    hour_steps: dict[datetime, int] = defaultdict(int)
+    hour_energy: dict[int, int | Decimal] = defaultdict(int)
+    hour_steps: dict[int, int] = defaultdict(int)
     seen_days: set[date] = set()
-    for _number, stamp, watts in rows:
-        start = (stamp - step_delta).astimezone(UTC)
-        day = start.astimezone(PARIS).date()
+    for _number, stamp, watts, epoch in rows:
+        day = _local_day(stamp - step_delta)
         seen_days.add(day)
         if watts is None:
             continue
-        energy = watts * hours
-        day_wh[day] += energy
+        energy = watts * step
+        day_energy[day] += energy
         day_steps[day] += 1
-        hour = start.replace(minute=0, second=0, microsecond=0)
-        hour_wh[hour] += energy
+        hour = (epoch - step_seconds) // 3600
+        hour_energy[hour] += energy
         hour_steps[hour] += 1
     first, last = min(seen_days), max(seen_days)
     daily: list[DailyValue] = []
@@ -244,23 +272,23 @@ def _load_curve(meter_id: str, rows: list, step: int) -> ParsedFile:
         expected = _day_minutes(day) // step
         present = day_steps.get(day, 0)
         if present >= expected:
-            daily.append(
-                DailyValue(day, ELECTRICITY_KWH, quantize(day_wh[day] / THOUSAND))
-            )
+            kwh = Decimal(day_energy[day]) / WATT_MINUTES_PER_KWH
+            daily.append(DailyValue(day, ELECTRICITY_KWH, quantize(kwh)))
             continue
         missing.append(day)
         if present and Decimal(present) / expected >= ESTIMATE_FROM:
             # Mean power of the steps present over the whole day.
-            energy = day_wh[day] * expected / present
+            kwh = Decimal(day_energy[day]) * expected / present / WATT_MINUTES_PER_KWH
             daily.append(
-                DailyValue(
-                    day, ELECTRICITY_KWH, quantize(energy / THOUSAND), estimated=True
-                )
+                DailyValue(day, ELECTRICITY_KWH, quantize(kwh), estimated=True)
             )
     # Only complete hours: a partial hour would read as a drop in consumption.
     hourly = [
-        HourlyValue(hour, quantize(hour_wh[hour] / THOUSAND))
-        for hour in sorted(hour_wh)
+        HourlyValue(
+            EPOCH + timedelta(hours=hour),
+            quantize(Decimal(hour_energy[hour]) / WATT_MINUTES_PER_KWH),
+        )
+        for hour in sorted(hour_energy)
         if hour_steps[hour] >= per_hour
     ]
     if not daily:

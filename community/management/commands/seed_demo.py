@@ -18,7 +18,8 @@ class Command(BaseCommand):
     def handle(self, *args, if_empty: bool = False, **options) -> None:
         # Files to try « Mes compteurs » as Anne Martin, dated up to yesterday.
         for path in write_demo_files():
-            self.stdout.write(f"Fichier de compteur de démonstration : {path}")
+            if options.get("verbosity", 1):
+                self.stdout.write(f"Fichier de compteur de démonstration : {path}")
         if demo_town_exists() or (if_empty and TownPage.objects.exists()):
             self.stdout.write(f"{TOWN_TITLE} : déjà chargée, rien à faire.")
             return
