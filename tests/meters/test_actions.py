@@ -414,3 +414,72 @@ def test_demo_files_upload_as_they_are(member, tmp_path):
     assert (
         HourlyReading.objects.filter(household=member.household).count() == 14 * 24 - 1
     )
+
+
+# --- the queue with a real remote core over HTTP, and two senders at once ------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_queued_upload_reaches_a_remote_core_over_http_once(member, live_server):
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    from tests.scoring.conftest import TOKEN, fast_smartcitizen
+
+    cache.clear()
+    upload = preview(member, files.enedis_load_curve(date(2024, 3, 30), 3))
+    with closed_core():
+        assert actions.do_confirm_upload(member, upload).status == UploadStatus.QUEUED
+    remote = override_settings(
+        SCORING_CORE_URL=f"{live_server.url}/api/scoring/v1/",
+        SCORING_CORE_TOKEN=TOKEN,
+        SMARTCITIZEN=fast_smartcitizen(),
+    )
+    with remote:
+        assert actions.send_pending_readings() == 1
+        assert actions.send_pending_readings() == 0
+    upload.refresh_from_db()
+    assert upload.status == UploadStatus.STORED
+    assert upload.result["hours_stored"] == 71  # the spring day has 23 hours
+    assert ReadingBatch.objects.filter(household=member.household).count() == 1
+    assert HourlyReading.objects.filter(household=member.household).count() == 71
+    cache.clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queued_row_another_sender_holds_is_skipped(member):
+    import threading
+
+    from django.db import connection, transaction
+
+    with closed_core():
+        held = actions.do_confirm_upload(
+            member, preview(member, files.gazpar_csv(date(2024, 1, 1), 2))
+        )
+        free = actions.do_confirm_upload(
+            member, preview(member, files.gazpar_csv(date(2024, 2, 1), 2))
+        )
+    locked, release = threading.Event(), threading.Event()
+
+    def other_sender() -> None:
+        try:
+            with transaction.atomic():
+                MeterUpload.objects.select_for_update().get(pk=held.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_sender)
+    thread.start()
+    try:
+        assert locked.wait(10)
+        assert actions.send_pending_readings() == 1
+    finally:
+        release.set()
+        thread.join(10)
+    statuses = dict(MeterUpload.objects.values_list("pk", "status"))
+    assert statuses == {held.pk: UploadStatus.QUEUED, free.pk: UploadStatus.STORED}
+    assert actions.send_pending_readings() == 1
+    assert actions.send_pending_readings() == 0
+    assert ReadingBatch.objects.count() == 2
