@@ -39,6 +39,10 @@ ESTIMATE_FROM = Decimal("0.75")
 THOUSAND = Decimal(1000)
 WATT_MINUTES_PER_KWH = Decimal(60_000)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# A home meter is at most 36 kVA; these bounds also keep every value within
+# what the contract takes (100,000 kWh a day, 1,000 kWh an hour).
+MAX_WATTS = 100_000
+MAX_DAILY_WH = 10_000_000
 WINTER = timedelta(hours=1)
 SUMMER = timedelta(hours=2)
 
@@ -211,9 +215,11 @@ def _days_between(first: date, last: date) -> list[date]:
 
 def _daily(meter_id: str, rows: list[Row]) -> ParsedFile:
     values: dict[date, Decimal] = {}
-    for _number, stamp, value, _epoch in rows:
+    for number, stamp, value, _epoch in rows:
         if value is None:
             continue
+        if value > MAX_DAILY_WH:
+            raise MeterFileError(_implausible(value, "Wh"), number)
         day = stamp.astimezone(PARIS).date()
         values[day] = values.get(day, Decimal(0)) + value
     days = sorted(values)
@@ -231,6 +237,13 @@ def _daily(meter_id: str, rows: list[Row]) -> ParsedFile:
         last_day=days[-1],
         missing_days=[d for d in _days_between(days[0], days[-1]) if d not in values],
     )
+
+
+def _implausible(value: object, unit: str) -> str:
+    return _(
+        "%(value)s %(unit)s : valeur invraisemblable pour un logement, ce fichier "
+        "n'est pas celui d'un compteur domestique."
+    ) % {"value": value, "unit": unit}
 
 
 def _local_day(start: datetime) -> date:
@@ -254,11 +267,13 @@ def _load_curve(meter_id: str, rows: list[Row], step: int) -> ParsedFile:
     hour_energy: dict[int, int | Decimal] = defaultdict(int)
     hour_steps: dict[int, int] = defaultdict(int)
     seen_days: set[date] = set()
-    for _number, stamp, watts, epoch in rows:
+    for number, stamp, watts, epoch in rows:
         day = _local_day(stamp - step_delta)
         seen_days.add(day)
         if watts is None:
             continue
+        if watts > MAX_WATTS:
+            raise MeterFileError(_implausible(watts, "W"), number)
         energy = watts * step
         day_energy[day] += energy
         day_steps[day] += 1

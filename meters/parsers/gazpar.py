@@ -29,6 +29,7 @@ from meters.parsers.index import GAS_KWH_PER_M3
 SOURCE = "gazpar"
 HEADER_SEARCH_ROWS = 30
 MAX_ROWS = 20_000  # 50 years of days: more is not a customer-area export
+MAX_DAILY_KWH = 10_000  # a home's gas in a day, far above any real one
 PCE_PATTERN = re.compile(r"\b(GI\d{6}|\d{14})\b")
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d/%m/%y")
 
@@ -146,6 +147,12 @@ def parse_gazpar(rows: list[tuple[int, list[Cell]]]) -> ParsedFile:
             energy = volume * (coefficient or GAS_KWH_PER_M3)
         if energy is None:
             continue  # an empty day: reported as missing
+        if energy > MAX_DAILY_KWH:
+            raise MeterFileError(
+                _("%(value)s kWh en un jour : valeur invraisemblable pour un logement.")
+                % {"value": energy},
+                number,
+            )
         if day in lines_of:
             raise MeterFileError(
                 _("journée du %(day)s en double (déjà ligne %(first)d).")

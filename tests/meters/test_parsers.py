@@ -365,3 +365,16 @@ def test_spread_index_refuses_days_out_of_order_or_a_drop():
         spread_index("water", date(2024, 1, 2), D(1), date(2024, 1, 2), D(2))
     with pytest.raises(ValueError):
         spread_index("water", date(2024, 1, 1), D(3), date(2024, 1, 2), D(2))
+
+
+def test_implausible_values_are_refused_with_their_line():
+    data = files.enedis_load_curve(date(2024, 1, 1), 1).replace(
+        b"T01:00:00+01:00;500", b"T01:00:00+01:00;5000000"
+    )
+    error = error_of(data)
+    assert error.line == 5
+    assert "invraisemblable" in error.message
+    data = files.gazpar_csv(date(2024, 1, 1), 3).replace(b";16,88;", b";99999,5;", 1)
+    error = error_of(data)
+    assert error.line == 5
+    assert "invraisemblable" in error.message
