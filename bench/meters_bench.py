@@ -245,7 +245,8 @@ def main() -> None:
     if len(cast) < max(options.years, options.households):
         sys.exit(f"only {len(cast)} households with a member in the demo town")
     bench_load_curves(cast[: options.years], year)
-    bench_daily(cast[: options.households], year + 1)
+    if options.households:
+        bench_daily(cast[: options.households], year + 1)
     report(f"load average after: {load_average()}")
 
 
