@@ -39,6 +39,7 @@ ESTIMATE_FROM = Decimal("0.75")
 THOUSAND = Decimal(1000)
 WATT_MINUTES_PER_KWH = Decimal(60_000)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+DATE_ONLY = len("2024-03-01")
 # A home meter is at most 36 kVA; these bounds also keep every value within
 # what the contract takes (100,000 kWh a day, 1,000 kWh an hour).
 MAX_WATTS = 100_000
@@ -134,6 +135,14 @@ Row = tuple[int, datetime, "int | Decimal | None", int]
 
 
 def _stamp(text: str, number: int) -> datetime:
+    if len(text) == DATE_ONLY:
+        # A bare date (some daily exports): the start of that day in Paris.
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            return datetime(day.year, day.month, day.day, tzinfo=PARIS)
     try:
         stamp = datetime.fromisoformat(text)
     except ValueError:

@@ -378,3 +378,15 @@ def test_implausible_values_are_refused_with_their_line():
     error = error_of(data)
     assert error.line == 5
     assert "invraisemblable" in error.message
+
+
+def test_daily_energy_with_bare_dates_reads_them_as_paris_days():
+    data = files.enedis_daily(date(2024, 3, 30), 3).replace(b"T00:00:00+01:00", b"")
+    data = data.replace(b"T00:00:00+02:00", b"")
+    assert b"2024-03-31;9000" in data
+    parsed = parse_meter_file(data)
+    assert [v.day for v in parsed.daily] == [
+        date(2024, 3, 30),
+        date(2024, 3, 31),
+        date(2024, 4, 1),
+    ]
