@@ -132,6 +132,7 @@ def render_home(
             "index_form": index_form or MeterIndexForm(),
             "replaced_form": replaced_form,
             "question": question,
+            "queued": overview.get("queued", 0),
         },
         status=status,
     )
