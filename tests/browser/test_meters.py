@@ -2,15 +2,20 @@
 then upload → preview → confirm → dashboard, a typed index, axe on every page;
 and the same flow without JavaScript."""
 
+import importlib
 import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from playwright.sync_api import Page
 
-from community.models import HouseholdStatus
-from meters.models import MeterUpload, UploadStatus
+from ambassadors import actions, queries
+from ambassadors.models import AmbassadorIndexPage, AmbassadorPage
+from community import roles
+from community.models import ConsentKind, ConsentText, HouseholdStatus, Member
+from meters.models import MeterIndex, MeterUpload, UploadStatus
 from scoring.models import SensorReading
 from tests.browser.conftest import PHONE
 from tests.browser.support import assert_accessible, expect, login
@@ -125,3 +130,70 @@ def test_a_lower_index_asks_before_storing(new_context, asgi_server, resident):
     page.get_by_role("button", name="Répondre").click()
     expect(page.locator("main")).to_contain_text("nouveau compteur")
     assert_accessible_page(page)
+
+
+def test_an_ambassador_types_an_index_on_the_doorstep(
+    new_context, asgi_server, live_town, live_neighbourhood
+):
+    """Without JavaScript, on the ambassador's phone; the household sees it."""
+    ambassador = make_ambassador(live_town, live_neighbourhood)
+    scope = queries.access_ambassador_scope(ambassador, live_town)
+    onboarding, _ = actions.check_pre_register(
+        scope,
+        neighbourhood=live_neighbourhood,
+        domains=["energy"],
+        consent_text_id=participation_text().pk,
+    )
+    household = onboarding.household
+    make_member(live_town, household=household, email=EMAIL, display_name="Camille")
+
+    amb = new_context(**PHONE, java_script_enabled=False).new_page()
+    login(amb, asgi_server, AMBASSADOR_EMAIL, PASSWORD)
+    amb.goto(f"/ambassadeurs/tournee/foyers/{household.public_id}/")
+    section = amb.get_by_role(
+        "region", name="Saisir un index de compteur pour ce foyer"
+    )
+    section.get_by_label("Gaz (m³)").check()
+    section.get_by_label("Index relevé").fill("4120,5")
+    section.get_by_role("button", name="Enregistrer l'index").click()
+    expect(amb.get_by_role("status")).to_contain_text("saisi par l'ambassadeur")
+    assert MeterIndex.objects.get().assisted
+    assert_accessible_page(amb)
+
+    home = new_context(**PHONE).new_page()
+    login(home, asgi_server, EMAIL, PASSWORD)
+    home.goto("/foyer/compteurs/")
+    expect(home.locator("main")).to_contain_text("saisi par Léa, ambassadrice")
+    assert_accessible_page(home)
+
+
+AMBASSADOR_EMAIL = "lea.ambassadrice@example.org"
+
+
+def participation_text() -> ConsentText:
+    text = ConsentText.objects.filter(kind=ConsentKind.PARTICIPATION).first()
+    if text is None:
+        # A transactional test before this one flushed the migrated rows.
+        migration = importlib.import_module(
+            "community.migrations.0004_first_consent_text"
+        )
+        text = ConsentText.objects.create(
+            kind=ConsentKind.PARTICIPATION, version=1, text=migration.TEXT_V1
+        )
+    return text
+
+
+def make_ambassador(town, neighbourhood) -> User:
+    """Léa, ambassador of the neighbourhood, with her page under the town."""
+    user = User.objects.create_user(
+        username=AMBASSADOR_EMAIL, email=AMBASSADOR_EMAIL, password=PASSWORD
+    )
+    user.groups.add(Group.objects.get(name=roles.AMBASSADOR))
+    Member.objects.create(user=user, town=town, display_name="Léa, ambassadrice")
+    index = town.add_child(
+        instance=AmbassadorIndexPage(title="Nos ambassadeurs", slug="ambassadeurs")
+    )
+    page = index.add_child(instance=AmbassadorPage(title="Léa", slug="lea", user=user))
+    page.neighbourhoods.set([neighbourhood])
+    page.save()
+    return user
