@@ -1,11 +1,13 @@
 """Fixtures of the meters tests: a household member, a core that is down."""
 
 import socket
+from collections.abc import Iterator
 
 import pytest
 from django.test import override_settings
 
 from community.models import Member
+from scoring import transport
 from tests.factories import make_member
 
 
@@ -16,6 +18,14 @@ def closed_core() -> override_settings:
         port = probe.getsockname()[1]
     url = f"http://127.0.0.1:{port}/api/scoring/v1/"
     return override_settings(SCORING_CORE_URL=url, SCORING_CORE_TOKEN="t" * 32)
+
+
+@pytest.fixture(autouse=True)
+def _closed_breaker() -> Iterator[None]:
+    """Each test starts with the client's circuit breaker closed, and leaves it so."""
+    transport.reset_breaker()
+    yield
+    transport.reset_breaker()
 
 
 @pytest.fixture
