@@ -14,7 +14,7 @@ from community.queries import member_of
 from community.towns import town_for_request
 from meters import queries
 from meters.forms import MeterFileForm, MeterIndexForm, ReplacedMeterForm, unit_for
-from meters.models import MeterKind
+from meters.models import MeterIndex, MeterKind
 
 
 def access_member_household(request: HttpRequest) -> tuple[Member, Household]:
@@ -118,6 +118,8 @@ def render_home(
 ) -> HttpResponse:
     """« Mes compteurs » with the given forms (bound ones keep what was typed)."""
     overview = queries.meter_overview(household)
+    indexes = overview.get("indexes", [])
+    _name_authors([*overview.get("last_index", {}).values(), *indexes])
     return render(
         request,
         "meters/home.html",
@@ -133,9 +135,25 @@ def render_home(
             "replaced_form": replaced_form,
             "question": question,
             "queued": overview.get("queued", 0),
+            "indexes": [
+                (index, amount(index.value, unit_for(index.meter_kind), exact=True))
+                for index in indexes
+            ],
         },
         status=status,
     )
+
+
+def _name_authors(indexes: list[MeterIndex]) -> None:
+    """Who typed each assisted index, by display name, in one query for all."""
+    users = {index.entered_by_id for index in indexes if index.assisted}
+    names = dict(
+        Member.objects.filter(user_id__in=users).values_list("user_id", "display_name")
+        if users
+        else []
+    )
+    for index in indexes:
+        index.author_name = names.get(index.entered_by_id, "")
 
 
 def meter_rows(overview: dict) -> list[dict]:
