@@ -180,7 +180,51 @@ FORMS: dict[str, Form] = {
         wrong_types=[("consent_text", "abc"), ("domains", "nucleaire")],
         optional=True,
     ),
+    "meter index": Form(
+        "resident",
+        lambda w: "/foyer/compteurs/index/",
+        lambda w: {"meter_kind": "water", "read_on": _today(), "value": "123,5"},
+        "value",
+        lambda w: _meter_indexes(),
+        wrong_types=[
+            ("read_on", "hier soir"),
+            ("read_on", "2999-01-01"),
+            ("meter_kind", "fioul"),
+            ("value", "-3"),
+        ],
+    ),
+    "meter file": Form(
+        "resident",
+        lambda w: "/foyer/compteurs/fichier/",
+        lambda w: {"file": _meter_file()},
+        "file",
+        lambda w: _meter_uploads(),
+        wrong_types=[("file", "pas un fichier")],
+    ),
 }
+
+
+def _meter_indexes() -> int:
+    from meters.models import MeterIndex
+
+    return MeterIndex.objects.count()
+
+
+def _meter_uploads() -> int:
+    from meters.models import MeterUpload
+
+    return MeterUpload.objects.count()
+
+
+def _meter_file():
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.meters.files import enedis_daily
+
+    data = enedis_daily(timezone.localdate() - timedelta(days=3), 3)
+    return SimpleUploadedFile("export.csv", data, "text/csv")
 
 
 def _consent_id() -> int:
