@@ -170,6 +170,11 @@ def do_confirm_upload(member: Member | None, upload: MeterUpload) -> MeterUpload
         )
         if locked.status in SENT_STATUSES:
             return locked
+        if locked.status == UploadStatus.REFUSED:
+            raise MeterUploadError(
+                _("Ce fichier a été refusé par le calcul des consommations : %(why)s")
+                % {"why": locked.result.get("message", "")}
+            )
         if locked.status != UploadStatus.PENDING:
             raise MeterUploadError(
                 _("Ce fichier a été annulé : envoyez-le à nouveau pour l'enregistrer.")

@@ -29,6 +29,7 @@ from meters.parsers.index import GAS_KWH_PER_M3
 SOURCE = "gazpar"
 HEADER_SEARCH_ROWS = 30
 MAX_ROWS = 20_000  # 50 years of days: more is not a customer-area export
+SPARSE_FROM = 3
 MAX_DAILY_KWH = 10_000  # a home's gas in a day, far above any real one
 PCE_PATTERN = re.compile(r"\b(GI\d{6}|\d{14})\b")
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d/%m/%y")
@@ -168,6 +169,18 @@ def parse_gazpar(rows: list[tuple[int, list[Cell]]]) -> ParsedFile:
         raise MeterFileError(_("aucune journée avec une consommation dans ce fichier."))
     days = sorted(values)
     span = (days[-1] - days[0]).days + 1
+    if len(days) >= SPARSE_FROM and len(days) * 2 < span:
+        # A monthly (or half-yearly) export read as days would put a month on
+        # one day: refused rather than guessed.
+        raise MeterFileError(
+            _(
+                "ce fichier n'a pas une valeur par jour (%(count)d valeurs sur "
+                "%(span)d jours : relevés mensuels ?). Exportez les consommations "
+                "journalières."
+            )
+            % {"count": len(days), "span": span},
+            lines_of[days[1]],
+        )
     present = set(days)
     missing = [
         day

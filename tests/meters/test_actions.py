@@ -483,3 +483,22 @@ def test_a_queued_row_another_sender_holds_is_skipped(member):
     assert actions.send_pending_readings() == 1
     assert actions.send_pending_readings() == 0
     assert ReadingBatch.objects.count() == 2
+
+
+def test_a_queued_upload_the_core_refuses_is_marked_refused_not_retried(member):
+    from community.models import Household, HouseholdStatus
+
+    upload = preview(member, files.gazpar_csv(date(2024, 1, 1), 3))
+    with closed_core():
+        actions.do_confirm_upload(member, upload)
+    # The household left the programme before the core came back.
+    Household.objects.filter(pk=member.household_id).update(status=HouseholdStatus.LEFT)
+    assert actions.send_pending_readings() == 0
+    upload.refresh_from_db()
+    assert upload.status == UploadStatus.REFUSED
+    assert upload.result["refused"] == "household_left"
+    assert actions.send_pending_readings() == 0  # not tried again
+    with pytest.raises(MeterUploadError) as caught:
+        actions.do_confirm_upload(member, upload)
+    assert "refusé" in caught.value.message
+    assert SensorReading.objects.count() == 0

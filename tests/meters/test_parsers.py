@@ -390,3 +390,15 @@ def test_daily_energy_with_bare_dates_reads_them_as_paris_days():
         date(2024, 3, 31),
         date(2024, 4, 1),
     ]
+
+
+def test_monthly_gazpar_rows_are_not_read_as_days():
+    text = (
+        "Journée gazière;Volume consommé (m3);Energie consommée (kWh)\n"
+        "01/01/2024;40;450\n"
+        "01/02/2024;38;430\n"
+        "01/03/2024;30;340\n"
+    )
+    error = error_of(text.encode())
+    assert "relevés mensuels" in error.message
+    assert error.line == 3
