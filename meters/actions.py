@@ -47,6 +47,9 @@ MAX_INDEX = Decimal("999999999.999")
 # Older indexes are not a household's current meter: the core keeps 5 years.
 OLDEST_INDEX_DAYS = 5 * 366
 REPLACED_DATES_SHOWN = 10
+# A preview nobody confirmed is forgotten after a week (`send_pending_readings`
+# command): a household's data are not kept for a file it did not decide on.
+STALE_PREVIEW = timedelta(days=7)
 
 
 def upload_key(household: Household, data: bytes) -> str:
@@ -216,6 +219,21 @@ def do_cancel_upload(member: Member | None, upload: MeterUpload) -> None:
         locked.save(update_fields=["status", "readings"])
         if locked.file:
             locked.file.delete(save=True)
+
+
+def do_forget_stale_previews(*, older_than: timedelta = STALE_PREVIEW) -> int:
+    """Delete previews never confirmed nor cancelled: their values and any copy."""
+    stale = MeterUpload.objects.filter(
+        status=UploadStatus.PENDING, created_at__lt=timezone.now() - older_than
+    )
+    count = 0
+    for upload in stale:
+        with transaction.atomic():
+            if upload.file:
+                upload.file.delete(save=False)
+            upload.delete()
+        count += 1
+    return count
 
 
 # --- indexes -------------------------------------------------------------------

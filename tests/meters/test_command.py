@@ -127,3 +127,35 @@ def test_core_down_queues_and_send_pending_readings_sends_once(member, curve):
     call_command("send_pending_readings", stdout=StringIO())
     assert MeterUpload.objects.get().status == UploadStatus.STORED
     assert SensorReading.objects.filter(household=member.household).count() == 3
+
+
+def test_previews_never_decided_are_forgotten_after_a_week(member):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meters import actions
+
+    old = actions.check_preview_upload(
+        member,
+        member.household,
+        data=files.gazpar_csv(date(2024, 1, 1), 3),
+        filename="vieux.csv",
+        keep_file=True,
+    )
+    kept = old.file.name
+    storage = old.file.storage
+    MeterUpload.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(days=8)
+    )
+    recent = actions.check_preview_upload(
+        member,
+        member.household,
+        data=files.gazpar_csv(date(2024, 2, 1), 3),
+        filename="recent.csv",
+    )
+    out = StringIO()
+    call_command("send_pending_readings", stdout=out)
+    assert "1 aperçu(s) jamais confirmé(s) oublié(s)" in out.getvalue()
+    assert list(MeterUpload.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not storage.exists(kept)
