@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("challenges.urls")),
     path("", include("moderation.urls")),
     path("mes-donnees/", include("mydata.urls")),
+    path("", include("meters.urls")),
 ]
 
 if settings.DEBUG:

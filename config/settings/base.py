@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "search",
     "moderation",
     "mydata",
+    "meters",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
