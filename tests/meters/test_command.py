@@ -33,7 +33,8 @@ def test_dry_run_prints_the_preview_and_stores_nothing(member, curve):
     assert "Période : du 2024-03-30 au 2024-04-01" in out
     assert "Jours : 3" in out
     assert "Total : 71.000 kWh" in out  # 24 + 23 + 24 hours at 1 kW
-    assert files.PRM in out
+    assert f"Compteur : Électricité, n° {files.PRM}" in out
+    assert "Fichier : Linky, courbe de charge" in out
     assert "rien n'a été enregistré" in out
     assert MeterUpload.objects.count() == 0
     assert SensorReading.objects.count() == 0

@@ -402,3 +402,14 @@ def test_monthly_gazpar_rows_are_not_read_as_days():
     error = error_of(text.encode())
     assert "relevés mensuels" in error.message
     assert error.line == 3
+
+
+def test_xlsx_claiming_a_huge_size_is_refused_unopened():
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (60 * 1024 * 1024))
+    data = out.getvalue()
+    assert len(data) < MAX_FILE_BYTES
+    assert "trop gros" in error_of(data).text

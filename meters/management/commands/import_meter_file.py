@@ -8,16 +8,19 @@ from django.utils.translation import gettext as _
 from community.models import Household
 from meters import actions
 from meters.errors import MeterFileError, MeterUploadError
-from meters.models import UploadStatus
+from meters.models import MeterKind, UploadStatus
 from meters.parsers import MAX_FILE_BYTES, parse_meter_file
+from scoring.models import ReadingSource
 
 
 def preview_lines(summary: dict) -> list[str]:
     """The preview as the upload page says it, one fact a line."""
+    kind = MeterKind(summary["meter_kind"]).label
+    source = ReadingSource(summary["source"]).label
     lines = [
-        _("Compteur : %(kind)s %(id)s")
-        % {"kind": summary["meter_kind"], "id": summary.get("meter_id") or "—"},
-        _("Fichier : %(source)s") % {"source": summary["source"]},
+        _("Compteur : %(kind)s, n° %(id)s")
+        % {"kind": kind, "id": summary.get("meter_id") or "—"},
+        _("Fichier : %(source)s") % {"source": source},
         _("Période : du %(first)s au %(last)s")
         % {"first": summary["first_day"], "last": summary["last_day"]},
         _("Jours : %(days)d (dont %(estimated)d estimé(s))")
