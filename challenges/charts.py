@@ -20,6 +20,8 @@ class Bar:
     height: float
     date: str
     value: float | None
+    # Spread from meter indexes: drawn as an outline, said in the bar's title.
+    estimated: bool = False
 
 
 @dataclass
@@ -57,6 +59,7 @@ def daily_chart(
                 height=round(height, 2),
                 date=day.get("date", ""),
                 value=value,
+                estimated=bool(day.get("estimated")),
             )
         )
     if per_day is not None:
@@ -79,10 +82,11 @@ def weekly_means(daily: list[dict]) -> list[dict]:
     grouped = []
     for days in weeks.values():
         values = [float(d["value"]) for d in days if d.get("value") is not None]
-        grouped.append(
-            {
-                "date": days[0]["date"],
-                "value": round(sum(values) / len(values), 3) if values else None,
-            }
-        )
+        week = {
+            "date": days[0]["date"],
+            "value": round(sum(values) / len(values), 3) if values else None,
+        }
+        if any(d.get("estimated") for d in days):
+            week["estimated"] = True
+        grouped.append(week)
     return grouped

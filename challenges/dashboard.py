@@ -4,6 +4,11 @@ Each call to the scoring core may fail on its own; a failed part shows
 « données indisponibles » and the rest of the page still shows.
 """
 
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
 from challenges.charts import daily_chart, weekly_means
 from challenges.models import LoggedAction
 from challenges.models.pages import Metric
@@ -13,6 +18,60 @@ from scoring import client as scoring
 
 PERIODS = {"semaine": "week", "mois": "month", "annee": "year"}
 RECENT_ACTIONS = 10
+# The programme's promise: about 200 € saved a year (docs/meters.md).
+DEFAULT_SAVINGS_GOAL_EUR = 200
+DAYS_PER_YEAR = 365
+
+
+def _baseline_words(kind: str | None) -> str:
+    if kind == "previous_year":
+        return _("Comparé à la même période de l'an dernier.")
+    if kind == "first_weeks":
+        return _(
+            "Comparé à vos quatre premières semaines de relevés (pas encore "
+            "de relevés de l'an dernier pour cette période)."
+        )
+    return _("Pas encore de référence : il faut quelques jours de relevés.")
+
+
+def _projection(year: dict | None) -> dict | None:
+    """Euros saved over a year at the pace of this calendar year's data.
+
+    Each metric with a baseline counts for its own days with data (savings per
+    day × 365); the page says on how many days the figure rests.
+    """
+    if not year:
+        return None
+    projected = Decimal(0)
+    days = 0
+    tariffs = []
+    labels = dict(Metric.choices)
+    for code, figures in (year.get("metrics") or {}).items():
+        saved = (figures or {}).get("estimated_savings_eur")
+        counted = (figures or {}).get("days_with_data") or 0
+        if saved is None or not counted:
+            continue
+        projected += Decimal(str(saved)) / counted * DAYS_PER_YEAR
+        days = max(days, counted)
+        tariff = figures.get("tariff")
+        if tariff:
+            tariffs.append(
+                {
+                    "label": labels.get(code, code),
+                    "eur": tariff["eur"],
+                    "per": tariff["per"],
+                }
+            )
+    if not days:
+        return None
+    goal = settings.SMARTCITIZEN.get("SAVINGS_GOAL_EUR", DEFAULT_SAVINGS_GOAL_EUR)
+    return {
+        "eur": round(float(projected)),
+        "goal": goal,
+        "days": days,
+        "partial": days < DAYS_PER_YEAR - 1,
+        "tariffs": tariffs,
+    }
 
 
 def _points(household: Household) -> dict:
@@ -46,6 +105,12 @@ def _metrics(
                 "code": code,
                 "label": label,
                 "figures": figures,
+                # Older cores only name it baseline_source.
+                "baseline_words": _baseline_words(
+                    figures.get("baseline_kind", figures.get("baseline_source"))
+                ),
+                "estimated_days": figures.get("estimated_days") or 0,
+                "degree_days": figures.get("degree_days"),
                 # Day by day, or for a year week by week (mean per day).
                 "values": shown,
                 "by_week": by_week,
@@ -89,4 +154,11 @@ def dashboard_for(household: Household, period_param: str) -> dict:
         neighbourhood = None
     context["summary"] = summary
     context["metrics"] = _metrics(summary, neighbourhood, by_week=period == "year")
+    year = summary
+    if period != "year":
+        try:
+            year = scoring.get_sensor_summary(household, "year")
+        except scoring.ScoringUnavailable:
+            year = None
+    context["projection"] = _projection(year)
     return context

@@ -12,7 +12,16 @@ RESEARCH_MIN_HOUSEHOLDS (5) households; otherwise it is empty (null):
 - `actions_<domain>`: the households that logged an action of that domain;
 - `variation_mediane_<metric>_pct`: the households with readings that week and
   a baseline for that metric (median of their % change of the week's daily mean
-  against their first-weeks baseline).
+  against their first-weeks baseline);
+- `part_estimee_<metric>_pct`, `foyers_fichier_compteur` (issue 13): the
+  households with readings of that metric that week (share of their daily
+  values estimated from indexes), and the households with readings from a
+  meter file (Linky, Gazpar) that week.
+
+A second file, `horaires.csv`, gives hourly electricity as the mean per
+household of a neighbourhood for each hour, and only for hours where at
+least RESEARCH_MIN_HOUSEHOLDS consenting households have a value: an hour
+under the threshold has no line at all.
 
 Neighbourhoods appear under a pseudonym, an HMAC of their id keyed with a fixed
 seed (stable from one export to the next); the map from pseudonym to name is a
@@ -30,7 +39,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Sum
+from django.db.models import Avg, Count, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -38,7 +47,14 @@ from community.domains import Domain
 from community.models import Household, Neighbourhood
 from community.privacy import research_consenting_household_ids
 from mydata import conf
-from scoring.models import EntryKind, LedgerEntry, MetricBaseline, SensorReading
+from scoring.models import (
+    EntryKind,
+    HourlyReading,
+    LedgerEntry,
+    MetricBaseline,
+    ReadingSource,
+    SensorReading,
+)
 from scoring.models.sensors import Metric
 
 METRIC_COLUMNS = {
@@ -46,6 +62,16 @@ METRIC_COLUMNS = {
     Metric.GAS_KWH: "variation_mediane_gaz_pct",
     Metric.WATER_L: "variation_mediane_eau_pct",
 }
+ESTIMATED_COLUMNS = {
+    Metric.ELECTRICITY_KWH: "part_estimee_electricite_pct",
+    Metric.GAS_KWH: "part_estimee_gaz_pct",
+    Metric.WATER_L: "part_estimee_eau_pct",
+}
+METER_FILE_SOURCES = (
+    ReadingSource.ENEDIS_DAILY,
+    ReadingSource.ENEDIS_LOAD_CURVE,
+    ReadingSource.GAZPAR,
+)
 COLUMNS = [
     "quartier",
     "semaine",
@@ -53,7 +79,10 @@ COLUMNS = [
     *[f"actions_{domain}" for domain in Domain.values],
     "points",
     *METRIC_COLUMNS.values(),
+    *ESTIMATED_COLUMNS.values(),
+    "foyers_fichier_compteur",
 ]
+HOURLY_COLUMNS = ["quartier", "heure", "foyers", "moyenne_kwh"]
 
 README = """Export de recherche — Smart Citizen
 ===================================
@@ -78,7 +107,16 @@ Colonnes :
 - points : points gagnés par ces foyers dans la semaine (actions et preuves) ;
 - variation_mediane_<mesure>_pct : médiane, sur les foyers ayant des relevés
   dans la semaine, de la variation en % de leur consommation journalière
-  moyenne par rapport à leur référence (moyenne de leurs 4 premières semaines).
+  moyenne par rapport à leur référence (moyenne de leurs 4 premières semaines) ;
+- part_estimee_<mesure>_pct : part en % des valeurs journalières de la semaine
+  estimées à partir de deux index relevés au compteur (le reste est mesuré) ;
+- foyers_fichier_compteur : foyers dont des relevés de la semaine viennent
+  d'un fichier de compteur (Linky, Gazpar).
+
+Fichier : horaires.csv, électricité heure par heure : une ligne par quartier et
+par heure (« heure » : début de l'heure, ISO 8601 avec décalage), « foyers »
+consentants ayant une valeur pour cette heure, « moyenne_kwh » par foyer.
+Seules les heures comptant au moins {min} foyers y figurent.
 
 SECRET STATISTIQUE : toute case calculée sur moins de {min} foyers est
 supprimée : elle est VIDE (null). Une case vide signifie donc « moins de {min}
@@ -94,6 +132,7 @@ class ResearchExport:
     readme: str
     pseudonym_map_csv: str
     rows: list[dict]
+    hourly_csv: str = ""
 
     def zip_bytes(self) -> bytes:
         """The export proper: README and aggregates; never the pseudonym map."""
@@ -101,6 +140,8 @@ class ResearchExport:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("LISEZMOI.txt", self.readme)
             archive.writestr("agregats.csv", self.aggregates_csv)
+            if self.hourly_csv:
+                archive.writestr("horaires.csv", self.hourly_csv)
         return buffer.getvalue()
 
 
@@ -192,9 +233,26 @@ def build_research_export(weeks: int = 12, today: date | None = None) -> Researc
         )
         .annotate(week=TruncWeek("date"))
         .values("household_id", "metric", "week")
-        .annotate(mean=Avg("value"))
+        .annotate(
+            mean=Avg("value"),
+            days=Count("pk"),
+            estimated=Count("pk", filter=Q(estimated=True)),
+            from_files=Count("pk", filter=Q(source__in=METER_FILE_SOURCES)),
+        )
     )
+    # (hood, week) -> metric -> [days, estimated days, households]
+    estimated: dict[tuple, dict[str, list[int]]] = defaultdict(
+        lambda: defaultdict(lambda: [0, 0, 0])
+    )
+    file_households: dict[tuple, set[int]] = defaultdict(set)
     for row in readings:
+        key = (hood_of[row["household_id"]], _as_date(row["week"]))
+        counts = estimated[key][row["metric"]]
+        counts[0] += row["days"]
+        counts[1] += row["estimated"]
+        counts[2] += 1
+        if row["from_files"]:
+            file_households[key].add(row["household_id"])
         baseline = baselines.get((row["household_id"], row["metric"]))
         if not baseline:
             continue
@@ -232,6 +290,14 @@ def build_research_export(weeks: int = 12, today: date | None = None) -> Researc
                 values = changes.get(key, {}).get(metric, [])
                 median = round(statistics.median(values), 1) if values else None
                 row[column] = _suppress(median, len(values), minimum)
+            for metric, column in ESTIMATED_COLUMNS.items():
+                days, guessed, households = estimated.get(key, {}).get(
+                    metric, [0, 0, 0]
+                )
+                share = round(100 * guessed / days, 1) if days else None
+                row[column] = _suppress(share, households, minimum)
+            files = len(file_households.get(key, ()))
+            row["foyers_fichier_compteur"] = _suppress(files, files, minimum)
             rows.append(row)
             monday += timedelta(weeks=1)
 
@@ -240,6 +306,12 @@ def build_research_export(weeks: int = 12, today: date | None = None) -> Researc
     writer.writeheader()
     for row in rows:
         writer.writerow({k: "" if v is None else v for k, v in row.items()})
+
+    hourly = io.StringIO()
+    hourly_writer = csv.writer(hourly, lineterminator="\n")
+    hourly_writer.writerow(HOURLY_COLUMNS)
+    for row in _hourly_rows(consenting, start_at, end_at, minimum):
+        hourly_writer.writerow(row)
 
     mapping = io.StringIO()
     map_writer = csv.writer(mapping, lineterminator="\n")
@@ -258,4 +330,36 @@ def build_research_export(weeks: int = 12, today: date | None = None) -> Researc
         readme=readme,
         pseudonym_map_csv=mapping.getvalue(),
         rows=rows,
+        hourly_csv=hourly.getvalue(),
     )
+
+
+def _hourly_rows(
+    consenting: list[int] | set[int], start_at: datetime, end_at: datetime, minimum: int
+) -> list[list]:
+    """Hourly electricity per neighbourhood and hour, only from `minimum` households.
+
+    Aggregated in the database: a year of load curves of every household is
+    never loaded into memory, and an hour under the threshold never leaves it.
+    """
+    cells = (
+        HourlyReading.objects.filter(
+            household_id__in=consenting,
+            metric=Metric.ELECTRICITY_KWH,
+            starts_at__gte=start_at,
+            starts_at__lt=end_at,
+        )
+        .values("household__neighbourhood_id", "starts_at")
+        .annotate(households=Count("household_id", distinct=True), mean=Avg("value"))
+        .filter(households__gte=minimum)
+        .order_by("household__neighbourhood_id", "starts_at")
+    )
+    return [
+        [
+            pseudonym(cell["household__neighbourhood_id"]),
+            timezone.localtime(cell["starts_at"]).isoformat(),
+            cell["households"],
+            round(float(cell["mean"]), 4),
+        ]
+        for cell in cells
+    ]

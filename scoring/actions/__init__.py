@@ -4,6 +4,7 @@
 readings and their baselines; `erasure`: the right to erasure.
 """
 
+from .degree_days import do_import_degree_days
 from .erasure import do_erase_household_scoring
 from .points import Recorded, check_redeem, do_log_action, do_raise_proof
 from .readings import (
@@ -21,6 +22,7 @@ __all__ = [
     "Recorded",
     "check_redeem",
     "do_erase_household_scoring",
+    "do_import_degree_days",
     "do_import_readings",
     "do_log_action",
     "do_raise_proof",

@@ -17,7 +17,11 @@ from . import leaderboards, points, sensors, validation
 def _household(public_id: str) -> Household:
     household = None
     if validation.PUBLIC_ID.fullmatch(public_id):
-        household = Household.objects.filter(public_id=public_id).first()
+        household = (
+            Household.objects.select_related("neighbourhood")
+            .filter(public_id=public_id)
+            .first()
+        )
     if household is None:
         raise NotFound(_("Foyer inconnu."), code="unknown_household")
     return household
@@ -54,7 +58,9 @@ def get_sensors(public_id: str, period: str | None, on: str | None = None) -> di
     """`GET households/{id}/sensors?period=&date=`."""
     checked = validation.parse_period(period, on)
     household = _household(public_id)
-    return sensors.household_summary(household.pk, household.public_id, checked)
+    return sensors.household_summary(
+        household.pk, household.public_id, checked, household.neighbourhood.town_id
+    )
 
 
 def get_neighbourhood_summary(

@@ -9,12 +9,14 @@ period in progress, or with gaps, compares like with like.
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
-from scoring.models import Metric, MetricBaseline, SensorReading
+from scoring.actions.readings import FIRST_WEEKS_DAYS
+from scoring.models import DegreeDay, Metric, MetricBaseline, SensorReading
 from scoring.models.sensors import METRIC_UNITS
 
 from .periods import Period
@@ -44,18 +46,25 @@ class _HouseholdStats:
 
     def __init__(self, household_ids: Sequence[int], period: Period) -> None:
         self.totals: dict[tuple[int, str], tuple[Decimal, int]] = {}
+        self.estimated: dict[tuple[int, str], int] = {}
         self.baseline_daily: dict[tuple[int, str], tuple[Decimal, str]] = {}
+        self.first_dates: dict[tuple[int, str], date] = {}
         current = (
             SensorReading.objects.filter(
                 household_id__in=household_ids, date__range=(period.start, period.end)
             )
             .values("household_id", "metric")
-            .annotate(total=Sum("value"), days=Count("pk"))
+            .annotate(
+                total=Sum("value"),
+                days=Count("pk"),
+                estimated=Count("pk", filter=Q(estimated=True)),
+            )
             .order_by()
         )
         for row in current:
             key = (row["household_id"], row["metric"])
             self.totals[key] = (row["total"], row["days"])
+            self.estimated[key] = row["estimated"]
         before = period.previous_year()
         previous = (
             SensorReading.objects.filter(
@@ -71,6 +80,7 @@ class _HouseholdStats:
         for baseline in MetricBaseline.objects.filter(household_id__in=household_ids):
             key = (baseline.household_id, baseline.metric)
             self.baseline_daily.setdefault(key, (baseline.daily_mean, FIRST_WEEKS))
+            self.first_dates[key] = baseline.first_date
 
     def metric(self, household_id: int, metric: str) -> dict | None:
         """Total, baseline and savings of one household, or None without data."""
@@ -111,6 +121,91 @@ def household_changes(
     return changes
 
 
+# Degree-day correction (docs/scoring-core.md, "Degree days"): the share of
+# gas that heats a home (the rest heats water and cooks), and the mean DJU a
+# day below which a period is outside the heating season and left uncorrected.
+DEFAULT_GAS_HEATING_SHARE = Decimal("0.8")
+MIN_MEAN_DJU = Decimal(3)
+MIN_RATIO, MAX_RATIO = Decimal("0.5"), Decimal(2)
+
+
+def heating_share(metric: str) -> Decimal | None:
+    """The heating share of a metric, or None when it is not corrected.
+
+    Only gas: the project does not know which households heat with
+    electricity, so electricity is compared as measured.
+    """
+    if metric != Metric.GAS_KWH:
+        return None
+    share = settings.SMARTCITIZEN.get("GAS_HEATING_SHARE", DEFAULT_GAS_HEATING_SHARE)
+    return Decimal(str(share))
+
+
+def _baseline_days(
+    household_id: int, metric: str, kind: str, period: Period, first: date | None
+) -> list[date]:
+    readings = SensorReading.objects.filter(household_id=household_id, metric=metric)
+    if kind == PREVIOUS_YEAR:
+        before = period.previous_year()
+        readings = readings.filter(date__range=(before.start, before.end))
+    elif first is not None:
+        last = first + timedelta(days=FIRST_WEEKS_DAYS - 1)
+        readings = readings.filter(date__range=(first, last))
+    else:
+        return []
+    return list(readings.values_list("date", flat=True))
+
+
+def degree_day_correction(
+    household_id: int,
+    town_id: int | None,
+    metric: str,
+    period: Period,
+    kind: str | None,
+    first: date | None,
+) -> dict | None:
+    """The weather correction of a household's period against its baseline.
+
+    Both the period's days with a reading and the baseline's must all have a
+    DJU of the town; both must be in the heating season (a mean of at least
+    MIN_MEAN_DJU a day). The ratio of the means, bounded to [0.5, 2], then
+    scales the heating share of the period's consumption to the baseline's
+    weather. None when any of this is missing.
+    """
+    share = heating_share(metric)
+    if share is None or town_id is None or kind is None:
+        return None
+    current = list(
+        SensorReading.objects.filter(
+            household_id=household_id,
+            metric=metric,
+            date__range=(period.start, period.end),
+        ).values_list("date", flat=True)
+    )
+    baseline = _baseline_days(household_id, metric, kind, period, first)
+    if not current or not baseline:
+        return None
+    wanted = set(current) | set(baseline)
+    dju = dict(
+        DegreeDay.objects.filter(town_id=town_id, date__in=wanted).values_list(
+            "date", "value"
+        )
+    )
+    if len(dju) < len(wanted):
+        return None  # the series does not cover both periods
+    period_mean = sum(dju[d] for d in current) / len(current)
+    baseline_mean = sum(dju[d] for d in baseline) / len(baseline)
+    if period_mean < MIN_MEAN_DJU or baseline_mean < MIN_MEAN_DJU:
+        return None
+    ratio = min(max(baseline_mean / period_mean, MIN_RATIO), MAX_RATIO)
+    return {
+        "period_mean_dju": _round(period_mean, 2),
+        "baseline_mean_dju": _round(baseline_mean, 2),
+        "heating_share": float(share),
+        "factor": (1 - share) + share * ratio,
+    }
+
+
 def _figures(total: Decimal, baseline: Decimal | None, metric: str) -> dict:
     """Change in % and euros saved (negative when consumption went up)."""
     if baseline is None:
@@ -130,19 +225,39 @@ def _daily(
             household_id__in=household_ids, date__range=(period.start, period.end)
         )
         .values("metric", "date")
-        .annotate(total=Sum("value"), households=Count("household_id"))
+        .annotate(
+            total=Sum("value"),
+            households=Count("household_id"),
+            estimated=Count("pk", filter=Q(estimated=True)),
+        )
         .order_by()
     )
     by_day: dict[str, dict] = defaultdict(dict)
+    estimated: set[tuple[str, date]] = set()
     for row in rows:
+        if row["estimated"]:
+            estimated.add((row["metric"], row["date"]))
         value = row["total"] / row["households"] if mean else row["total"]
         if mean and row["households"] < MIN_HOUSEHOLDS:
             # A day few households reported would show their own figures.
             value = None
         by_day[row["metric"]][row["date"]] = value
+    if mean:
+        # A neighbourhood's days say nothing of how each value was read.
+        return {
+            metric: [
+                {"date": day.isoformat(), "value": _round(by_day[metric].get(day), 3)}
+                for day in period.days
+            ]
+            for metric in Metric.values
+        }
     return {
         metric: [
-            {"date": day.isoformat(), "value": _round(by_day[metric].get(day), 3)}
+            {
+                "date": day.isoformat(),
+                "value": _round(by_day[metric].get(day), 3),
+                "estimated": (metric, day) in estimated,
+            }
             for day in period.days
         ]
         for metric in Metric.values
@@ -157,7 +272,16 @@ def _period_body(period: Period) -> dict:
     }
 
 
-def household_summary(household_id: int, public_id: str, period: Period) -> dict:
+def tariff(metric: str) -> dict:
+    """The tariff the euros of a metric use, as people read it (€/kWh, €/m³)."""
+    if metric == Metric.WATER_L:
+        return {"eur": _round(eur_per_unit(metric) * 1000, 4), "per": "m³"}
+    return {"eur": _round(eur_per_unit(metric), 4), "per": "kWh"}
+
+
+def household_summary(
+    household_id: int, public_id: str, period: Period, town_id: int | None = None
+) -> dict:
     """Every metric of one household over a period, against its own baseline."""
     stats = _HouseholdStats([household_id], period)
     daily = _daily([household_id], period, mean=False)
@@ -169,18 +293,41 @@ def household_summary(household_id: int, public_id: str, period: Period) -> dict
             "daily": daily[metric],
             "total": None,
             "days_with_data": 0,
+            "estimated_days": 0,
             "baseline": None,
             "baseline_source": None,
+            "baseline_kind": None,
+            "degree_days": None,
             "change_pct": None,
             "estimated_savings_eur": None,
+            "tariff": tariff(metric),
         }
         if found is not None:
+            kind = found["baseline_source"]
+            correction = degree_day_correction(
+                household_id,
+                town_id,
+                metric,
+                period,
+                kind,
+                stats.first_dates.get((household_id, metric)),
+            )
+            compared = found["total"]
+            if correction is not None:
+                # The period's consumption as it would have been in the
+                # baseline's weather; `total` stays what was measured.
+                factor = correction.pop("factor")
+                compared = found["total"] * factor
+                correction["corrected_total"] = _round(compared, 3)
             body.update(
                 total=_round(found["total"], 3),
                 days_with_data=found["days_with_data"],
+                estimated_days=stats.estimated.get((household_id, metric), 0),
                 baseline=_round(found["baseline"], 3),
-                baseline_source=found["baseline_source"],
-                **_figures(found["total"], found["baseline"], metric),
+                baseline_source=kind,
+                baseline_kind=kind,
+                degree_days=correction,
+                **_figures(compared, found["baseline"], metric),
             )
         metrics[metric] = body
     return {"household_id": public_id, **_period_body(period), "metrics": metrics}

@@ -151,3 +151,87 @@ def test_the_year_is_drawn_and_listed_week_by_week(client, participant):
     assert weeks <= rows <= 53
     assert "valeurs jour par jour" in month
     assert len(year) < 60_000
+
+
+def test_the_dashboard_says_which_baseline_and_links_to_the_meters(client, member):
+    from django.urls import reverse
+
+    today = timezone.localdate()
+    readings(member.household, 7, "200", start=today - timedelta(weeks=52, days=6))
+    readings(member.household, 7, "150", start=today - timedelta(days=6))
+    client.force_login(member.user)
+    body = client.get(URL + "?periode=semaine").content.decode()
+    assert "Comparé à la même période de l&#x27;an dernier." in body
+    assert f'href="{reverse("meters:home")}"' in body
+    assert "Mes compteurs" in body
+
+
+def test_first_weeks_and_estimated_days_are_said_in_words(client, member):
+    from scoring import client as scoring
+
+    today = timezone.localdate()
+    scoring.send_readings(
+        member.household,
+        source="index",
+        idempotency_key="idx",
+        daily=[
+            {
+                "date": (today - timedelta(days=n)).isoformat(),
+                "metric": "gas_kwh",
+                "value": "20",
+                "estimated": True,
+            }
+            for n in range(3)
+        ],
+    )
+    client.force_login(member.user)
+    body = client.get(URL + "?periode=semaine").content.decode()
+    assert "quatre premières semaines" in body
+    assert "jours estimés à partir de vos index" in body
+    assert "(estimé)" in body
+    assert 'fill="#ffffff" stroke="#1f5f8b"' in body  # an outlined bar
+
+
+def test_the_yearly_projection_is_honest_about_partial_data(client, member):
+    today = timezone.localdate()
+    start = today.replace(month=1, day=1)
+    # Same days last year at 200 L, this year at 150 L: 50 L a day saved.
+    days = min((today - start).days + 1, 20)
+    last_year = start.replace(year=start.year - 1)
+    readings(member.household, days, "200", start=last_year)
+    readings(member.household, days, "150", start=start)
+    client.force_login(member.user)
+    body = client.get(URL).content.decode()
+    # 0.05 m³ × 4.34 € a day × 365 ≈ 79 €.
+    assert "environ 79 € d'économies sur un an" in body
+    assert "objectif du programme de 200 €" in body
+    assert f"Estimation sur {days} jours de données seulement." in body
+    assert "Tarifs utilisés :" in body
+    assert "4,34 €/m³" in body
+
+
+def test_gas_after_degree_days_is_said_in_one_line(client, member):
+    from scoring.actions import do_import_degree_days
+
+    today = timezone.localdate()
+    start = today - timedelta(days=6)
+    before = start - timedelta(weeks=52)
+    for first, value in ((before, "50"), (start, "40")):
+        do_import_readings(
+            ReadingRow(
+                member.household.pk,
+                "gas_kwh",
+                first + timedelta(days=n),
+                Decimal(value),
+            )
+            for n in range(7)
+        )
+    town = member.household.neighbourhood.town
+    do_import_degree_days(
+        town,
+        {before + timedelta(days=n): Decimal(10) for n in range(7)}
+        | {start + timedelta(days=n): Decimal(12) for n in range(7)},
+    )
+    client.force_login(member.user)
+    body = client.get(URL + "?periode=semaine").content.decode()
+    assert "Comparé après correction climatique" in body

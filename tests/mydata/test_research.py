@@ -155,7 +155,11 @@ def test_no_cell_ever_rests_on_fewer_than_five_households(scene):
 def test_no_name_email_or_household_id_and_no_map_in_the_zip(scene):
     export = build_research_export(weeks=4)
     archive = zipfile.ZipFile(io.BytesIO(export.zip_bytes()))
-    assert sorted(archive.namelist()) == ["LISEZMOI.txt", "agregats.csv"]
+    assert sorted(archive.namelist()) == [
+        "LISEZMOI.txt",
+        "agregats.csv",
+        "horaires.csv",
+    ]
     text = "".join(archive.read(name).decode() for name in archive.namelist())
     assert "moins de 5" in archive.read("LISEZMOI.txt").decode()
     everyone = scene["members"] + scene["outsiders"] + scene["small"]
@@ -185,7 +189,11 @@ def test_command_writes_the_map_to_a_separate_file(scene, tmp_path):
         verbosity=0,
     )
     archive = zipfile.ZipFile(out)
-    assert sorted(archive.namelist()) == ["LISEZMOI.txt", "agregats.csv"]
+    assert sorted(archive.namelist()) == [
+        "LISEZMOI.txt",
+        "agregats.csv",
+        "horaires.csv",
+    ]
     assert "Les Tilleuls" not in "".join(
         archive.read(n).decode() for n in archive.namelist()
     )
@@ -211,9 +219,70 @@ def test_admin_download_is_for_moderators_only(client, scene, town):
     assert download.status_code == 200
     assert download["Content-Type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(download.content)).namelist()
-    assert sorted(names) == ["LISEZMOI.txt", "agregats.csv"]
+    assert sorted(names) == ["LISEZMOI.txt", "agregats.csv", "horaires.csv"]
     mapping = client.get(
         reverse("mydata_research") + "?weeks=4&telecharger=pseudonymes"
     )
     assert mapping["Content-Type"].startswith("text/csv")
     assert "Les Tilleuls" in mapping.content.decode()
+
+
+def test_estimated_days_sources_and_hours_follow_the_same_rules(scene):
+    """Issue 13: estimated share, meter files, hourly means only from 5 households."""
+    from scoring import client as scoring
+
+    week = scene["week"]
+    zone = timezone.get_current_timezone()
+    noon = datetime.combine(week + timedelta(days=2), time(12), tzinfo=zone)
+    for n, member in enumerate(scene["members"][:5] + [scene["members"][6]]):
+        hours = [{"starts_at": noon.isoformat(), "value": "1.5"}]
+        if n < 4:  # only four households at 13:00
+            later = noon + timedelta(hours=1)
+            hours.append({"starts_at": later.isoformat(), "value": "9"})
+        scoring.send_readings(
+            member.household,
+            source="enedis_load_curve",
+            idempotency_key=f"lc-{n}",
+            daily=[
+                {
+                    "date": (week + timedelta(days=2)).isoformat(),
+                    "metric": "electricity_kwh",
+                    "value": "9",
+                }
+            ],
+            hourly=hours,
+        )
+    # Two days of one household's gas spread from indexes (one household only).
+    scoring.send_readings(
+        scene["members"][0].household,
+        source="index",
+        idempotency_key="idx",
+        daily=[
+            {
+                "date": (week + timedelta(days=d)).isoformat(),
+                "metric": "gas_kwh",
+                "value": "20",
+                "estimated": True,
+            }
+            for d in range(2)
+        ],
+    )
+    export = build_research_export(weeks=4)
+    row = row_for(export, scene["hood_a"], scene["week"])
+    assert row["part_estimee_electricite_pct"] == "0.0"
+    assert row["part_estimee_gaz_pct"] == ""  # one household: suppressed
+    # The withdrawn household's file does not count: 5, not 6.
+    assert row["foyers_fichier_compteur"] == "5"
+    lines = list(csv.DictReader(io.StringIO(export.hourly_csv)))
+    assert lines == [
+        {
+            "quartier": pseudonym(scene["hood_a"].pk),
+            "heure": noon.isoformat(),
+            "foyers": "5",
+            "moyenne_kwh": "1.5",
+        }
+    ]
+    archive = zipfile.ZipFile(io.BytesIO(export.zip_bytes()))
+    assert "horaires.csv" in archive.namelist()
+    for member in scene["members"]:
+        assert member.household.public_id not in export.hourly_csv

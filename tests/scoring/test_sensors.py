@@ -56,8 +56,12 @@ def test_baseline_is_the_same_period_of_the_previous_year(household):
     assert electricity["change_pct"] == -20.0
     assert electricity["estimated_savings_eur"] == 4.0  # 20 kWh × 0.20 €
     assert len(electricity["daily"]) == 31
-    assert electricity["daily"][0] == {"date": "2026-03-01", "value": 8.0}
-    assert electricity["daily"][30] == {"date": "2026-03-31", "value": None}
+    assert electricity["daily"][0] == {
+        "date": "2026-03-01",
+        "value": 8.0,
+        "estimated": False,
+    }
+    assert electricity["daily"][30]["value"] is None
 
 
 @override_settings(SMARTCITIZEN=fast_smartcitizen(TARIFFS=TARIFFS))
