@@ -83,6 +83,12 @@ def parse_meter_file(data: bytes) -> ParsedFile:
                     "(Enedis) ou Excel/CSV (GRDF) de votre espace client."
                 )
             raise MeterFileError(message)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's « Texte Unicode » save: UTF-16 with its BOM, tab-separated.
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise MeterFileError(_("Fichier Unicode illisible.")) from None
     if b"\x00" in data[:4096]:
         raise MeterFileError(
             _("Ce fichier n'est pas un fichier texte ni un tableur."), 1

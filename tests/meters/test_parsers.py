@@ -413,3 +413,11 @@ def test_xlsx_claiming_a_huge_size_is_refused_unopened():
     data = out.getvalue()
     assert len(data) < MAX_FILE_BYTES
     assert "trop gros" in error_of(data).text
+
+
+def test_utf16_tab_separated_save_of_a_gazpar_file_is_read():
+    text = files.gazpar_csv(date(2024, 1, 1), 3, encoding="utf-8").decode()
+    data = text.replace(";", "\t").encode("utf-16")
+    parsed = parse_meter_file(data)
+    assert parsed.source == "gazpar"
+    assert len(parsed.daily) == 3
