@@ -26,7 +26,7 @@ class MeterFileError(ValueError):
     def text(self) -> str:
         """The message as shown to the person, with the line when there is one."""
         if self.line is None:
-            return self.message
+            return self.message[:1].upper() + self.message[1:]
         return _("Ligne %(line)d : %(message)s") % {
             "line": self.line,
             "message": self.message,

@@ -421,3 +421,10 @@ def test_utf16_tab_separated_save_of_a_gazpar_file_is_read():
     parsed = parse_meter_file(data)
     assert parsed.source == "gazpar"
     assert len(parsed.daily) == 3
+
+
+def test_a_message_without_a_line_starts_as_a_sentence():
+    data = files.enedis_load_curve(date(2024, 1, 1), 1, drop=lambda s: s.hour > 3)
+    error = error_of(data)
+    assert error.line is None
+    assert error.text.startswith("Aucune journée assez complète")
