@@ -1,9 +1,13 @@
 """The action catalogue and the towns' degree days in the Wagtail admin, as snippets."""
 
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from scoring.admin_views import DegreeDayImportView, may_import_degree_days
 from scoring.models import ActionType, DegreeDay
 
 
@@ -22,7 +26,11 @@ register_snippet(ActionTypeViewSet)
 
 
 class DegreeDayViewSet(SnippetViewSet):
-    """Moderators read the series (view permission); `import_degree_days` loads it."""
+    """Moderators read the series (view permission); a file loads it.
+
+    By `manage.py import_degree_days` or the admin's import form, for whoever
+    holds the add permission (superusers unless a group is given it).
+    """
 
     model = DegreeDay
     icon = "date"
@@ -36,3 +44,29 @@ class DegreeDayViewSet(SnippetViewSet):
 
 
 register_snippet(DegreeDayViewSet)
+
+
+@hooks.register("register_admin_urls")
+def degree_day_urls():
+    return [
+        path(
+            "dju/importer/",
+            DegreeDayImportView.as_view(),
+            name="scoring_import_degree_days",
+        )
+    ]
+
+
+class DegreeDayImportMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return may_import_degree_days(request.user)
+
+
+@hooks.register("register_settings_menu_item")
+def degree_day_import_menu_item():
+    return DegreeDayImportMenuItem(
+        _("Importer des degrés-jours (DJU)"),
+        reverse("scoring_import_degree_days"),
+        icon_name="date",
+        order=900,
+    )

@@ -220,3 +220,44 @@ class TestAdmin:
         resident = make_staff(town, roles.RESIDENT)
         client.force_login(resident)
         assert client.get("/admin/snippets/scoring/degreeday/").status_code == 302
+
+
+class TestAdminImport:
+    URL = "/admin/dju/importer/"
+
+    def upload(self, client, town, text: str):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return client.post(
+            self.URL,
+            {
+                "town": town.pk,
+                "file": SimpleUploadedFile("dju.csv", text.encode(), "text/csv"),
+            },
+        )
+
+    def test_a_superuser_loads_a_file_and_a_bad_one_stores_nothing(self, client, town):
+        from django.contrib.auth.models import User
+
+        admin = User.objects.create_superuser("dju@example.org", password="x-1234")
+        client.force_login(admin)
+        assert client.get(self.URL).status_code == 200
+        bad = self.upload(client, town, "date;DJU\n2026-01-01;8,5\n2026-01-02;-3\n")
+        assert bad.status_code == 200
+        assert "ligne 3 : DJU invalide" in bad.content.decode()
+        assert not DegreeDay.objects.exists()
+        good = self.upload(client, town, "date;DJU\n2026-01-01;8,5\n2026-01-02;9\n")
+        assert good.status_code == 302
+        assert DegreeDay.objects.filter(town=town).count() == 2
+        page = client.get(self.URL).content.decode()
+        assert "2 jours importés (2 nouveaux" in page
+
+    def test_moderators_read_but_do_not_import(self, client, town):
+        client.force_login(make_staff(town, roles.MODERATOR))
+        # Wagtail answers a refusal in its admin by a redirect to the dashboard.
+        for response in (
+            client.get(self.URL),
+            self.upload(client, town, "2026-01-01;8\n"),
+        ):
+            assert (response.status_code, response["Location"]) == (302, "/admin/")
+        assert not DegreeDay.objects.exists()
