@@ -88,7 +88,7 @@ class MeterIndexForm(forms.Form):
         initial=timezone.localdate,
         error_messages={
             "required": _("Indiquez la date du relevé."),
-            "invalid": _("Indiquez une date valide, par exemple 31/03/2026."),
+            "invalid": _("Indiquez une date valide : jour, mois et année."),
         },
     )
     value = forms.DecimalField(

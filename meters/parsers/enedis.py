@@ -116,7 +116,7 @@ def _kind(fields: dict[str, str], line: int) -> tuple[str, int]:
         if step_text:
             if not step_text.isdigit() or int(step_text) not in STEPS_ALLOWED:
                 raise MeterFileError(
-                    _("pas de « %(step)s » minutes non pris en charge.")
+                    _("pas de mesure de « %(step)s » minutes non pris en charge.")
                     % {"step": step_text[:10]},
                     line,
                 )
