@@ -65,8 +65,11 @@ def _projection(year: dict | None) -> dict | None:
     if not days:
         return None
     goal = settings.SMARTCITIZEN.get("SAVINGS_GOAL_EUR", DEFAULT_SAVINGS_GOAL_EUR)
+    eur = round(float(projected))
     return {
-        "eur": round(float(projected)),
+        # Consumption that went up is said as euros spent, not negative savings.
+        "eur": abs(eur),
+        "spent_more": eur < 0,
         "goal": goal,
         "days": days,
         "partial": days < DAYS_PER_YEAR - 1,

@@ -235,3 +235,15 @@ def test_gas_after_degree_days_is_said_in_one_line(client, member):
     client.force_login(member.user)
     body = client.get(URL + "?periode=semaine").content.decode()
     assert "Comparé après correction climatique" in body
+
+
+def test_a_rise_is_projected_as_euros_spent_not_negative_savings(client, member):
+    today = timezone.localdate()
+    start = today.replace(month=1, day=1)
+    days = min((today - start).days + 1, 10)
+    readings(member.household, days, "100", start=start.replace(year=start.year - 1))
+    readings(member.household, days, "150", start=start)
+    client.force_login(member.user)
+    body = client.get(URL).content.decode()
+    assert "environ 79 € de dépenses en plus sur un an" in body
+    assert "-79" not in body
