@@ -22,7 +22,7 @@ from feeds.models import Post
 from tests.community.test_signup import SIGNUP_URL, form_data
 from tests.factories import make_household, make_invitation
 from tests.faults.test_redis_down import form_fields
-from tests.test_health import redis_settings
+from tests.support.redis_server import redis_settings
 
 pytestmark = pytest.mark.django_db
 
