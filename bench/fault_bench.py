@@ -10,7 +10,9 @@ created again unless `--reuse-db`, migrated and loaded with the demo town by
 free loopback port (`--save ""`, no persistence), since it kills that one.
 `BENCH_DATABASE_NAME` and `BENCH_POSTGRES` change the database, which accepts
 at most `--db-connections` (60) connections: the PostgreSQL server is shared.
-Elasticsearch is not used.
+Each daphne process borrows its connections from psycopg's pool, `--db-pool`
+(20) at most (0: no pool, a connection per request in progress, as before the
+pool). Elasticsearch is not used.
 
 1. Cast: one member of each of the `--residents` first active households. Each
    household joins the demo town's town-wide challenge (rows written directly);
@@ -398,6 +400,10 @@ class Socket:
     received: set[int] = field(default_factory=set)
     duplicates: int = 0
     reloads: int = 0
+    # (after, through): event ids a `reload` frame told the client to fetch by
+    # reloading the page (too many to replay, realtime.queries): live.js shows
+    # a "reload" link, the page has them; not missed, counted apart.
+    reloaded: list[tuple[int, int]] = field(default_factory=list)
     connects: int = 0
     close_codes: Counter = field(default_factory=Counter)
     connect_failures: Counter = field(default_factory=Counter)
@@ -713,7 +719,9 @@ class Bench:
         event_id = frame.get("id")
         if frame.get("event") == "reload":
             sock.reloads += 1
-            sock.last = max(sock.last, event_id)
+            if event_id is not None and event_id > sock.last:
+                sock.reloaded.append((sock.last, event_id))
+            sock.last = max(sock.last, event_id or 0)
             return
         if event_id in sock.received:
             sock.duplicates += 1
@@ -948,7 +956,7 @@ def socket_figures(bench: Bench) -> dict:
         ).values_list("id", flat=True)
     )
     connection.close()
-    expected = received = missed = 0
+    expected = received = missed = by_reload = 0
     missing_sockets = 0
     silent = 0
     examples = []
@@ -957,6 +965,13 @@ def socket_figures(bench: Bench) -> dict:
         got = sock.received & wanted
         expected += len(wanted)
         received += len(got)
+        reloaded = {
+            i
+            for i in wanted - got
+            if any(after < i <= through for after, through in sock.reloaded)
+        }
+        by_reload += len(reloaded)
+        got |= reloaded
         missed += len(wanted) - len(got)
         missing_sockets += bool(wanted - got)
         silent += bool(wanted) and not got
@@ -979,6 +994,7 @@ def socket_figures(bench: Bench) -> dict:
         "expected": expected,
         "received": received,
         "missed": missed,
+        "shown by a page reload": by_reload,
         "sockets missing some": missing_sockets,
         "duplicates": sum(s.duplicates for s in sockets),
         "reloads": sum(s.reloads for s in sockets),
@@ -1067,7 +1083,8 @@ def print_report(bench: Bench, cpu: dict[str, float]) -> None:
         report(
             f"websocket events (town stream, {figures['events in the log']} events "
             f"in the log during the run): expected {figures['expected']} over "
-            f"{figures['sockets']} sockets, received {figures['received']}, missed "
+            f"{figures['sockets']} sockets, received {figures['received']}, shown "
+            f"by a page reload {figures['shown by a page reload']}, missed "
             f"{figures['missed']} ({figures['sockets missing some']} sockets missing "
             f"some), duplicates {figures['duplicates']}, reload frames "
             f"{figures['reloads']}; sockets that got none of their events: "
@@ -1136,7 +1153,7 @@ def limit_connections(limit: int) -> None:
     report(f"bench database {DB_NAME}: at most {limit} connections")
 
 
-def server_env() -> dict[str, str]:
+def server_env(db_pool: int) -> dict[str, str]:
     return {
         "DJANGO_SETTINGS_MODULE": "bench.fault_settings",
         "FAULT_BENCH_BASE_SETTINGS": settings.SETTINGS_MODULE,
@@ -1145,6 +1162,7 @@ def server_env() -> dict[str, str]:
         "ELASTICSEARCH_URL": "",
         "SEARCH_INDEX_PREFIX": os.environ["SEARCH_INDEX_PREFIX"],
         "SCORING_CORE_URL": "",
+        "DB_POOL_MAX_SIZE": str(db_pool),
     }
 
 
@@ -1163,6 +1181,13 @@ def main() -> None:
         default=60,
         help="connection limit of the bench database (-1: none)",
     )
+    parser.add_argument(
+        "--db-pool",
+        type=int,
+        default=20,
+        help="psycopg pool size per daphne process (DB_POOL_MAX_SIZE; 0: none, "
+        "a connection per request in progress)",
+    )
     parser.add_argument("--timeout", type=float, default=60, help="HTTP, seconds")
     parser.add_argument("--reuse-db", action="store_true",
                         help="keep the bench database if it exists")  # fmt: skip
@@ -1175,7 +1200,8 @@ def main() -> None:
     logs = args.log_dir or Path(f"/tmp/fault-bench-{RUN}")  # noqa: S108
     logs.mkdir(parents=True, exist_ok=True)
     report(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, run {RUN}, load average "
-           f"{load_average()}, {os.cpu_count()} CPUs; logs in {logs}")  # fmt: skip
+           f"{load_average()}, {os.cpu_count()} CPUs; logs in {logs}; database "
+           f"pool {args.db_pool or 'off'} per process")  # fmt: skip
     own_redis = OwnRedis(logs)
     # SIGTERM (a killed `make`) unwinds like Ctrl-C, through the finally below.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
@@ -1193,9 +1219,8 @@ def main() -> None:
             f"session engine, {cast.form_logins} residents sign in through the "
             f"login form ({time.perf_counter() - began:.1f} s)"
         )
-        servers = [
-            start_server(logs / f"daphne-{name}.log", server_env()) for name in "AB"
-        ]
+        env = server_env(args.db_pool)
+        servers = [start_server(logs / f"daphne-{name}.log", env) for name in "AB"]
         for server in servers:
             wait_healthy(server)
         report("daphne A " + servers[0].url + ", daphne B " + servers[1].url)

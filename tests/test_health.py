@@ -1,72 +1,24 @@
 """`/healthz` against the real services, and with a Redis that stops."""
 
-import shutil
-import socket
-import subprocess
 import threading
-import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-import redis
 from django.test import override_settings
 
 from scoring import transport
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.support.redis_server import FaultRedis, free_port, redis_settings
 
 
 @pytest.fixture
-def own_redis(tmp_path: Path):
+def own_redis(tmp_path: Path) -> Iterator[FaultRedis]:
     """A Redis server of this test's own, so that stopping it harms no other test."""
-    port = free_port()
-    process = subprocess.Popen(  # noqa: S603
-        [
-            shutil.which("redis-server") or "redis-server",
-            "--bind", "127.0.0.1",
-            "--port", str(port),
-            "--save", "",
-            "--appendonly", "no",
-            "--dir", str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    client = redis.Redis(port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    else:
-        process.kill()
-        pytest.fail("redis-server did not start")
-    yield f"redis://127.0.0.1:{port}/0", process
-    process.kill()
-    process.wait()
-
-
-def redis_settings(url: str) -> dict:
-    return {
-        "CHANNEL_LAYERS": {
-            "default": {
-                "BACKEND": "channels_redis.core.RedisChannelLayer",
-                "CONFIG": {"hosts": [{"address": url, "socket_timeout": 10}]},
-            }
-        },
-        "CACHES": {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": url,
-            }
-        },
-    }
+    server = FaultRedis(tmp_path)
+    server.start()
+    yield server
+    server.kill()
 
 
 def test_every_part_answers(client, db):
@@ -87,13 +39,11 @@ def test_every_part_answers(client, db):
 
 
 def test_redis_stopped_is_reported_and_the_site_stays_up(client, db, own_redis):
-    url, process = own_redis
-    with override_settings(**redis_settings(url)):
+    with override_settings(**redis_settings(own_redis.url)):
         before = client.get("/healthz").json()
         assert before["channel_layer"] == "ok" and before["cache"] == "ok"
 
-        process.terminate()
-        process.wait(timeout=10)
+        own_redis.kill()
         response = client.get("/healthz")
 
     assert response.status_code == 200

@@ -120,6 +120,37 @@ DATABASE_OPTIONS = {
     "CONN_HEALTH_CHECKS": True,
 }
 DATABASES["default"].update(DATABASE_OPTIONS)
+# PostgreSQL connections come from psycopg 3's pool (through Django) in each
+# process, `DB_POOL_MAX_SIZE` at most (0 turns it off). Under ASGI, Django runs
+# each request's sync code in a thread of its own, and each thread held a
+# connection of its own: an overloaded process opened one per request in
+# progress until PostgreSQL refused them ("too many clients", 503s in the
+# fault bench, docs/performance.md). With the pool a request borrows a
+# connection for its duration and, when all are busy, waits up to
+# `DB_POOL_TIMEOUT` seconds for one (then the French 503 of config.dbfaults).
+# CONN_HEALTH_CHECKS makes the pool check a connection before lending it, so
+# one that died with a PostgreSQL restart is replaced, not handed out. A pool
+# replaces persistent connections: it is off when CONN_MAX_AGE is not 0.
+DB_POOL_MAX_SIZE = env.int("DB_POOL_MAX_SIZE", default=20)
+DB_POOL_TIMEOUT = env.float("DB_POOL_TIMEOUT", default=10.0)
+
+
+def add_connection_pool(database: dict) -> None:
+    """Give a PostgreSQL `database` setting the pool described above, if it is on."""
+    if (
+        database["ENGINE"] != "django.db.backends.postgresql"
+        or DB_POOL_MAX_SIZE <= 0
+        or database.get("CONN_MAX_AGE", 0) != 0
+    ):
+        return
+    database.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(2, DB_POOL_MAX_SIZE),
+        "max_size": DB_POOL_MAX_SIZE,
+        "timeout": DB_POOL_TIMEOUT,
+    }
+
+
+add_connection_pool(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

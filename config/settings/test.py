@@ -8,7 +8,14 @@ import os
 from urllib.parse import urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
-from .base import CACHE_OPTIONS, DATABASE_OPTIONS, MIDDLEWARE, SMARTCITIZEN, env
+from .base import (
+    CACHE_OPTIONS,
+    DATABASE_OPTIONS,
+    MIDDLEWARE,
+    SMARTCITIZEN,
+    add_connection_pool,
+    env,
+)
 
 # pytest-xdist runs the suite in workers gw0, gw1, … at once. pytest-django gives
 # each its own database; the Redis db, the channel prefix (pub/sub ignores the
@@ -36,6 +43,7 @@ DATABASES = {
     )
 }
 DATABASES["default"].update(DATABASE_OPTIONS)
+add_connection_pool(DATABASES["default"])
 REDIS_URL = _redis_db(
     env.str("REDIS_URL", default="redis://127.0.0.1:6379/1"), XDIST_SLOT
 )

@@ -1,10 +1,11 @@
 """PostgreSQL restarted under load, through real HTTP forms and websockets (issue 11).
 
 The site runs under two real daphne processes on one socket
-(tests/support/daphne.py), with persistent database connections
-(`CONN_MAX_AGE=60`), so each process must notice by itself that its connection
-died. Writers post through the real forms (log in at /compte/connexion/, read
-the form of /fil/commune/ with its CSRF token and `client_key`, post to
+(tests/support/daphne.py), once with persistent database connections
+(`CONN_MAX_AGE=60`) and once with psycopg's connection pool (the default), so
+each process must notice by itself that its connections died. Writers post
+through the real forms (log in at /compte/connexion/, read the form of
+/fil/commune/ with its CSRF token and `client_key`, post to
 /publications/nouvelle/), and a websocket subscribed to the town's stream before
 the fault listens. In the middle of the stream of writes the test database is
 cut as a restart would cut it: connections to it are refused
@@ -395,8 +396,18 @@ def check_listener(listener: Listener, stored_ids: set[int], log: str) -> None:
     assert not errors, errors
 
 
+# How each daphne process holds its connections: persistent ones of its own,
+# or borrowed from psycopg's pool (the default, config/settings/base.py), whose
+# wait is kept under the cut so that requests during it do fail (503).
+CONNECTION_MODES = {
+    "persistent": {"CONN_MAX_AGE": "60", "DB_POOL_MAX_SIZE": "0"},
+    "pool": {"CONN_MAX_AGE": "0", "DB_POOL_MAX_SIZE": "4", "DB_POOL_TIMEOUT": "1"},
+}
+
+
+@pytest.mark.parametrize("mode", sorted(CONNECTION_MODES))
 def test_a_postgres_restart_under_load_loses_nothing_and_recovers(
-    resident, tmp_path: Path
+    mode: str, resident, tmp_path: Path
 ) -> None:
     member, neighbourhood = resident
     name = connection.settings_dict["NAME"]
@@ -406,8 +417,8 @@ def test_a_postgres_restart_under_load_loses_nothing_and_recovers(
         with daphne.serve(
             tmp_path / "daphne.log",
             processes=2,
-            CONN_MAX_AGE="60",
             POST_RATE_COUNT="10000",
+            **CONNECTION_MODES[mode],
         ) as server:
             pids = [process.pid for process in server.processes]
             load = Load(server.url)
@@ -572,3 +583,95 @@ def test_a_postgres_restart_under_load_loses_nothing_and_recovers(
     # The websockets: open throughout, or closed with a retry code and resumed.
     check_listener(before, stored_ids, log)
     check_listener(during, stored_ids, log)
+
+
+# Requests sent at once to one daphne process, and the connections the database
+# accepts from it, as the fault bench's overloaded processes met it (PostgreSQL's
+# "too many clients", docs/performance.md).
+BURST = 24
+CONNECTION_ROOM = 3
+
+
+def count_backends(admin: psycopg.Connection, name: str) -> int:
+    return admin.execute(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [name]
+    ).fetchone()[0]
+
+
+@pytest.mark.parametrize("pooled", [True, False], ids=["pool", "no-pool"])
+def test_a_burst_past_the_connection_limit_waits_for_the_pool(
+    pooled: bool, resident, tmp_path: Path
+) -> None:
+    """With the pool a burst queues for its connections: every answer is a 200.
+
+    Without it (the control, same burst, same limit) each request in progress
+    opens a connection of its own and the database refuses some: 503s.
+    """
+    member, _ = resident
+    name = connection.settings_dict["NAME"]
+    admin = admin_connection()
+    pool = (
+        {"DB_POOL_MAX_SIZE": str(CONNECTION_ROOM), "DB_POOL_TIMEOUT": "30"}
+        if pooled
+        else {"DB_POOL_MAX_SIZE": "0"}
+    )
+    peak = 0
+    answers: list[int] = []
+    # This test process's own connections; the server gets room for 3 more.
+    baseline = count_backends(admin, name)
+    try:
+        with daphne.serve(tmp_path / "daphne.log", **pool) as server:
+            session = log_in(server.url, member.user.email)
+            cookies = session.cookies.get_dict()
+            session.close()
+            admin.execute(
+                sql.SQL("ALTER DATABASE {} CONNECTION LIMIT {}").format(
+                    sql.Identifier(name), sql.Literal(baseline + CONNECTION_ROOM)
+                )
+            )
+            stop = threading.Event()
+
+            def sample() -> None:
+                nonlocal peak
+                while not stop.is_set():
+                    peak = max(peak, count_backends(admin, name) - baseline)
+                    time.sleep(0.02)
+
+            sampler = threading.Thread(target=sample)
+            sampler.start()
+            barrier = threading.Barrier(BURST)
+
+            def read_feed() -> None:
+                with requests.Session() as reader:
+                    reader.cookies.update(cookies)
+                    barrier.wait()
+                    answer = reader.get(
+                        f"{server.url}/fil/commune/", timeout=REQUEST_TIMEOUT * 4
+                    )
+                    answers.append(answer.status_code)
+
+            readers = [threading.Thread(target=read_feed) for _ in range(BURST)]
+            for reader in readers:
+                reader.start()
+            for reader in readers:
+                reader.join()
+            stop.set()
+            sampler.join()
+            log = server.log()
+    finally:
+        try:
+            admin.execute(
+                sql.SQL("ALTER DATABASE {} CONNECTION LIMIT -1").format(
+                    sql.Identifier(name)
+                )
+            )
+        finally:
+            admin.close()
+
+    assert len(answers) == BURST
+    if pooled:
+        assert answers == [200] * BURST, (answers, log)
+        assert peak <= CONNECTION_ROOM, (peak, log)
+    else:
+        assert 503 in answers, (answers, peak, log)
+        assert set(answers) <= {200, 503}, (answers, log)

@@ -45,8 +45,8 @@ from feeds.actions.chat import get_or_create_neighbourhood_room
 from feeds.models import ChatMessage, Comment, Post
 from realtime.models import Event
 from tests.factories import PASSWORD, NeighbourhoodFactory, make_member, make_town
-from tests.faults.conftest import FaultRedis
 from tests.support import daphne
+from tests.support.redis_server import FaultRedis
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
