@@ -304,6 +304,11 @@ SMARTCITIZEN = {
         "gas_eur_per_kwh": env.float("TARIFF_GAS_EUR_KWH", default=0.1051),
         "water_eur_per_m3": env.float("TARIFF_WATER_EUR_M3", default=4.34),
     },
+    # The programme's promise the dashboard's yearly projection is set against,
+    # and the share of gas that goes to heating, corrected by degree days
+    # (docs/scoring-core.md).
+    "SAVINGS_GOAL_EUR": env.int("SAVINGS_GOAL_EUR", default=200),
+    "GAS_HEATING_SHARE": env.float("GAS_HEATING_SHARE", default=0.8),
     "SCORING_TIMEOUT": env.float("SCORING_CORE_TIMEOUT", default=2.0),
     "SCORING_RETRIES": env.int("SCORING_CORE_RETRIES", default=2),
     "SCORING_BACKOFF": env.float("SCORING_CORE_BACKOFF", default=0.2),
