@@ -1,18 +1,20 @@
 """The household's meter data in « Mes données »: files, indexes and readings.
 
 Uploads and indexes are the site's rows (meters). The readings belong to the
-scoring core: with the embedded engine they are read from its tables, as the
-research export does; a remote core is asked through `scoring.client` for what
-its contract serves (the daily values of the last year).
+scoring core: they are asked through `scoring.client.get_readings`
+(`GET households/{id}/readings`), year by year, the same way whether the core
+is embedded or remote; nothing here reads the scoring tables.
 """
 
-from datetime import UTC, date, datetime
+import itertools
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from community.models import Household
 from meters.models import MeterIndex, MeterUpload
 from scoring import client as scoring
-from scoring.models import HourlyReading, SensorReading
 
 
 def _iso(value: object) -> object:
@@ -76,36 +78,65 @@ def uploads_and_indexes(
     return {"fichiers": uploads, "index": indexes}
 
 
+def _daily_row(item: dict) -> dict:
+    return {
+        "jour": item["date"],
+        "mesure": item["metric"],
+        "valeur": item["value"],
+        "estime": item["estimated"],
+        "source": item["source"],
+    }
+
+
+def _hour_row(item: dict) -> dict:
+    return {
+        "debut": item["starts_at"],
+        "mesure": "electricity_kwh",
+        "valeur": item["value"],
+        "source": item["source"],
+    }
+
+
+def _start_of_history(household: Household, answer: dict) -> date | None:
+    """The first day to ask: the core's `first_day`, else the household's joining."""
+    if "first_day" in answer:
+        return date.fromisoformat(answer["first_day"]) if answer["first_day"] else None
+    joined = household.joined_at or household.created_at
+    return timezone.localtime(joined).date()
+
+
 def readings(household: Household) -> dict:
-    """Every daily and hourly reading the scoring core keeps for the household."""
-    if not scoring.is_embedded():
-        try:
-            summary = scoring.get_sensor_summary(household, "year")
-        except (scoring.ScoringError, scoring.ScoringUnavailable) as error:
-            return {"indisponible": str(getattr(error, "message", error))}
-        return {"resume_de_l_annee": summary}
-    daily = [
-        {
-            "jour": _iso(day),
-            "mesure": metric,
-            "valeur": _iso(value),
-            "estime": estimated,
-            "source": source,
-        }
-        for day, metric, value, estimated, source in SensorReading.objects.filter(
-            household=household
-        )
-        .order_by("metric", "date")
-        .values_list("date", "metric", "value", "estimated", "source")
-        .iterator(chunk_size=2000)
-    ]
-    hourly = [
-        {"debut": _iso(starts_at), "mesure": metric, "valeur": _iso(value)}
-        for starts_at, metric, value in HourlyReading.objects.filter(
-            household=household
-        )
-        .order_by("metric", "starts_at")
-        .values_list("starts_at", "metric", "value")
-        .iterator(chunk_size=2000)
-    ]
+    """Every daily and hourly reading the scoring core keeps for the household.
+
+    Asked through `scoring.client.get_readings`, whichever core runs, one
+    span of at most a year at a time from today back to the household's first
+    reading: a few queries (or requests) per year of history, whatever the
+    number of readings. A core that does not answer leaves the section
+    « indisponible », as for the points; a partial history is never shown as
+    the whole.
+    """
+    span = timedelta(days=scoring.MAX_READING_SPAN_DAYS - 1)
+    end = timezone.localdate()
+    daily: list[dict] = []
+    hourly: list[dict] = []
+    first: date | None = None
+    try:
+        for calls in itertools.count():
+            start = end - span
+            answer = scoring.get_readings(household, start=start, end=end)
+            daily += [_daily_row(item) for item in answer["daily"]]
+            hourly += [_hour_row(item) for item in answer["hourly"]]
+            if calls == 0:
+                first = _start_of_history(household, answer)
+            if first is None or start <= max(first, scoring.OLDEST_READING):
+                break
+            end = start - timedelta(days=1)
+    except (scoring.ScoringError, scoring.ScoringUnavailable) as error:
+        return {"indisponible": str(getattr(error, "message", error))}
+    except (KeyError, TypeError, ValueError):
+        # A remote core answering another shape: as unavailable as a silent one.
+        return {"indisponible": scoring.unavailable_message()}
+    # The archive's order, as before: by metric then day, and by hour.
+    daily.sort(key=lambda row: (row["mesure"], row["jour"]))
+    hourly.sort(key=lambda row: row["debut"])
     return {"par_jour": daily, "par_heure": hourly}

@@ -19,6 +19,7 @@ from django.conf import settings
 from community.models import Household, Neighbourhood
 from scoring import transport
 from scoring.engine import contract
+from scoring.engine.validation import MAX_READING_SPAN_DAYS, OLDEST_READING
 from scoring.errors import (
     Conflict,
     InsufficientPoints,
@@ -33,7 +34,9 @@ __all__ = [
     "Conflict",
     "InsufficientPoints",
     "InvalidRequest",
+    "MAX_READING_SPAN_DAYS",
     "NotFound",
+    "OLDEST_READING",
     "ScoringError",
     "ScoringUnavailable",
     "breaker_open",
@@ -42,6 +45,7 @@ __all__ = [
     "get_leaderboard",
     "get_neighbourhood_summary",
     "get_points",
+    "get_readings",
     "get_sensor_summary",
     "is_embedded",
     "log_action",
@@ -93,6 +97,26 @@ def get_sensor_summary(
     return transport.get(
         f"households/{transport.segment(household.public_id)}/sensors",
         {"period": period, "date": day},
+    )
+
+
+def get_readings(household: Household, *, start: date, end: date) -> dict:
+    """Every stored reading of the days `start` to `end` (MAX_READING_SPAN_DAYS).
+
+    `daily` (date, metric, value as a decimal string, `estimated`, `source`)
+    and `hourly` electricity (`starts_at` in UTC, value, source), and
+    `first_day`, the household's first day with a reading (None without any).
+    Over HTTP the answer is never cached: it is large and read once (« Mes
+    données »), and it must show what the core holds when it is asked.
+    """
+    if is_embedded():
+        return contract.get_readings(
+            household.public_id, start.isoformat(), end.isoformat()
+        )
+    return transport.get(
+        f"households/{transport.segment(household.public_id)}/readings",
+        {"from": start.isoformat(), "to": end.isoformat()},
+        use_cache=False,
     )
 
 

@@ -19,7 +19,8 @@
 - Cache: GET answers are kept `SCORING_CACHE_SECONDS` in Django's cache; a
   write drops that household's cached points, and a `fresh` GET (the live
   leaderboard after a change) bypasses and refreshes the cached answer. A cache
-  that is down is skipped.
+  that is down is skipped. A household's readings (`use_cache=False`) are never
+  cached: large answers, read once.
 - Anything else that goes wrong ends as `ScoringUnavailable`.
 """
 
@@ -353,19 +354,27 @@ def _send_within_deadline(
     raise ScoringUnavailable(reason)
 
 
-def get(path: str, params: dict | None = None, *, fresh: bool = False) -> dict:
+def get(
+    path: str,
+    params: dict | None = None,
+    *,
+    fresh: bool = False,
+    use_cache: bool = True,
+) -> dict:
     """GET a contract path, from the cache when it is fresh.
 
     `fresh=True` skips the cached answer and stores the new one, so that the
-    next plain GET (a page view) sees it too.
+    next plain GET (a page view) sees it too. `use_cache=False` neither reads nor
+    stores a cached answer (large answers read once, such as a year of
+    readings for « Mes données »).
     """
     url = url_for(path, params)
-    cached = None if fresh else _cache_get(url)
+    cached = None if fresh or not use_cache else _cache_get(url)
     if cached is not None:
         return cached
     body = _send("GET", url, None)
     seconds = _options()["cache_seconds"]
-    if seconds > 0:
+    if use_cache and seconds > 0:
         _cache_set(url, body, seconds)
     return body
 

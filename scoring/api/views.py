@@ -22,8 +22,15 @@ def _error(status: int, code: str, message: str) -> JsonResponse:
     return JsonResponse({"error": {"code": code, "message": message}}, status=status)
 
 
-def api_view(method: str, created_status: int = 200) -> Callable[[View], Wrapped]:
-    """Method check, bearer auth and ScoringError → JSON error, around a view."""
+def api_view(
+    method: str | tuple[str, ...], created_status: int = 200
+) -> Callable[[View], Wrapped]:
+    """Method check, bearer auth and ScoringError → JSON error, around a view.
+
+    A path that serves several methods names them all and the view dispatches
+    on `request.method`; `created_status` is the status of a POST.
+    """
+    methods = (method,) if isinstance(method, str) else method
 
     def decorate(view: View) -> Wrapped:
         @csrf_exempt  # a bearer token, not a cookie: no cross-site request to forge
@@ -32,11 +39,11 @@ def api_view(method: str, created_status: int = 200) -> Callable[[View], Wrapped
         def wrapper(request: HttpRequest, *args, **kwargs) -> JsonResponse:
             try:
                 check_bearer_token(request)
-                if request.method != method:
+                if request.method not in methods:
                     response = _error(
                         405, "method_not_allowed", _("Méthode non autorisée.")
                     )
-                    response["Allow"] = method
+                    response["Allow"] = ", ".join(methods)
                     return response
                 body = view(request, *args, **kwargs)
             except ScoringError as error:
@@ -44,8 +51,8 @@ def api_view(method: str, created_status: int = 200) -> Callable[[View], Wrapped
                 if error.status == 401:
                     response["WWW-Authenticate"] = 'Bearer realm="scoring"'
                 return response
-            status = created_status
-            if method == "POST" and body.get("replayed"):
+            status = created_status if request.method == "POST" else 200
+            if request.method == "POST" and body.get("replayed"):
                 # A repeated idempotency key answers the first result, as 200.
                 status = 200
             return JsonResponse(body, status=status)
@@ -86,8 +93,12 @@ def household_sensors(request: HttpRequest, household_id: str) -> dict:
     )
 
 
-@api_view("POST", created_status=201)
+@api_view(("GET", "POST"), created_status=201)
 def household_readings(request: HttpRequest, household_id: str) -> dict:
+    if request.method == "GET":
+        return contract.get_readings(
+            household_id, request.GET.get("from"), request.GET.get("to")
+        )
     return contract.send_readings(household_id, _json_body(request))
 
 

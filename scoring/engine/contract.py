@@ -11,7 +11,7 @@ from scoring import actions
 from scoring.errors import Conflict, InvalidRequest, NotFound
 from scoring.models import ActionType
 
-from . import leaderboards, points, sensors, validation
+from . import leaderboards, points, readings, sensors, validation
 
 
 def _household(public_id: str) -> Household:
@@ -89,6 +89,18 @@ def send_readings(public_id: str, body: object) -> dict:
     if household.status == HouseholdStatus.LEFT:
         raise Conflict(_("Ce foyer a quitté le programme."), code="household_left")
     return actions.do_store_readings(household, request)
+
+
+def get_readings(public_id: str, start: str | None, end: str | None) -> dict:
+    """`GET households/{id}/readings?from=&to=`: every stored reading of the span.
+
+    At most 366 days per call (`invalid_query` otherwise), so that a year of
+    hourly electricity is the largest answer; a longer history is asked span
+    by span, from the answer's `first_day`.
+    """
+    first, last = validation.parse_reading_span(start, end)
+    household = _household(public_id)
+    return readings.household_readings(household.pk, household.public_id, first, last)
 
 
 def get_leaderboard(challenge_id: int) -> dict:

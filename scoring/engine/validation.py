@@ -414,3 +414,40 @@ def parse_readings(public_id: str, body: object) -> ReadingsRequest:
         fields.errors["daily"] = _("Aucun relevé à enregistrer.")
     fields.done()
     return ReadingsRequest(household_id, source, key, tuple(daily), tuple(hourly))
+
+
+# --- GET households/{id}/readings --------------------------------------------
+
+# A year of hourly electricity is 8,784 items at most: one call stays a few
+# hundred kilobytes. Longer spans are asked year by year.
+MAX_READING_SPAN_DAYS = 366
+
+
+def parse_reading_span(start: str | None, end: str | None) -> tuple[date, date]:
+    """Check the `from` and `to` query parameters (inclusive, ≤ 366 days)."""
+    errors: dict[str, str] = {}
+    days: dict[str, date | None] = {}
+    for name, raw in (("from", start), ("to", end)):
+        day = None
+        if raw:
+            try:
+                day = parse_date(raw)
+            except ValueError:
+                day = None
+        if day is None:
+            errors[name] = _("Date attendue au format AAAA-MM-JJ.")
+        days[name] = day
+    first, last = days["from"], days["to"]
+    if first is not None and last is not None:
+        if last < first:
+            errors["to"] = _("La fin précède le début.")
+        elif (last - first).days + 1 > MAX_READING_SPAN_DAYS:
+            errors["to"] = _("Au plus %(days)d jours par demande.") % {
+                "days": MAX_READING_SPAN_DAYS
+            }
+    if errors:
+        raise InvalidRequest(
+            _("Paramètres invalides."), code="invalid_query", fields=errors
+        )
+    assert first is not None and last is not None  # noqa: S101
+    return first, last

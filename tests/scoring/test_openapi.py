@@ -92,7 +92,7 @@ def test_generated_requests_get_documented_answers(
             pinned["path_parameters"] = {"household_id": household.public_id}
         fuzz(operation, base_url, **pinned)
         checked += 1
-    assert checked == 10
+    assert checked == 11
 
 
 @pytest.mark.django_db(transaction=True)
@@ -151,6 +151,10 @@ def test_real_answers_match_the_documented_schemas(
                 ],
             },
         ),
+        ops["GET /households/{household_id}/readings"].Case(
+            path_parameters={"household_id": household.public_id},
+            query={"from": "2026-03-01", "to": "2026-03-31"},
+        ),
         ops["GET /households/{household_id}/points"].Case(
             path_parameters={"household_id": household.public_id}
         ),
@@ -179,4 +183,4 @@ def test_real_answers_match_the_documented_schemas(
     finally:
         unregister_leaderboard_source(source)
     # 135 points: the second redemption of 100 is refused.
-    assert statuses == [201, 201, 201, 409, 201, 200, 200, 200, 200]
+    assert statuses == [201, 201, 201, 409, 201, 200, 200, 200, 200, 200]

@@ -97,7 +97,8 @@ def _meter_upload(world: World):
 
 
 # Keyed by the full route, as `test_every_url_pattern_has_an_entry` prints it.
-MATRIX: dict[str, Case] = {
+# A route that serves several methods has one Case per method, in a tuple.
+MATRIX: dict[str, Case | tuple[Case, ...]] = {
     "healthz": everyone("/healthz", OK),
     # The scoring API wants a bearer token: nobody gets in with a session.
     "api/scoring/v1/": everyone("/api/scoring/v1/", 401),
@@ -111,10 +112,20 @@ MATRIX: dict[str, Case] = {
     "api/scoring/v1/households/<str:household_id>/sensors": everyone(
         lambda w: f"/api/scoring/v1/households/{w.household.public_id}/sensors", 401
     ),
-    "api/scoring/v1/households/<str:household_id>/readings": everyone(
-        lambda w: f"/api/scoring/v1/households/{w.household.public_id}/readings",
-        401,
-        method="post",
+    # POST sends a household's readings, GET lists them (« Mes données »).
+    "api/scoring/v1/households/<str:household_id>/readings": (
+        everyone(
+            lambda w: f"/api/scoring/v1/households/{w.household.public_id}/readings",
+            401,
+            method="post",
+        ),
+        everyone(
+            lambda w: (
+                f"/api/scoring/v1/households/{w.household.public_id}/readings"
+                "?from=2026-01-01&to=2026-12-31"
+            ),
+            401,
+        ),
     ),
     "api/scoring/v1/neighbourhoods/<int:neighbourhood_id>/summary": everyone(
         lambda w: f"/api/scoring/v1/neighbourhoods/{w.neighbourhood.pk}/summary",
@@ -596,18 +607,19 @@ def fresh_clients():
 
 def test_each_role_gets_what_the_matrix_says(world: World):
     wrong = []
-    for route, expected_case in MATRIX.items():
-        url = expected_case.url(world)
-        for role, expected in zip(ROLES, expected_case.expect, strict=True):
-            response = request_as(
-                world.user(role), expected_case.method, url, expected_case.data
-            )
-            got = outcome_of(response)
-            if got != expected:
-                wrong.append(
-                    f"{route!r} {expected_case.method.upper()} {url} as {role}: "
-                    f"expected {expected}, got {got}"
+    for route, cases in MATRIX.items():
+        for expected_case in cases if isinstance(cases, tuple) else (cases,):
+            url = expected_case.url(world)
+            for role, expected in zip(ROLES, expected_case.expect, strict=True):
+                response = request_as(
+                    world.user(role), expected_case.method, url, expected_case.data
                 )
+                got = outcome_of(response)
+                if got != expected:
+                    wrong.append(
+                        f"{route!r} {expected_case.method.upper()} {url} as {role}: "
+                        f"expected {expected}, got {got}"
+                    )
     assert not wrong, "\n".join(wrong)
 
 
