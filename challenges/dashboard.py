@@ -38,18 +38,28 @@ def _projection(year: dict | None) -> dict | None:
     """Euros saved over a year at the pace of this calendar year's data.
 
     Each metric with a baseline counts for its own days with data (savings per
-    day × 365); the page says on how many days the figure rests.
+    day × 365); the page says on how many days the figure rests. Gas compared
+    with the household's first weeks and not corrected by degree days is left
+    out, and named: it would project the weather of those weeks, not savings.
     """
     if not year:
         return None
     projected = Decimal(0)
     days = 0
     tariffs = []
+    left_out = []
     labels = dict(Metric.choices)
     for code, figures in (year.get("metrics") or {}).items():
         saved = (figures or {}).get("estimated_savings_eur")
         counted = (figures or {}).get("days_with_data") or 0
         if saved is None or not counted:
+            continue
+        if (
+            code == Metric.GAS
+            and figures.get("baseline_kind") != "previous_year"
+            and not figures.get("degree_days")
+        ):
+            left_out.append(labels.get(code, code))
             continue
         projected += Decimal(str(saved)) / counted * DAYS_PER_YEAR
         days = max(days, counted)
@@ -63,7 +73,7 @@ def _projection(year: dict | None) -> dict | None:
                 }
             )
     if not days:
-        return None
+        return {"left_out": left_out} if left_out else None
     goal = settings.SMARTCITIZEN.get("SAVINGS_GOAL_EUR", DEFAULT_SAVINGS_GOAL_EUR)
     eur = round(float(projected))
     return {
@@ -74,6 +84,7 @@ def _projection(year: dict | None) -> dict | None:
         "days": days,
         "partial": days < DAYS_PER_YEAR - 1,
         "tariffs": tariffs,
+        "left_out": left_out,
     }
 
 

@@ -24,6 +24,9 @@ from .periods import Period
 # The contract's privacy rule: an aggregate over fewer households is null.
 MIN_HOUSEHOLDS = 5
 PREVIOUS_YEAR = "previous_year"
+# The same period of last year is the baseline only when it has readings on at
+# least this share of the days measured in the current period.
+PREVIOUS_YEAR_COVERAGE = Decimal("0.8")
 FIRST_WEEKS = "first_weeks"
 
 
@@ -76,6 +79,12 @@ class _HouseholdStats:
         )
         for row in previous:
             key = (row["household_id"], row["metric"])
+            measured = self.totals.get(key, (None, 0))[1]
+            if row["days"] < PREVIOUS_YEAR_COVERAGE * measured:
+                # Last year's period has readings on too few of the days
+                # measured now (two winter months against a whole year):
+                # the comparison would be of seasons, not of habits.
+                continue
             self.baseline_daily[key] = (row["total"] / row["days"], PREVIOUS_YEAR)
         for baseline in MetricBaseline.objects.filter(household_id__in=household_ids):
             key = (baseline.household_id, baseline.metric)

@@ -247,3 +247,25 @@ def test_a_rise_is_projected_as_euros_spent_not_negative_savings(client, member)
     body = client.get(URL).content.decode()
     assert "environ 79 € de dépenses en plus sur un an" in body
     assert "-79" not in body
+
+
+def test_gas_against_the_first_weeks_is_left_out_of_the_projection(client, member):
+    today = timezone.localdate()
+    start = today.replace(month=1, day=1)
+    days = min((today - start).days + 1, 20)
+    # Gas only, no reading last year and no degree days: its baseline is the
+    # household's first weeks, another season than the rest of the year.
+    do_import_readings(
+        ReadingRow(member.household.pk, "gas_kwh", start + timedelta(days=n), v)
+        for n, v in enumerate([Decimal(60)] * 10 + [Decimal(20)] * (days - 10))
+    )
+    client.force_login(member.user)
+    body = client.get(URL + "?periode=annee").content.decode()
+    assert "Le gaz n'est pas compté" in body
+    assert "d'économies sur un an" not in body
+    # With water compared to the same days of last year, water alone counts.
+    readings(member.household, days, "200", start=start.replace(year=start.year - 1))
+    readings(member.household, days, "150", start=start)
+    body = client.get(URL + "?periode=annee").content.decode()
+    assert "environ 79 € d'économies sur un an" in body
+    assert "Le gaz n'est pas compté" in body

@@ -171,3 +171,22 @@ def test_bad_periods_are_refused(household, period, on, field):
         contract.get_sensors(household.public_id, period, on)
     assert refused.value.code == "invalid_query"
     assert field in refused.value.fields
+
+
+@override_settings(SMARTCITIZEN=fast_smartcitizen(TARIFFS=TARIFFS))
+def test_a_previous_year_with_too_few_days_is_not_the_baseline(household):
+    # Last year: two winter weeks only; this year: the first weeks, then 60 days.
+    readings(household, "gas_kwh", date(2025, 12, 18), [60] * 14)
+    readings(household, "gas_kwh", date(2026, 1, 1), [50] * 28 + [20] * 60)
+    gas = client.get_sensor_summary(household, "year", date(2026, 3, 29))
+    gas = gas["metrics"]["gas_kwh"]
+    assert gas["days_with_data"] == 88
+    # 14 of last year's days against 88 measured now: the first weeks instead.
+    assert gas["baseline_kind"] == "first_weeks"
+    # The household's first 28 days of gas: 14 at 60 kWh, then 14 at 50.
+    assert gas["baseline"] == 55.0 * 88
+    # The same period of last year when it covers the days measured now.
+    readings(household, "gas_kwh", date(2026, 12, 18), [40] * 14)
+    december = client.get_sensor_summary(household, "month", date(2026, 12, 20))
+    assert december["metrics"]["gas_kwh"]["baseline_kind"] == "previous_year"
+    assert december["metrics"]["gas_kwh"]["baseline"] == 60.0 * 14
