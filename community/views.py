@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -15,6 +16,29 @@ from community import actions, queries
 from community.forms import LoginForm, ProfileForm, SignUpForm
 from community.towns import town_for_request
 from config import ratelimit
+
+# Where the switcher notes an anonymous visitor's choice until they log in; the
+# session ends at logout, so the next person on a shared computer who logs in
+# gets their own profile's language, not the previous visitor's choice.
+CHOSEN_LANGUAGE_SESSION_KEY = "chosen_language"
+
+
+def _profile_languages() -> set[str]:
+    return {code for code, _name in settings.LANGUAGES}
+
+
+def _set_language_cookie(response: HttpResponse, language: str) -> None:
+    """Set the language cookie as Django's switcher does, with its settings."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
 
 
 def _require_town(request: HttpRequest):
@@ -89,11 +113,18 @@ class LoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form) -> HttpResponse:
+        # login() keeps an anonymous session's data (it only cycles the key), so
+        # a choice made in the switcher just before logging in is still here.
+        chosen = self.request.session.pop(CHOSEN_LANGUAGE_SESSION_KEY, "")
         response = super().form_valid(form)
         member = queries.member_of(self.request.user)
         if member is not None:
-            # The site speaks the member's language from the first page on.
-            response.set_cookie("django_language", member.preferred_language)
+            # A choice made just before logging in wins and becomes the
+            # profile's; otherwise the site speaks the profile's language from
+            # the first page on (docs/decisions.md, session 5).
+            if chosen in _profile_languages():
+                actions.do_set_preferred_language(member, chosen)
+            _set_language_cookie(response, member.preferred_language)
         return response
 
 
@@ -118,7 +149,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Votre profil est enregistré."))
                 response = redirect("profile")
-                response.set_cookie("django_language", member.preferred_language)
+                _set_language_cookie(response, member.preferred_language)
                 return response
     else:
         form = ProfileForm(instance=member)
@@ -151,8 +182,11 @@ def set_language(request: HttpRequest) -> HttpResponse:
     response = django_set_language(request)
     member = queries.member_of(request.user)
     language = request.POST.get("language", "")
-    if member is not None and language in dict(
-        member._meta.get_field("preferred_language").choices
-    ):
+    if language not in _profile_languages():
+        return response
+    if member is not None:
         actions.do_set_preferred_language(member, language)
+    elif not request.user.is_authenticated:
+        # Kept for the login that may follow (LoginView.form_valid).
+        request.session[CHOSEN_LANGUAGE_SESSION_KEY] = language
     return response

@@ -45,3 +45,31 @@ def test_a_browser_asking_for_english_still_gets_french_first(client, town):
     response = client.get("/", headers={"accept-language": "en-US,en;q=0.9"})
     assert '<html lang="fr">' in response.content.decode()
     assert response.headers["Content-Language"] == "fr"
+
+
+def test_english_chosen_before_logging_in_survives_the_login(client, member):
+    assert member.preferred_language == "fr"
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    client.post(reverse("login"), {"username": member.user.email, "password": PASSWORD})
+    assert '<html lang="en">' in client.get("/").content.decode()
+    # The choice becomes the profile's, so the next device speaks it too.
+    assert Member.objects.get(pk=member.pk).preferred_language == "en"
+
+
+def test_without_a_choice_the_profile_s_language_applies_at_login(client, member):
+    Member.objects.filter(pk=member.pk).update(preferred_language="en")
+    client.post(reverse("login"), {"username": member.user.email, "password": PASSWORD})
+    assert '<html lang="en">' in client.get("/").content.decode()
+
+
+def test_a_choice_made_before_a_logout_does_not_rewrite_the_next_profile(
+    client, member
+):
+    # Someone chose English, logged in and out; the next person on the same
+    # browser keeps their own profile's language on it.
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    client.post(reverse("logout"))
+    Member.objects.filter(pk=member.pk).update(preferred_language="fr")
+    client.post(reverse("login"), {"username": member.user.email, "password": PASSWORD})
+    assert '<html lang="fr">' in client.get("/").content.decode()
+    assert Member.objects.get(pk=member.pk).preferred_language == "fr"
