@@ -59,8 +59,13 @@ def notify_member(
     *,
     post: Model | None = None,
     room: Model | None = None,
+    quote: str | None = None,
 ) -> Notification | None:
-    """Notify a member of something another member did, unless they opted out."""
+    """Notify a member of something another member did, unless they opted out.
+
+    The excerpt is `quote` when given (a comment's own text: a reply quotes the
+    reply, not the post it is under), else the post's text.
+    """
     if recipient_id == actor.pk or channel_for(recipient_id, kind) == (
         NotificationChannel.OFF
     ):
@@ -75,7 +80,7 @@ def notify_member(
     target = post if post is not None else room
     if post is not None:
         url = reverse("feeds:post", args=[post.pk])
-        text = excerpt(post.body, 60)
+        text = excerpt(post.body if quote is None else quote, 60)
     elif room is not None:
         url = reverse("feeds:room", args=[room.pk])
         text = ""

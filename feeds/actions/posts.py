@@ -410,12 +410,24 @@ def check_add_comment(
             _publish_all(post_streams(post), "comment.created", data)
             told = {author.pk}
             reply_to = parent.author_id if parent is not None else post.author_id
-            notify_member(reply_to, author, NotificationKind.REPLY, post=post)
+            # Both quote the comment: the post is what the recipient may
+            # have written, the comment is the news.
+            notify_member(
+                reply_to,
+                author,
+                NotificationKind.REPLY,
+                post=post,
+                quote=comment.body,
+            )
             told.add(reply_to)
             for mention in comment.mentions:
                 if mention["id"] not in told:
                     notify_member(
-                        mention["id"], author, NotificationKind.MENTION, post=post
+                        mention["id"],
+                        author,
+                        NotificationKind.MENTION,
+                        post=post,
+                        quote=comment.body,
                     )
     except IntegrityError:
         existing = Comment.objects.filter(author=author, client_key=key).first()

@@ -121,3 +121,32 @@ def test_the_daily_digest_sends_one_email_once(member, neighbour, far_neighbour)
     assert "a répondu" in message.body and "a réagi" not in message.body
     call_command("send_notification_digest")
     assert len(mail.outbox) == 1
+
+
+def test_a_reply_notification_quotes_the_reply_not_the_post(
+    client, member, neighbour, far_neighbour
+):
+    post = post_as(member, "Qui prête une perceuse ?")
+    top = actions.check_add_comment(
+        neighbour, post, body="Moi, samedi matin", client_key=key()
+    )
+    actions.check_add_comment(
+        member,
+        post,
+        body="Parfait, merci @Zoé L. !",
+        client_key=key(),
+        parent_id=top.pk,
+    )
+    client.force_login(member.user)
+    page = client.get(reverse("feeds:notifications")).content.decode()
+    assert "« Moi, samedi matin »" in page
+    assert "« Qui prête une perceuse ? »" not in page
+    # The reply to a comment quotes that reply to the comment's author, and a
+    # member mentioned in it sees the comment they were mentioned in.
+    client.force_login(neighbour.user)
+    page = client.get(reverse("feeds:notifications")).content.decode()
+    assert "« Parfait, merci @Zoé L. ! »" in page
+    assert "perceuse" not in page
+    client.force_login(far_neighbour.user)
+    page = client.get(reverse("feeds:notifications")).content.decode()
+    assert "« Parfait, merci @Zoé L. ! »" in page
