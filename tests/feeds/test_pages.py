@@ -8,6 +8,7 @@ from django.urls import reverse
 from community import roles
 from feeds import actions
 from feeds.models import Post, PostTarget
+from realtime.models import Event
 from tests.factories import make_member, make_staff
 from tests.feeds.conftest import jpeg_with_gps, key, post_as
 
@@ -211,6 +212,26 @@ def test_the_nav_shows_the_unread_badge(client, member, neighbour):
     body = client.get(reverse("feeds:town")).content.decode()
     assert f'data-live-stream="user:{member.user_id}"' in body
     assert re.search(r'id="notification-badge" class="badge">1<', body)
+
+
+def test_no_unread_notification_shows_no_badge_at_all(client, member, neighbour):
+    # The challenges' pages style every `.badge` with a border: an empty badge
+    # showed there as a dark dash, and was an empty element in the link.
+    client.force_login(member.user)
+    for url in (reverse("feeds:town"), reverse("challenges:dashboard")):
+        body = client.get(url).content.decode()
+        link = re.search(r'<a href="/notifications/"[^>]*>(.*?)</a>', body, re.S)
+        assert link is not None, url
+        assert re.sub(r">\s+<", "><", link.group(1)) == (
+            f'Notifications <span data-live-list="user:{member.user_id}">'
+            '<span id="notification-badge" hidden></span></span>'
+        )
+    # The live badge sent once all are read is the same hidden, empty element.
+    post = post_as(member, "Coucou")
+    actions.do_react(neighbour, post, "merci")
+    actions.do_mark_all_notifications_read(member)
+    badge = Event.objects.filter(stream=f"user:{member.user_id}").last()
+    assert badge.data["html"].strip() == '<span id="notification-badge" hidden></span>'
 
 
 def test_a_new_neighbourhood_post_names_its_neighbourhood(
