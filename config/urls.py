@@ -4,13 +4,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from config import dbfaults, health
+from config import dbfaults, favicon, health
 
 # The database out of reach in a middleware: 503 « réessayez », not 500.
 handler500 = dbfaults.server_error
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", favicon.favicon, name="favicon"),
     path("admin/", include(wagtailadmin_urls)),
     path("api/scoring/v1/", include("scoring.urls")),
     path("documents/", include(wagtaildocs_urls)),

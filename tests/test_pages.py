@@ -1,3 +1,7 @@
+import re
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from community import roles
@@ -47,3 +51,22 @@ def test_an_unknown_page_is_a_french_404(client, town):
     response = client.get("/nulle-part/")
     assert response.status_code == 404
     assert "Page introuvable" in response.content.decode()
+
+
+def test_the_site_has_an_icon_and_favicon_ico_answers_it(client, town):
+    body = client.get("/").content.decode()
+    link = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', body)
+    assert link is not None
+    name = link.group(1).removeprefix(settings.STATIC_URL)
+    assert finders.find(name) is not None
+    # The strict policy allows pictures from the site itself, icons included.
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "img-src 'self'" in policy
+
+    # Browsers ask for /favicon.ico on their own: the same icon, not a 404.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response.content.startswith(b"<svg")
+    assert "max-age" in response["Cache-Control"]
+    assert client.head("/favicon.ico").status_code == 200

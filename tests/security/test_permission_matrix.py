@@ -100,6 +100,8 @@ def _meter_upload(world: World):
 # A route that serves several methods has one Case per method, in a tuple.
 MATRIX: dict[str, Case | tuple[Case, ...]] = {
     "healthz": everyone("/healthz", OK),
+    # The site's icon, which browsers ask for unasked.
+    "favicon.ico": everyone("/favicon.ico", OK),
     # The scoring API wants a bearer token: nobody gets in with a session.
     "api/scoring/v1/": everyone("/api/scoring/v1/", 401),
     # The erasure call (DELETE); the bearer token is checked before the method.
