@@ -93,7 +93,8 @@ def test_the_tip_author_is_notified_and_the_comment_goes_live(tip, resident, pro
     assert notification.data["kind"] == "reply"
     assert notification.data["actor_id"] == resident.pk
     assert notification.data["url"] == reverse("feeds:post", args=[comment.post_id])
-    assert notification.data["excerpt"].startswith("Mousseurs")
+    # « a répondu : » quotes what was said, not the tip's discussion post.
+    assert notification.data["excerpt"] == "Testé et approuvé"
     event = Event.objects.get(event="comment.created")
     assert event.stream == town_stream(resident.town_id)
     assert event.data["list"] == f"comments-{comment.post_id}"
