@@ -10,8 +10,6 @@ import json
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from decimal import Decimal
 
 from django.core.files.storage import default_storage, storages
 from django.db.models import Q
@@ -31,6 +29,7 @@ from feeds.models import (
     Reaction,
 )
 from mydata import exporting_meters
+from mydata.exporting_meters import iso as _iso
 from scoring import client as scoring
 from tips.models import TipDone, TipVote
 
@@ -72,16 +71,6 @@ class Collected:
     files: list[tuple[str, str]] = field(default_factory=list)
     # (name in the archive, name in the private "exports" storage): kept meter files
     private_files: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _iso(value: object) -> object:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
 
 
 def _rows(queryset: Iterable, fields: list[str]) -> list[dict]:

@@ -17,7 +17,8 @@ from meters.models import MeterIndex, MeterUpload
 from scoring import client as scoring
 
 
-def _iso(value: object) -> object:
+def iso(value: object) -> object:
+    """A value as the archive's JSON writes it (dates ISO, times in UTC)."""
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat()
     if isinstance(value, date):
@@ -57,19 +58,19 @@ def uploads_and_indexes(
                 "resume": upload.summary,
                 "reponse_du_calcul": upload.result,
                 "copie_gardee": copy,
-                "envoye_le": _iso(upload.created_at),
-                "enregistre_le": _iso(upload.stored_at),
+                "envoye_le": iso(upload.created_at),
+                "enregistre_le": iso(upload.stored_at),
             }
         )
     indexes = [
         {
             "compteur": index.meter_kind,
-            "releve_le": _iso(index.read_on),
-            "index": _iso(index.value),
+            "releve_le": iso(index.read_on),
+            "index": iso(index.value),
             "nouveau_compteur": index.new_meter,
             "saisi_par_un_ambassadeur": index.assisted,
-            "saisi_le": _iso(index.created_at),
-            "envoye_au_calcul_le": _iso(index.sent_at),
+            "saisi_le": iso(index.created_at),
+            "envoye_au_calcul_le": iso(index.sent_at),
         }
         for index in MeterIndex.objects.filter(household=household).order_by(
             "meter_kind", "read_on"
