@@ -8,6 +8,7 @@ that caused them.
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.urls import reverse
+from django.utils.translation import gettext
 from notifications.models import Notification
 
 from community.models import Member
@@ -109,3 +110,37 @@ def notify_member(
 
 
 __all__ = ["NotificationKind", "notify_member", "publish_badge", "unread_count"]
+
+
+def translatable_excerpt(
+    msgid: str, args: dict[str, str], translate: tuple[str, ...] = ()
+) -> dict:
+    """Notification `data` keys that let each reader see the excerpt in their language.
+
+    `msgid` is a French source string marked with gettext_noop, `args` its
+    values; those named in `translate` are themselves source strings (a badge's
+    label), translated at read time too. The stored `excerpt` stays as the
+    fallback (e-mails, older rows). Read back by `localised_excerpt`.
+    """
+    return {
+        "excerpt_msgid": msgid,
+        "excerpt_args": args,
+        "excerpt_translate": list(translate),
+    }
+
+
+def localised_excerpt(data: dict) -> str:
+    """The excerpt in the active language when it was stored translatable."""
+    msgid = data.get("excerpt_msgid")
+    args = data.get("excerpt_args")
+    if not isinstance(msgid, str) or not isinstance(args, dict):
+        return data.get("excerpt", "")
+    names = set(data.get("excerpt_translate") or ())
+    values = {
+        key: gettext(str(value)) if key in names else str(value)
+        for key, value in args.items()
+    }
+    try:
+        return gettext(msgid) % values
+    except (KeyError, TypeError, ValueError):
+        return data.get("excerpt", "")

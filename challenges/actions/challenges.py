@@ -22,8 +22,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from notifications.models import Notification
 
 from challenges import queries
@@ -38,7 +39,7 @@ from challenges.models import (
     Participation,
 )
 from community.models import Household, Member
-from feeds.notify import publish_badge
+from feeds.notify import publish_badge, translatable_excerpt
 from feeds.ratelimit import check_rate
 from realtime.groups import leaderboard_stream
 from realtime.publish import publish
@@ -50,6 +51,17 @@ logger = logging.getLogger(__name__)
 FIVE_ACTIONS = 5
 # The notification verb (and `data["kind"]`) of a new badge.
 BADGE_VERB = "challenge_badge"
+# The excerpt of a badge's notification; its French source is what is stored,
+# each reader sees it in their own language.
+BADGE_EXCERPT = gettext_noop("%(badge)s, défi « %(title)s »")
+
+
+def badge_source_label(kind: str) -> str:
+    """The badge's label as written in the source (French), the catalogue's key."""
+    with translation.override(None):
+        return str(BadgeKind(kind).label)
+
+
 # A phone's clock a little ahead of ours is not an action "in the future".
 CLOCK_SKEW = timedelta(minutes=5)
 # Pending actions a page of the household sends on its way; the command sends all.
@@ -230,6 +242,12 @@ def _notify_badges(
                 "url": challenge.url or "",
                 "excerpt": _("%(badge)s, défi « %(title)s »")
                 % {"badge": badge.get_kind_display(), "title": challenge.title},
+                # Rendered again in the reader's language (feeds.queries).
+                **translatable_excerpt(
+                    BADGE_EXCERPT,
+                    {"badge": badge_source_label(badge.kind), "title": challenge.title},
+                    translate=("badge",),
+                ),
             },
         )
         for badge in badges

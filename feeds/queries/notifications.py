@@ -6,6 +6,7 @@ from notifications.models import Notification
 
 from community.models import Member
 from feeds.models import NotificationKind
+from feeds.notify import localised_excerpt
 
 CENTRE_SIZE = 50
 
@@ -50,7 +51,7 @@ def notification_groups(member: Member) -> list[NotificationGroup]:
             group = NotificationGroup(
                 kind=row.verb,
                 url=data.get("url", ""),
-                excerpt=data.get("excerpt", ""),
+                excerpt=localised_excerpt(data),
                 unread=row.unread,
                 timestamp=row.timestamp,
             )

@@ -63,3 +63,22 @@ def test_no_notification_without_a_new_badge(participant, challenge, action_type
         == 1
     )
     assert Event.objects.filter(stream=stream).count() == events
+
+
+def test_the_badge_notice_is_read_in_the_readers_language(
+    client, town, participant, challenge, action_type
+):
+    # Earned while the acting member browsed in French; the partner reads English.
+    partner = make_member(town, household=participant.household)
+    log(participant, challenge, action_type)
+
+    client.force_login(partner.user)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("feeds:notifications")).content.decode()
+    assert "First action" in page
+    assert "Première action" not in page
+    assert challenge.title in page
+
+    client.cookies["django_language"] = "fr"
+    page = client.get(reverse("feeds:notifications")).content.decode()
+    assert "Première action" in page
