@@ -3,6 +3,7 @@
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 from notifications.models import Notification
 
 from feeds.notify import publish_badge
@@ -28,7 +29,9 @@ def notify_decision(decision: Decision, message: str) -> Notification | None:
         verb=MODERATION_VERB,
         data={
             "kind": MODERATION_VERB,
-            "actor_name": "La modération",
+            # Translated when shown (feeds.queries.notifications).
+            "actor_name": gettext_noop("La modération"),
+            "actor_name_translate": True,
             "url": reverse("moderation:decision", args=[decision.pk]),
             "excerpt": message[:200],
         },

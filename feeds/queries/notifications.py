@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
 from notifications.models import Notification
 
 from community.models import Member
@@ -59,6 +60,8 @@ def notification_groups(member: Member) -> list[NotificationGroup]:
             if groupable:
                 grouped[key] = group
         name = data.get("actor_name", "")
+        if data.get("actor_name_translate"):
+            name = gettext(name)
         if name not in group.actor_names:
             group.actor_names.append(name)
         group.ids.append(row.pk)
