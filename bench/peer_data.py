@@ -184,7 +184,7 @@ def ensure_members(neighbourhood, count: int) -> list:
     def chosen() -> list:
         members = Member.objects.filter(
             town_id=neighbourhood.town_id, is_former_member=False
-        ).select_related("user")
+        ).select_related("user", "household")
         here = members.filter(household__neighbourhood=neighbourhood)
         residents = list(here.order_by("pk"))
         others = list(members.exclude(pk__in=here.values("pk")).order_by("pk"))
