@@ -376,9 +376,9 @@ class Run:
     errors: str  # socket errors and non-2xx/3xx answers, "" when none
 
 
-def wrk(page: Page, args) -> Run:
+def wrk(page: Page, args, seconds: int) -> Run:
     command = [
-        "wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.seconds}s",
+        "wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s",
         "--latency", "--timeout", "60s",
     ]  # fmt: skip
     if page.cookie:
@@ -564,8 +564,7 @@ def main() -> None:
             if args.warm_up:
                 for _, mine, theirs in pairs:
                     for page in (mine, theirs):
-                        wrk(page, argparse.Namespace(**{**vars(args),
-                            "seconds": args.warm_up}))  # fmt: skip
+                        wrk(page, args, args.warm_up)
             report(f"wrk -t{args.threads} -c{args.connections} -d{args.seconds}s, "
                    f"{args.rounds} rounds, load average {load_average()}")  # fmt: skip
             results: dict = {}
@@ -574,7 +573,7 @@ def main() -> None:
                 for label, mine, theirs in pairs:
                     order = [("ours", mine), ("peer", theirs)]
                     for who, page in order if number % 2 == 0 else order[::-1]:
-                        run = wrk(page, args)
+                        run = wrk(page, args, args.seconds)
                         results[(number, label, who)] = run
                         if note := flag(page, run):
                             notes.append(f"round {number + 1}, {page.side.name} "
