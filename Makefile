@@ -75,6 +75,9 @@ bench: install services
 	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/scoring_bench.py $(SCORING_BENCH_ARGS)
 	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/fault_bench.py $(FAULT_BENCH_ARGS)
 	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/meters_bench.py $(METERS_BENCH_ARGS)
+	bash scripts/system-packages.sh wrk
+	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/peer_bench.py $(PEER_BENCH_ARGS)
+	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/ws_bench.py $(WS_BENCH_ARGS)
 
 # Security lint (docs/security.md): bandit fails on any high-severity finding
 # (the medium ones are reviewed there); pip-audit on any known vulnerability of

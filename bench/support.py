@@ -123,15 +123,27 @@ class Server:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def start_server(log: Path, env: dict[str, str]) -> Server:
-    """daphne serving `config.asgi` on a loopback socket bound here (`--fd`).
-
-    `env` is added to this process's environment: the bench's settings module,
-    database, Redis and whatever else its server must see.
-    """
+def loopback_listener() -> socket.socket:
+    """A listening socket on a free loopback port, to hand to servers (`--fd`)."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     listener.listen(1024)
+    return listener
+
+
+def start_server(
+    log: Path, env: dict[str, str], listener: socket.socket | None = None
+) -> Server:
+    """daphne serving `config.asgi` on a loopback socket bound here (`--fd`).
+
+    `env` is added to this process's environment: the bench's settings module,
+    database, Redis and whatever else its server must see. With `listener`,
+    the process accepts on that socket (several processes may share one, as
+    workers of one server); the caller closes it once they all started.
+    """
+    shared = listener is not None
+    if listener is None:
+        listener = loopback_listener()
     url = f"http://127.0.0.1:{listener.getsockname()[1]}"
     with log.open("wb") as out:
         process = subprocess.Popen(  # noqa: S603
@@ -150,7 +162,8 @@ def start_server(log: Path, env: dict[str, str]) -> Server:
             start_new_session=True,
             preexec_fn=_die_with_parent,
         )  # fmt: skip
-    listener.close()
+    if not shared:
+        listener.close()
     return Server(url, process, log)
 
 
