@@ -27,6 +27,9 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, sync_playwright
 
 BASE_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(BASE_DIR))  # run as a script: the project's packages too
+from tests.browser.support import login  # noqa: E402  (the browser tests' login)
+
 OUT_DIR = Path(os.environ.get("SCREENSHOTS_DIR", BASE_DIR / "screenshots"))
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu"]
@@ -115,16 +118,6 @@ def demo_site() -> Iterator[str]:
             process.terminate()
             process.wait(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
-
-
-def login(page: Page, base_url: str, email: str, password: str) -> None:
-    page.goto(f"{base_url}/compte/connexion/")
-    page.locator("input[name=username]").fill(email)
-    page.locator("input[name=password]").fill(password)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
-    if "/compte/connexion/" in page.url:
-        sys.exit(f"login as {email} failed")
 
 
 def first_link(page: Page, base_url: str, path: str, pattern: str) -> str:
