@@ -171,6 +171,7 @@ def test_the_menu_opens_and_its_links_work_without_javascript(
     menu_button.click()
     expect(tips).to_be_visible()
     expect(page.get_by_role("search", name="Recherche rapide")).to_be_visible()
+    assert_accessible(page)  # the open menu too
     with page.expect_navigation():
         tips.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Astuces")
