@@ -11,7 +11,7 @@ PORT ?= 8000
 DEV_ENV := DJANGO_SETTINGS_MODULE=config.settings.dev
 TEST_ENV := DJANGO_SETTINGS_MODULE=config.settings.test
 
-.PHONY: run test lint format messages compilemessages install services stop-services clean bench
+.PHONY: run test lint format messages compilemessages install services stop-services clean bench screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,13 @@ tests/browser/node_modules/.installed: tests/browser/package.json tests/browser/
 	@command -v npm >/dev/null || { echo "npm is needed for axe-core (tests/browser): install Node.js and npm." >&2; exit 1; }
 	npm ci --prefix tests/browser --no-audit --no-fund
 	touch $@
+
+# Full-page PNGs of the main pages at 375×667 and 1280×800 in screenshots/ (not
+# committed): the demo town built in a temporary SQLite database and served by
+# runserver for the run, or the site at SCREENSHOTS_URL (scripts/screenshots.py).
+screenshots: compilemessages
+	bash scripts/system-packages.sh chromium
+	$(DEV_ENV) $(BIN)/python scripts/screenshots.py
 
 # Benchmarks, not tests: figures go to docs/performance.md by hand.
 bench: install services

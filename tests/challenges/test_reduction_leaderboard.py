@@ -178,7 +178,7 @@ def test_the_live_leaderboard_is_fresh_with_a_cached_remote_core(client, remote_
     points = action_type.points()
     event = Event.objects.filter(stream=leaderboard_stream(challenge.pk)).latest("id")
     # The live event read the core again, past the cache...
-    assert f"<td>{points}</td>" in event.data["html"]
+    assert f'<td class="number">{points}</td>' in event.data["html"]
     # ...and the next page view sees the same figures, not the cached zero.
     board = client.get(url).context["board"]
     assert board.standings[0]["points"] == points
