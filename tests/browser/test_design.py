@@ -78,6 +78,14 @@ def town_with_content(live_town, live_neighbourhood):
         target=PostTarget.TOWN,
     )
     moderation_actions.check_report(anne, "post", post.pk, reason=Reason.SPAM)
+    # A second post: each post's reactions must not make one more landmark of
+    # the same name on the town feed (axe landmark-unique).
+    feed_actions.check_create_post(
+        anne,
+        body="Le marché de samedi a des pommes du verger voisin.",
+        client_key="design-2",
+        target=PostTarget.TOWN,
+    )
     make_staff(live_town, roles.MODERATOR, email=MODERATOR_EMAIL)
     return {"anne": anne, "points": points, "reduction": reduction}
 
