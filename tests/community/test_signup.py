@@ -58,7 +58,7 @@ def test_a_valid_code_joins_the_household_and_activates_it(client, invited):
     assert household.joined_at is not None
     # Signed in at once, and sent to the welcome path.
     assert response.url == reverse("welcome")
-    assert client.get(response.url).url.endswith(f"/foyers/{household.public_id}/")
+    assert client.get(response.url).url == "/bienvenue/domaines/"
 
 
 def test_a_code_is_accepted_however_it_is_typed(client, invited):
