@@ -203,7 +203,7 @@ def do_set_household_domains(household: Household, domains: list[str]) -> None:
 
 
 def do_mark_welcome_step(member: Member, step: str, all_steps: list[str]) -> bool:
-    """Note a step of the welcome path as done; say whether the path is complete.
+    """Note a step of the welcome path as done; say whether this completed it.
 
     The row is locked: two tabs finishing two steps at once keep both.
     """
@@ -213,15 +213,17 @@ def do_mark_welcome_step(member: Member, step: str, all_steps: list[str]) -> boo
             code for code in all_steps if code in locked.welcome_done or code == step
         ]
         fields = []
+        just_completed = False
         if done != locked.welcome_done:
             locked.welcome_done = done
             fields.append("welcome_done")
         if len(done) == len(all_steps) and locked.welcome_completed_at is None:
             locked.welcome_completed_at = timezone.now()
             fields.append("welcome_completed_at")
+            just_completed = True
         if fields:
             locked.save(update_fields=fields)
     # The caller's object (also the one remembered on request.user) follows.
     member.welcome_done = locked.welcome_done
     member.welcome_completed_at = locked.welcome_completed_at
-    return locked.welcome_completed_at is not None
+    return just_completed

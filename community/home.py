@@ -80,9 +80,17 @@ def _progress(challenge: ChallengePage) -> Progress:
     return Progress(challenge, challenge.done, challenge.goal_value, value)
 
 
-def _next_thing(member: Member, mine: list[Progress], today: date) -> NextThing | None:
+def _next_thing(
+    member: Member, mine: list[Progress], to_join: list[ChallengePage], today: date
+) -> NextThing | None:
+    """The soonest of: the end of a challenge the household is in (or, when it
+    is in none, of a running one it may join), the start of the next one near."""
     candidates = [
         NextThing("end", item.challenge, item.challenge.end_date) for item in mine
+    ] + [
+        NextThing("end", challenge, challenge.end_date)
+        for challenge in to_join
+        if challenge.start_date <= today
     ]
     upcoming = next_start_near(member, today)
     if upcoming is not None:
@@ -124,18 +132,17 @@ def member_home(member: Member) -> dict:
         _progress(challenge)
         for challenge in household_challenges(household.pk, today)[:CHALLENGES_SHOWN]
     ]
+    to_join = []
+    if not mine:
+        to_join = list(
+            open_challenges_near(member, today).filter(joined=False)[:CHALLENGES_SHOWN]
+        )
     home.update(
         {
             "household": household,
             "challenges": mine,
-            "to_join": []
-            if mine
-            else list(
-                open_challenges_near(member, today).filter(joined=False)[
-                    :CHALLENGES_SHOWN
-                ]
-            ),
-            "next_thing": _next_thing(member, mine, today),
+            "to_join": to_join,
+            "next_thing": _next_thing(member, mine, to_join, today),
             "points": _points(member),
             "welcome_unfinished": member.welcome_completed_at is None,
         }

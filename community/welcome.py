@@ -82,9 +82,9 @@ def welcome(request: HttpRequest) -> HttpResponse:
 
 def _done(request: HttpRequest, member: Member, slug: str) -> str:
     """Record a step as done; the URL to go on to (a message at the end)."""
-    completed = actions.do_mark_welcome_step(member, slug, SLUGS)
+    just_completed = actions.do_mark_welcome_step(member, slug, SLUGS)
     following = next_step_url(member, after=slug)
-    if following == "/" and completed:
+    if just_completed:
         messages.success(
             request,
             _("Votre accueil est terminé. Voici ce qui se passe près de chez vous."),

@@ -141,6 +141,10 @@ def test_sign_up_walks_the_three_steps_and_lands_on_home(client, invited, challe
 
     # Done: the path is not offered, nor forced, again.
     assert client.get(reverse("welcome")).url == HOME
+    # A step may still be opened to change a choice; it is not « terminé » twice.
+    again = client.post("/bienvenue/domaines/", {"domains": ["energy"]}, follow=True)
+    assert again.redirect_chain == [(HOME, 302)]
+    assert "Votre accueil est terminé" not in html(again)
 
 
 def test_every_step_can_be_skipped_and_the_home_offers_to_finish(client, invited):
@@ -310,3 +314,25 @@ def test_the_query_count_does_not_grow_with_the_data(town, neighbourhood, settin
     _home_queries(many)
     large, _ = _home_queries(many)
     assert small == large
+
+
+def test_a_home_without_a_challenge_offers_the_open_ones(client, member, town):
+    open_one = neighbourhood_challenge(
+        town, member.household.neighbourhood, "Compost en bas de chez soi"
+    )
+    client.force_login(member.user)
+    body = html(client.get(HOME))
+    assert "Votre foyer ne participe à aucun défi" in body
+    assert link(body, "Compost en bas de chez soi") == open_one.url
+    # The next date near the member: the end of the challenge open to them.
+    assert "Fin du défi « Compost en bas de chez soi »" in body
+    assert f'datetime="{open_one.end_date:%Y-%m-%d}"' in body
+
+
+@pytest.mark.django_db
+def test_the_demo_s_members_are_not_sent_through_the_welcome_again():
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+    assert Member.objects.exists()
+    assert not Member.objects.filter(welcome_completed_at__isnull=True).exists()
