@@ -194,3 +194,36 @@ def do_set_preferred_language(member: Member, language: str) -> None:
     if member.preferred_language != language:
         member.preferred_language = language
         member.save(update_fields=["preferred_language"])
+
+
+def do_set_household_domains(household: Household, domains: list[str]) -> None:
+    """Record where a household chose to act (codes already checked by the form)."""
+    household.domains = list(domains)
+    household.save(update_fields=["domains"])
+
+
+def do_mark_welcome_step(member: Member, step: str, all_steps: list[str]) -> bool:
+    """Note a step of the welcome path as done; say whether this completed it.
+
+    The row is locked: two tabs finishing two steps at once keep both.
+    """
+    with transaction.atomic():
+        locked = Member.objects.select_for_update().get(pk=member.pk)
+        done = [
+            code for code in all_steps if code in locked.welcome_done or code == step
+        ]
+        fields = []
+        just_completed = False
+        if done != locked.welcome_done:
+            locked.welcome_done = done
+            fields.append("welcome_done")
+        if len(done) == len(all_steps) and locked.welcome_completed_at is None:
+            locked.welcome_completed_at = timezone.now()
+            fields.append("welcome_completed_at")
+            just_completed = True
+        if fields:
+            locked.save(update_fields=fields)
+    # The caller's object (also the one remembered on request.user) follows.
+    member.welcome_done = locked.welcome_done
+    member.welcome_completed_at = locked.welcome_completed_at
+    return just_completed

@@ -236,6 +236,8 @@ def seed_demo_town(stdout=None) -> TownPage:
             household=household,
             display_name=name,
             created_at=household.joined_at,
+            # Long-standing members: their welcome path is behind them.
+            welcome_completed_at=household.joined_at,
         )
         for email, household, name in people
     )
@@ -326,5 +328,6 @@ def _create_demo_accounts(
             household=household,
             display_name=account.display_name,
             created_at=now - timedelta(days=60),
+            welcome_completed_at=now - timedelta(days=60),
         )
     return list(demo_households.values())

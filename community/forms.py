@@ -158,3 +158,33 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Member
         fields = ["display_name", "preferred_language"]
+
+
+class WelcomeDomainsForm(forms.Form):
+    """Welcome, step 1: where the household acts, among the town's domains."""
+
+    domains = forms.MultipleChoiceField(
+        label=_("Où votre foyer souhaite-t-il agir ?"),
+        help_text=_(
+            "Cochez un ou plusieurs domaines ; vous pourrez changer plus tard."
+        ),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _(
+                "Cochez au moins un domaine, ou passez cette étape pour l'instant."
+            )
+        },
+    )
+
+    def __init__(self, *args, town: TownPage, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        offered = set(town.domains or Domain.values)
+        self.fields["domains"].choices = [
+            (value, label) for value, label in Domain.choices if value in offered
+        ]
+
+
+class WelcomeChallengeForm(forms.Form):
+    """Welcome, step 3: the challenge the household joins (one button per offer)."""
+
+    challenge = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from community import views
+from community import views, welcome
 
 urlpatterns = [
     path("compte/inscription/", views.sign_up, name="signup"),
@@ -29,6 +29,8 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("bienvenue/", welcome.welcome, name="welcome"),
+    path("bienvenue/<slug:slug>/", welcome.welcome_step, name="welcome_step"),
     path("foyer/", views.my_household, name="household"),
     path("foyers/<str:public_id>/", views.household_detail, name="household_detail"),
 ]

@@ -88,7 +88,8 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request, _("Bienvenue, %(name)s !") % {"name": member.display_name}
                 )
-                return redirect("household")
+                # The welcome path, once (community/welcome.py).
+                return redirect("welcome")
     else:
         form = SignUpForm(initial={"code": request.GET.get("code", "")}, town=town)
     return render(request, "community/sign_up.html", {"form": form})

@@ -49,6 +49,14 @@ class Member(models.Model):
     is_former_member = models.BooleanField(
         _("ancien membre (compte anonyme)"), default=False, editable=False
     )
+    # The welcome path after sign-up (community/welcome.py): the steps the
+    # member went through (« Passer » records nothing), and when all were done.
+    welcome_done = models.JSONField(
+        _("étapes d'accueil faites"), default=list, blank=True, editable=False
+    )
+    welcome_completed_at = models.DateTimeField(
+        _("accueil terminé le"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("membre")

@@ -50,8 +50,18 @@ class TownPage(Page):
     def get_context(self, request, *args, **kwargs):
         # Imported here: households.py imports this module.
         from community.models.households import HouseholdStatus
+        from community.queries import member_of
 
         context = super().get_context(request, *args, **kwargs)
+        member = member_of(request.user)
+        if member is not None and member.town_id == self.pk:
+            # A member's home: what happens near them today (community/home.py,
+            # imported here as it reads the apps above this one).
+            from community.home import member_home
+
+            member.town = self  # the page itself: not read again
+            context["home"] = member_home(member)
+            return context
         # One query for every neighbourhood and its participating households.
         context["neighbourhoods"] = self.neighbourhoods.annotate(
             participating=Count(

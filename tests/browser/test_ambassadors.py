@@ -136,7 +136,8 @@ def test_doorstep_flow_on_a_phone_without_javascript(
     resident.get_by_label("Mot de passe (confirmation)").fill(PASSWORD)
     resident.get_by_role("button", name="Créer mon compte").click()
     household = Household.objects.get(onboarding__ambassador=ambassador)
-    expect(resident).to_have_url(re.compile(f"/foyers/{household.public_id}/$"))
+    # Signed up: the welcome path's first step (community/welcome.py).
+    expect(resident).to_have_url(re.compile("/bienvenue/domaines/$"))
     household.refresh_from_db()
     assert household.status == HouseholdStatus.ACTIVE
 

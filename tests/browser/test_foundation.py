@@ -62,11 +62,15 @@ def test_a_visitor_signs_up_with_a_code_and_switches_to_english(
     page.get_by_label("Mot de passe (confirmation)").fill(PASSWORD)
     page.get_by_role("button", name="Créer mon compte").click()
 
+    # Signed up: the welcome path first (community/welcome.py); then the
+    # household's page.
+    expect(page).to_have_url(re.compile("/bienvenue/domaines/$"))
+    expect(page.get_by_role("status")).to_contain_text("Bienvenue, Anne B. !")
+    page.goto("/foyer/")
     expect(page).to_have_url(re.compile(f"/foyers/{household.public_id}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(
         f"Foyer {household.public_id}"
     )
-    expect(page.get_by_role("status")).to_contain_text("Bienvenue, Anne B. !")
     member = Member.objects.get(user__username="anne.b@example.org")
     assert member.household_id == household.pk
     household.refresh_from_db()

@@ -56,9 +56,9 @@ def test_a_valid_code_joins_the_household_and_activates_it(client, invited):
     household = Household.objects.get(pk=invited.household_id)
     assert household.status == HouseholdStatus.ACTIVE
     assert household.joined_at is not None
-    # Signed in at once, and sent to the household's page.
-    assert response.url == reverse("household")
-    assert client.get(response.url).url.endswith(f"/foyers/{household.public_id}/")
+    # Signed in at once, and sent to the welcome path.
+    assert response.url == reverse("welcome")
+    assert client.get(response.url).url == "/bienvenue/domaines/"
 
 
 def test_a_code_is_accepted_however_it_is_typed(client, invited):

@@ -168,6 +168,21 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     ),
     "compte/mot-de-passe/termine/": everyone("/compte/mot-de-passe/termine/", OK),
     "foyer/": case("/foyer/", LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    # The welcome path (community/welcome.py): members with a household.
+    "bienvenue/": case("/bienvenue/", LOGIN, REDIRECT, REDIRECT, NOT_FOUND, NOT_FOUND),
+    "bienvenue/<slug:slug>/": (
+        case("/bienvenue/domaines/", LOGIN, OK, OK, NOT_FOUND, NOT_FOUND),
+        case(
+            "/bienvenue/domaines/",
+            LOGIN,
+            REDIRECT,
+            REDIRECT,
+            NOT_FOUND,
+            NOT_FOUND,
+            method="post",
+            data={"domains": ["energy"]},
+        ),
+    ),
     # A household's page: its members only.
     "foyers/<str:public_id>/": case(
         lambda w: f"/foyers/{w.household.public_id}/",
