@@ -10,8 +10,8 @@ search shows both kinds to members of the town only (`members_only`), and
 leaves out the authors a member blocked or muted (`author_ids`), as the feeds
 do.
 
-The database fallback does not search them: a `LIKE` over every post of a town
-is the scan the index exists to avoid; the page says so (`queries.py`).
+The database fallback searches them in its own full-text index
+(`search.database`), written from the same documents.
 """
 
 from collections.abc import Iterable
@@ -154,9 +154,6 @@ class PostKind:
             **_place(post, challenges),
         )
 
-    def fallback(self, town: TownPage, query: str) -> list[Entry]:
-        return []
-
     def dependents(self, pk: int) -> Iterable[tuple[Kind, int]]:
         """Its comments: a hidden or deleted post takes them out with it."""
         ids = Comment.objects.filter(post_id=pk).values_list("pk", flat=True)
@@ -216,9 +213,6 @@ class CommentKind:
             published_at=comment.created_at.isoformat(),
             **place,
         )
-
-    def fallback(self, town: TownPage, query: str) -> list[Entry]:
-        return []
 
     def dependents(self, pk: int) -> Iterable[tuple[Kind, int]]:
         """Its replies, which leave their thread with it."""

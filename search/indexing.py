@@ -1,11 +1,13 @@
-"""The index follows the database: after commit, re-read a row and (un)index it.
+"""The indexes follow the database: after commit, re-read a row and (un)index it.
 
 Every change goes through `schedule_sync`, which waits for the transaction to
 commit and then asks the row's kind for its document: a row that is gone, not
-live, private or hidden is deleted from the index, anything else is (re)written.
-The index therefore never holds what the database would not show, whatever the
-order of signals. An Elasticsearch failure is logged and never fails the write
-that caused it; `manage.py search_index --rebuild` catches up.
+live, private or hidden is deleted from the indexes, anything else is
+(re)written. Two indexes receive it: the database's own (`search.database`,
+always, so that the fallback finds the same documents) and Elasticsearch (when
+configured). They therefore never hold what the database would not show,
+whatever the order of signals. A failure of either is logged and never fails
+the write that caused it; `manage.py search_index --rebuild` catches up.
 """
 
 import logging
@@ -14,7 +16,7 @@ from django.db import models, transaction
 from elasticsearch import NotFoundError
 from elasticsearch.helpers import bulk
 
-from search import backend, registry
+from search import backend, database, registry
 from search.registry import Kind
 
 logger = logging.getLogger(__name__)
@@ -28,8 +30,7 @@ def schedule_sync(kind: Kind, pk: int, *, dependents: bool = False) -> None:
     With `dependents`, the rows whose visibility follows it (a post's comments,
     a challenge's posts) are resynced too, read after the commit as well.
     """
-    if backend.is_configured():
-        transaction.on_commit(lambda: sync(kind, pk, dependents=dependents))
+    transaction.on_commit(lambda: sync(kind, pk, dependents=dependents))
 
 
 def schedule_sync_object(obj: models.Model, *, dependents: bool = False) -> None:
@@ -51,6 +52,17 @@ def sync(kind: Kind, pk: int, *, dependents: bool = False) -> None:
 def _sync_one(kind: Kind, pk: int) -> None:
     obj = kind.model._default_manager.filter(pk=pk).first()
     entry = kind.entry(obj) if obj is not None else None
+    try:
+        # A savepoint: a failed write must not break the caller's transaction.
+        with transaction.atomic():
+            if entry is None:
+                database.delete(kind.name, pk)
+            else:
+                database.save(entry)
+    except Exception:
+        logger.exception("search: could not sync %s %s in the database", kind.name, pk)
+    if not backend.is_configured():
+        return
     try:
         backend.ensure_index()
         es = backend.client()

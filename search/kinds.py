@@ -2,11 +2,11 @@
 
 Challenges and ambassadors live in `page_kinds.py`, posts and comments in
 `feed_kinds.py`; each is a class with `name`, `label`, `model`, `members_only`,
-`indexable`, `entry`, `entries`, `fallback` and `dependents`, registered with
+`indexable`, `entry`, `entries` and `dependents`, registered with
 `registry.register`; `signals.connect` imports the three modules.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
@@ -69,10 +69,6 @@ class TipKind:
             ),
         )
 
-    def fallback(self, town: TownPage, query: str) -> list[Entry]:
-        tips = TipPage.objects.live().public().descendant_of(town).search(query)[:200]
-        return [self._bulk_entry(tip, town) for tip in tips]
-
     def dependents(self, pk: int) -> list:
         """The comments of its discussion: readable only while the tip is live."""
         from feeds.models import Comment
@@ -108,14 +104,6 @@ class NeighbourhoodKind:
 
     def entries(self) -> list[Entry]:
         return [self.entry(n) for n in self.indexable().iterator(chunk_size=500)]
-
-    def fallback(self, town: TownPage, query: str) -> list[Entry]:
-        words = query.split()[:10]
-        condition = Q()
-        for word in words:
-            condition &= Q(name__icontains=word)
-        found = Neighbourhood.objects.filter(condition, town=town)[:50]
-        return [self.entry(n) for n in found]
 
     def dependents(self, pk: int) -> list:
         return []

@@ -51,11 +51,6 @@ class PageKind:
                 entries.append(self._bulk_entry(page, town))
         return entries
 
-    def fallback(self, town: TownPage, query: str) -> list[Entry]:
-        # Wagtail's database backend over the page's `search_fields`.
-        pages = self.indexable().descendant_of(town).search(query)[:200]
-        return [self._bulk_entry(page, town) for page in pages]
-
     def dependents(self, pk: int) -> Iterable[tuple[Kind, int]]:
         return []
 

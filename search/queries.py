@@ -1,5 +1,8 @@
 """Search and suggestions for one town: Elasticsearch first, the database if not.
 
+The database's answer comes from its own index (`search.database`): the same
+documents, French stems with accents folded, for the same audience.
+
 Only `match`-family queries are built from what people type, never a query
 string: quotes, `*`, `:`, brackets or emoji are plain text to them and cannot
 raise a syntax error. Every query is filtered on the request's town.
@@ -12,14 +15,15 @@ from dataclasses import dataclass, field
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from elasticsearch import ApiError, TransportError
 from elasticsearch.dsl import A, Q, Search
 
 from community.domains import Domain
 from community.models import Member, Neighbourhood, TownPage
-from search import backend, registry
-from search.audience import Audience, allows, audience_for, must_not
+from search import backend, database, registry
+from search.audience import Audience, audience_for, must_not
 from search.registry import Entry
 
 logger = logging.getLogger(__name__)
@@ -64,6 +68,7 @@ class Results:
     page: int = 1
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     precise: bool = True  # False when the database answered instead
+    degraded: bool = False  # Elasticsearch is configured but did not answer
     notices: list[str] = field(default_factory=list)
 
     @property
@@ -297,35 +302,16 @@ def _search_elasticsearch(
     return results
 
 
-def database_words(query: str) -> str:
-    """The query as the database fallback searches it: letters and digits only.
-
-    Wagtail's database backends hand the words to SQLite FTS5's query syntax
-    (where a `"` is a syntax error, and `*`, `:`, `^`, `(` or `NEAR` mean
-    something) or to PostgreSQL's tsquery. Both tokenizers split words on every
-    other character anyway, so turning those into spaces loses no match and
-    leaves nothing the syntax could read.
-    """
-    # Each word reaches FTS5 wrapped in double quotes by Wagtail (so `AND` or
-    # `NEAR` are plain words), but a quote inside it is not escaped.
-    words = "".join(ch if unicodedata.category(ch)[0] in "LMN" else " " for ch in query)
-    return " ".join(words.split())
-
-
 def _fallback_entries(town: TownPage, query: str, audience: Audience) -> list[Entry]:
-    entries: list[Entry] = []
-    query = database_words(query)
-    if not query:
-        return entries
-    for kind in registry.kinds():
-        if kind.members_only and not audience.is_member:
-            continue
-        entries.extend(
-            entry
-            for entry in kind.fallback(town, query)
-            if allows(audience, kind.members_only, entry)
-        )
-    return entries
+    """The database index's answer; French stems, and the active language's."""
+    return database.safely(
+        database.search,
+        town.pk,
+        query,
+        audience,
+        languages=[get_language() or "fr"],
+        default=[],
+    )
 
 
 def _facet_values(entry: Entry) -> dict[str, list[str]]:
@@ -342,21 +328,10 @@ def _matches(entry: Entry, filters: dict, skip: str = "") -> bool:
 
 
 def _search_database(town: TownPage, results: Results, audience: Audience) -> Results:
+    # Not a notice: residents need not know which engine answered. Staff see
+    # on the page that Elasticsearch, configured, did not answer (`degraded`).
     results.precise = False
-    results.notices.append(
-        _(
-            "La recherche avancée est indisponible : les résultats viennent "
-            "d'une recherche simple et peuvent être moins précis."
-        )
-    )
-    if audience.is_member and registry.members_only_names():
-        # A scan of every post of the town is what the index exists to avoid.
-        results.notices.append(
-            _(
-                "Les publications et les commentaires ne sont pas cherchés tant "
-                "que la recherche avancée est indisponible."
-            )
-        )
+    results.degraded = backend.is_configured()
     entries = _fallback_entries(town, results.query, audience)
     filters = results.filters
     counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
@@ -419,8 +394,9 @@ def suggest(
             ], True
         except SEARCH_ERRORS as error:
             logger.warning("search: suggestions from the database: %s", error)
-    found = [
-        {"title": entry.title, "url": entry.url, "kind": entry.kind}
-        for entry in _fallback_entries(town, query, audience)
-    ]
-    return found[:SUGGESTIONS], False
+    found = database.safely(
+        database.suggest, town.pk, query, audience, SUGGESTIONS, default=[]
+    )
+    return [
+        {"title": entry.title, "url": entry.url, "kind": entry.kind} for entry in found
+    ], False

@@ -1,8 +1,9 @@
 """What the search index holds: one `Kind` per sort of content.
 
 A kind says which rows it indexes, which of them may be indexed at all (live,
-public, not hidden), how one becomes a document, and how the database answers
-when Elasticsearch cannot. Apps plug in by registering a kind (see `kinds.py`);
+public, not hidden) and how one becomes a document; the same documents go to
+Elasticsearch and to the database's own index (`search.database`), which
+answers when Elasticsearch cannot. Apps plug in by registering a kind (see `kinds.py`);
 nothing else in `search` knows their models.
 """
 
@@ -83,9 +84,6 @@ class Kind(Protocol):
 
     def entries(self) -> Iterable[Entry]:
         """The documents of every indexable row, in few queries (rebuilds)."""
-
-    def fallback(self, town: models.Model, query: str) -> list[Entry]:
-        """Rows of one town matching a query, from the database alone."""
 
     def dependents(self, pk: int) -> Iterable[tuple["Kind", int]]:
         """Rows of other kinds whose visibility follows this one (a post's

@@ -430,12 +430,12 @@ def test_the_search_page_links_posts_for_members_only(
     assert {s["kind"] for s in suggest["suggestions"]} == {"challenge"}
 
 
-def test_the_fallback_finds_pages_and_says_posts_are_not_searched(
+def test_the_fallback_finds_pages_and_posts_for_members_only(
     client, town, member, author, django_capture_on_commit_callbacks
 ):
     index = make_tip_index(town)
     with django_capture_on_commit_callbacks(execute=True):
-        post_as(author, "Récupérateur d'eau de pluie à partager")
+        post = post_as(author, "Récupérateur d'eau de pluie à partager")
         make_challenge(
             make_challenge_index(town),
             [make_action_type()],
@@ -444,11 +444,15 @@ def test_the_fallback_finds_pages_and_says_posts_are_not_searched(
         )
         make_ambassador_page(town, "Karim récupérateur")
         make_tip(index, "Installer un récupérateur")
-    client.force_login(member.user)
+    detail = reverse("feeds:post", args=[post.pk])
     with override_settings(ELASTICSEARCH_URL=f"http://127.0.0.1:{closed_port()}"):
-        page = client.get("/search/", {"q": "récupérateur"})
-    assert page.status_code == 200
-    assert "ne sont pas cherchés" in page.text
+        anonymous = client.get("/search/", {"q": "récupérateurs"})
+        client.force_login(member.user)
+        page = client.get("/search/", {"q": "récupérateurs"})
+    assert anonymous.status_code == page.status_code == 200
     for title in ("Défi récupérateur", "Karim récupérateur", "Installer un"):
-        assert title in page.text
-    assert "/publications/" not in page.text
+        assert title in anonymous.text and title in page.text
+    # The database's index holds posts too, read by the town's members only.
+    assert "3 résultats" in anonymous.text and "/publications/" not in anonymous.text
+    assert "4 résultats" in page.text and f'href="{detail}"' in page.text
+    assert "ne sont pas cherchés" not in page.text
