@@ -123,8 +123,11 @@ def test_a_newcomer_walks_from_sign_up_to_a_reward(
     # The card's link; the language chosen with the header's buttons.
     page.goto(f"/compte/inscription/?code={door['code']}")
     if language == "en":
+        # On a phone the switch is in the header's menu: open it first.
+        nav = page.get_by_role("navigation", name="Navigation principale")
+        nav.get_by_text("Menu", exact=True).click()
         with page.expect_navigation():
-            page.locator(".lang-switch button[value=en]").click()
+            nav.get_by_role("button", name="EN").click()
         expect(page.locator("html")).to_have_attribute("lang", "en")
     visited()
     expect(page.locator("input[name=code]")).to_have_value(door["code"])
