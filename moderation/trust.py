@@ -17,7 +17,16 @@ from enum import IntEnum
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -57,26 +66,42 @@ def household_confirmed(member: Member) -> bool:
     return Onboarding.objects.filter(household_id=member.household_id).exists()
 
 
-def activity(member: Member) -> int:
-    """Published posts and comments of the member (one query)."""
-    # A tip's discussion post is opened by a comment (counted below), not written.
-    posts = (
-        Post.objects.filter(author=member, state=ContentState.PUBLISHED)
-        .exclude(target=PostTarget.TIP)
-        .values_list("pk")
+def _published_posts(author) -> QuerySet[Post]:
+    # A tip's discussion post is opened by a comment (counted apart), not written.
+    return Post.objects.filter(author=author, state=ContentState.PUBLISHED).exclude(
+        target=PostTarget.TIP
     )
-    comments = Comment.objects.filter(
-        author=member, state=ContentState.PUBLISHED
-    ).values_list("pk")
-    return posts.union(comments, all=True).count()
 
 
-def is_staff_member(member: Member) -> bool:
-    """A superuser, ambassador or moderator account (one query)."""
+def _published_comments(author) -> QuerySet[Comment]:
+    return Comment.objects.filter(author=author, state=ContentState.PUBLISHED)
+
+
+def _staff_users() -> QuerySet[User]:
     return User.objects.filter(
-        Q(is_superuser=True) | Q(groups__name__in=(roles.AMBASSADOR, roles.MODERATOR)),
-        pk=member.user_id,
-    ).exists()
+        Q(is_superuser=True) | Q(groups__name__in=(roles.AMBASSADOR, roles.MODERATOR))
+    )
+
+
+def _staff_and_activity(member: Member) -> tuple[bool, int]:
+    """Whether the account is staff (superuser, ambassador, moderator) and its
+    published posts and comments, in one query (every page asks)."""
+
+    def counted(queryset: QuerySet) -> Coalesce:
+        rows = queryset.order_by().values("author").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+    row = (
+        Member.objects.filter(pk=member.pk)
+        .annotate(
+            is_staff=Exists(_staff_users().filter(pk=OuterRef("user_id"))),
+            n_posts=counted(_published_posts(OuterRef("pk"))),
+            n_comments=counted(_published_comments(OuterRef("pk"))),
+        )
+        .values("is_staff", "n_posts", "n_comments")
+        .get()
+    )
+    return row["is_staff"], row["n_posts"] + row["n_comments"]
 
 
 @dataclass(frozen=True)
@@ -90,10 +115,10 @@ class Standing:
 
 def standing(member: Member) -> Standing:
     """The member's trust level now and the figures it was read from (not cached)."""
-    if is_staff_member(member):
+    staff, done = _staff_and_activity(member)
+    if staff:
         return Standing(TrustLevel.TRUSTED)
     days = (timezone.now() - member.created_at).days
-    done = activity(member)
     if days >= conf("TRUSTED_DAYS") and done >= conf("TRUSTED_ACTIVITY"):
         since = timezone.now() - timedelta(days=conf("TRUSTED_DAYS"))
         sanctioned = Decision.objects.filter(

@@ -62,14 +62,15 @@ def activity(town, scope, neighbourhood, other_ambassador, other_neighbourhood):
     return onboardings
 
 
-def test_ambassador_figures_are_their_own(activity, neighbourhood, ambassador):
+def test_ambassador_figures_are_their_own_but_sign_ups_the_neighbourhoods(activity, neighbourhood, ambassador):
     (row,) = coverage.by_neighbourhood(
         Neighbourhood.objects.filter(pk=neighbourhood.pk), ambassador=ambassador
     )
     assert (row.census, row.target) == (400, 100)
     assert (row.visited, row.interested) == (3, 1)
-    assert (row.pre_registered, row.signed_up, row.active) == (1, 1, 1)
-    assert row.share_of_target == 1
+    assert (row.pre_registered, row.brought_in, row.active) == (1, 1, 1)
+    # Signed up and the target are the neighbourhood's: the open sign-up counts.
+    assert (row.signed_up, row.share_of_target) == (2, 2)
 
 
 def test_neighbourhood_figures_count_every_household(activity, neighbourhood):
@@ -107,9 +108,9 @@ def test_csv_export(activity, amb_client, neighbourhood):
         "3",
         "1",
         "1",
+        "2",
         "1",
-        "1",
-        "1",
+        "2",
     ]
     assert len(rows) == 2
 
@@ -137,7 +138,7 @@ def test_moderators_see_every_ambassador_in_the_admin(activity, moderator, ambas
 
     home = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Couverture des ambassadeurs" in home
-    assert "foyers inscrits pour un objectif de" in home
+    assert "2 foyers sur 800 (0 %) — objectif 25 % (200 foyers)" in home
 
 
 def test_the_admin_report_is_for_moderators_only(activity, ambassador, resident):
