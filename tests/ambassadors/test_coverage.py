@@ -62,7 +62,9 @@ def activity(town, scope, neighbourhood, other_ambassador, other_neighbourhood):
     return onboardings
 
 
-def test_ambassador_figures_are_their_own_but_sign_ups_the_neighbourhoods(activity, neighbourhood, ambassador):
+def test_ambassador_figures_are_their_own_but_sign_ups_the_neighbourhoods(
+    activity, neighbourhood, ambassador
+):
     (row,) = coverage.by_neighbourhood(
         Neighbourhood.objects.filter(pk=neighbourhood.pk), ambassador=ambassador
     )
