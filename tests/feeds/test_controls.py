@@ -7,34 +7,19 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from community import roles
 from community.models import Member
 from feeds import actions
 from feeds.models import ChatMessage, ChatRoom, Comment, Post, PostImage, Reaction
 from moderation.models import Sanction, SanctionKind
-from tests.factories import make_member
+from tests.factories import make_staff
 from tests.feeds.conftest import jpeg_with_gps, key, post_as
+from tests.moderation.conftest import limits_on  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
 FILE_INPUT = 'type="file"'
 DM_BUTTON = "Envoyer un message"
-
-
-def limit(settings) -> None:
-    """The production defaults of level 0: 3 days and 3 posts or comments."""
-    settings.SMARTCITIZEN = {
-        **settings.SMARTCITIZEN,
-        "MODERATION": {
-            **settings.SMARTCITIZEN["MODERATION"],
-            "NEW_MEMBER_DAYS": 3,
-            "NEW_MEMBER_ACTIVITY": 3,
-        },
-    }
-
-
-@pytest.fixture
-def limits_on(settings) -> None:
-    limit(settings)
 
 
 def age(member: Member, days: int) -> None:
@@ -59,9 +44,8 @@ def suspend(member: Member) -> None:
     )
 
 
-def test_a_new_members_post_form_has_no_picture_field_and_says_when(
-    client, limits_on, member
-):
+@pytest.mark.usefixtures("limits_on")
+def test_a_new_members_post_form_has_no_picture_field_and_says_when(client, member):
     post_as(member, "Ma première publication")
     client.force_login(member.user)
     html = client.get(reverse("feeds:town")).content.decode()
@@ -75,7 +59,8 @@ def test_a_new_members_post_form_has_no_picture_field_and_says_when(
     assert "Les liens seront possibles après 3 jours" in html
 
 
-def test_the_sentence_counts_only_what_is_left(client, limits_on, member):
+@pytest.mark.usefixtures("limits_on")
+def test_the_sentence_counts_only_what_is_left(client, member):
     for number in range(3):
         post_as(member, f"Publication {number}")
     age(member, 1)
@@ -84,7 +69,8 @@ def test_the_sentence_counts_only_what_is_left(client, limits_on, member):
     assert "Les photos seront possibles après 2 jours, ou dès" in html
 
 
-def test_a_members_post_form_offers_pictures(client, limits_on, member):
+@pytest.mark.usefixtures("limits_on")
+def test_a_members_post_form_offers_pictures(client, member):
     settle(member)
     client.force_login(member.user)
     html = client.get(reverse("feeds:town")).content.decode()
@@ -93,8 +79,9 @@ def test_a_members_post_form_offers_pictures(client, limits_on, member):
     assert "Les liens seront possibles" not in html
 
 
+@pytest.mark.usefixtures("limits_on")
 def test_a_forged_picture_from_a_new_member_is_refused_and_nothing_stored(
-    client, limits_on, member
+    client, member
 ):
     client.force_login(member.user)
     response = client.post(
@@ -117,8 +104,9 @@ def test_a_forged_picture_from_a_new_member_is_refused_and_nothing_stored(
     assert PostImage.objects.count() == 0
 
 
+@pytest.mark.usefixtures("limits_on")
 def test_a_new_member_sees_no_dm_button_on_a_non_followers_page(
-    client, limits_on, member, neighbour
+    client, member, neighbour
 ):
     client.force_login(member.user)
     html = client.get(reverse("feeds:member", args=[neighbour.pk])).content.decode()
@@ -136,7 +124,8 @@ def test_a_new_member_sees_no_dm_button_on_a_non_followers_page(
     assert ChatRoom.objects.filter(kind="direct").count() == 0
 
 
-def test_a_new_member_may_write_to_a_follower(client, limits_on, member, neighbour):
+@pytest.mark.usefixtures("limits_on")
+def test_a_new_member_may_write_to_a_follower(client, member, neighbour):
     actions.do_follow(neighbour, "member", member.pk)
     client.force_login(member.user)
     html = client.get(reverse("feeds:member", args=[neighbour.pk])).content.decode()
@@ -150,8 +139,9 @@ def test_a_member_sees_the_dm_button(client, member, neighbour):
     assert DM_BUTTON in html
 
 
+@pytest.mark.usefixtures("limits_on")
 def test_a_new_member_in_a_conversation_they_may_not_start_gets_no_form(
-    client, limits_on, member, neighbour
+    client, member, neighbour
 ):
     # The neighbour (a member) opened the room, then stopped following.
     settle(neighbour)
@@ -203,21 +193,15 @@ def test_a_suspended_member_is_offered_no_post_comment_reaction_or_message(
     assert Reaction.objects.count() == 0
 
 
+@pytest.mark.usefixtures("limits_on")
 @pytest.mark.parametrize("count", [3, 30])
 def test_the_feed_asks_the_trust_level_once_whatever_its_length(
-    client,
-    settings,
-    member,
-    neighbour,
-    neighbourhood,
-    count,
-    django_assert_max_num_queries,
+    client, member, town, count, django_assert_max_num_queries
 ):
+    # An ambassador writes (trusted: no new member's rate), then a new member reads.
+    author = Member.objects.get(user=make_staff(town, roles.AMBASSADOR))
     for number in range(count):
-        post_as(neighbour, f"Publication {number}")
-    other = make_member(member.town, neighbourhood=neighbourhood, display_name="Zoé")
-    post_as(other, "Une autre")
-    limit(settings)
+        post_as(author, f"Publication {number}")
     client.force_login(member.user)
     with django_assert_max_num_queries(20):
         response = client.get(reverse("feeds:town"))
