@@ -218,7 +218,11 @@ def weekly(
     ambassador: User | None = None,
     weeks: int = WEEKS,
 ) -> list[Week]:
-    """Doors visited and households signed up, week by week (Monday first)."""
+    """Doors visited and households signed up, week by week (Monday first).
+
+    With an ambassador, the doors are theirs; the sign-ups are always the
+    neighbourhoods' (« foyers inscrits » means one thing on every page).
+    """
     today = timezone.localdate()
     first = today - timedelta(days=today.weekday(), weeks=weeks - 1)
     visits = Visit.objects.filter(
@@ -231,7 +235,6 @@ def weekly(
     )
     if ambassador is not None:
         visits = visits.filter(ambassador=ambassador)
-        households = households.filter(onboarding__ambassador=ambassador)
     visited = {
         row["week"]: row["n"]
         for row in visits.annotate(week=TruncWeek("visited_on"))
