@@ -183,7 +183,8 @@ def test_refusal_outside_neighbourhoods_and_lists_pass_axe(
     amb.get_by_label("Numéro").fill("1")
     amb.get_by_label("Résultat de la visite").select_option(label="Absent")
     amb.get_by_role("button", name="Enregistrer la visite").click()
-    expect(amb.get_by_role("alert")).to_contain_text("pas l'un des vôtres")
+    expect(amb.get_by_role("alert")).to_contain_text("corrigez les champs signalés")
+    expect(amb.locator(".field-invalid")).to_contain_text("pas l'un des vôtres")
     assert_accessible_page(amb)
     for path, heading in [
         ("/ambassadeurs/tournee/visites/", "Mes visites"),
