@@ -109,12 +109,14 @@ def test_the_coverage_pages_run_a_bounded_number_of_queries(
         assert SENTENCE in response.content.decode() or url == "/"
 
 
-def test_the_visit_form_offers_only_covered_neighbourhoods(
-    amb_client, neighbourhood, other_neighbourhood
+@pytest.mark.parametrize("name", ["visit_new", "pre_register"])
+def test_the_doorstep_forms_offer_only_covered_neighbourhoods(
+    amb_client, neighbourhood, other_neighbourhood, name
 ):
-    html = amb_client.get(reverse("ambassadors:visit_new")).content.decode()
+    html = amb_client.get(reverse(f"ambassadors:{name}")).content.decode()
     select = re.search(r'<select name="neighbourhood".*?</select>', html, re.S).group(0)
     assert re.findall(r'<option value="(\d+)"', select) == [str(neighbourhood.pk)]
     assert other_neighbourhood.name not in select
     # A forged choice is refused with the action's clear message and nothing
-    # is written: tests/ambassadors/test_visits.py, outside_neighbourhoods.
+    # is written: tests/ambassadors/test_visits.py, test_outside_neighbourhoods_*
+    # and test_pre_registration_outside_neighbourhoods_writes_nothing.
