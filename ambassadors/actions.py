@@ -16,6 +16,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from notifications.signals import notify
 
 from ambassadors.models import AssistedAction, AuditEntry, AuditKind, Onboarding, Visit
@@ -53,15 +54,18 @@ def _audit(
     )
 
 
+# The forms' refusal of a forged choice says the same (ambassadors.forms).
+OUTSIDE_NEIGHBOURHOODS = gettext_lazy(
+    "Ce quartier n'est pas l'un des vôtres : vous ne pouvez agir que dans "
+    "les quartiers de votre page d'ambassadeur. Rien n'a été enregistré."
+)
+
+
 def check_covers(scope: AmbassadorScope, neighbourhood: Neighbourhood | None) -> None:
     """Refuse, before any write, an ambassador acting outside their neighbourhoods."""
     if not scope.covers(neighbourhood):
         raise ValidationError(
-            _(
-                "Ce quartier n'est pas l'un des vôtres : vous ne pouvez agir que dans "
-                "les quartiers de votre page d'ambassadeur. Rien n'a été enregistré."
-            ),
-            code="outside_neighbourhoods",
+            str(OUTSIDE_NEIGHBOURHOODS), code="outside_neighbourhoods"
         )
 
 

@@ -6,7 +6,6 @@ counts are correlated subqueries on one base query, never one query per row.
 
 import csv
 import io
-import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -34,6 +33,7 @@ from ambassadors.models import AmbassadorPage, AssistedAction, Visit
 from ambassadors.models.visits import VisitOutcome
 from community import roles
 from community.models import Household, HouseholdStatus, Member, Neighbourhood
+from community.participation import Participation, signed_up_count
 
 WEEKS = 12
 
@@ -73,10 +73,6 @@ def _active_filter(prefix: str = "") -> Q:
     return Q(recent_login) | Q(recent_action) | Q(joined_at__gte=since)
 
 
-def target_for(census: int) -> int:
-    return math.ceil(census * settings.SMARTCITIZEN["COVERAGE_TARGET_SHARE"])
-
-
 @dataclass
 class Row:
     label: str
@@ -87,27 +83,38 @@ class Row:
     pre_registered: int
     signed_up: int
     active: int
+    # With an ambassador: the signed-up households they brought in themselves.
+    brought_in: int | None = None
+
+    @property
+    def participation(self) -> Participation:
+        return Participation(households=self.census, signed_up=self.signed_up)
 
     @property
     def target(self) -> int:
-        return target_for(self.census)
+        return self.participation.target
 
     @property
     def share_of_target(self) -> int:
         """Signed-up households as a percentage of the target, rounded down."""
-        return 100 * self.signed_up // self.target if self.target else 0
+        return self.participation.share_of_target
 
 
 def by_neighbourhood(
     neighbourhoods: QuerySet[Neighbourhood], ambassador: User | None = None
 ) -> list[Row]:
-    """One row per neighbourhood; with an ambassador, only their own work."""
+    """One row per neighbourhood.
+
+    The households signed up and the target are the neighbourhood's, counted as
+    everywhere else (community.participation); with an ambassador, visits,
+    pre-registrations, activity and `brought_in` are their own work.
+    """
     visits = Visit.objects.filter(neighbourhood=OuterRef("pk"))
     households = Household.objects.filter(neighbourhood=OuterRef("pk"))
     if ambassador is not None:
         visits = visits.filter(ambassador=ambassador)
         households = households.filter(onboarding__ambassador=ambassador)
-    active = households.filter(status=HouseholdStatus.ACTIVE).filter(_active_filter())
+    signed = households.filter(status=HouseholdStatus.ACTIVE)
     rows = neighbourhoods.select_related("town").annotate(
         n_visited=_count(visits, "neighbourhood", Count(_door(), distinct=True)),
         n_interested=_count(
@@ -120,13 +127,11 @@ def by_neighbourhood(
             "neighbourhood",
             Count("pk"),
         ),
-        n_signed=_count(
-            households.filter(status=HouseholdStatus.ACTIVE),
-            "neighbourhood",
-            Count("pk"),
-        ),
-        n_active=_count(active, "neighbourhood", Count("pk")),
+        n_signed=signed_up_count(),
+        n_active=_count(signed.filter(_active_filter()), "neighbourhood", Count("pk")),
     )
+    if ambassador is not None:
+        rows = rows.annotate(n_mine=_count(signed, "neighbourhood", Count("pk")))
     return [
         Row(
             label=n.name,
@@ -137,9 +142,15 @@ def by_neighbourhood(
             pre_registered=n.n_pre,
             signed_up=n.n_signed,
             active=n.n_active,
+            brought_in=getattr(n, "n_mine", None),
         )
         for n in rows.order_by("town__title", "name")
     ]
+
+
+def total(rows: list[Row]) -> Participation:
+    """The households and sign-ups of several neighbourhoods' rows together."""
+    return sum((row.participation for row in rows), Participation(0, 0))
 
 
 def ambassadors_queryset() -> QuerySet[User]:
@@ -207,7 +218,11 @@ def weekly(
     ambassador: User | None = None,
     weeks: int = WEEKS,
 ) -> list[Week]:
-    """Doors visited and households signed up, week by week (Monday first)."""
+    """Doors visited and households signed up, week by week (Monday first).
+
+    With an ambassador, the doors are theirs; the sign-ups are always the
+    neighbourhoods' (« foyers inscrits » means one thing on every page).
+    """
     today = timezone.localdate()
     first = today - timedelta(days=today.weekday(), weeks=weeks - 1)
     visits = Visit.objects.filter(
@@ -220,7 +235,6 @@ def weekly(
     )
     if ambassador is not None:
         visits = visits.filter(ambassador=ambassador)
-        households = households.filter(onboarding__ambassador=ambassador)
     visited = {
         row["week"]: row["n"]
         for row in visits.annotate(week=TruncWeek("visited_on"))
@@ -354,6 +368,7 @@ __all__ = [
     "Row",
     "by_ambassador",
     "by_neighbourhood",
+    "total",
     "chart",
     "rows_as_csv",
     "weekly",

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ambassadors.actions import OUTSIDE_NEIGHBOURHOODS
 from ambassadors.models.visits import VisitOutcome
 from community.domains import Domain
 from community.models import ConsentText, Neighbourhood
@@ -13,6 +14,16 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def offer_covered(form: forms.Form, neighbourhoods) -> None:
+    """Offer only the ambassador's neighbourhoods; refuse another one clearly.
+
+    The action checks again (ambassadors.actions.check_covers).
+    """
+    field = form.fields["neighbourhood"]
+    field.queryset = neighbourhoods
+    field.error_messages["invalid_choice"] = OUTSIDE_NEIGHBOURHOODS
 
 
 class VisitForm(forms.Form):
@@ -46,9 +57,7 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args, neighbourhoods, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # Every neighbourhood of the town may be chosen so that the refusal of
-        # one outside the ambassador's own is a clear message, not a bad choice.
-        self.fields["neighbourhood"].queryset = neighbourhoods
+        offer_covered(self, neighbourhoods)
 
 
 class PreRegistrationForm(forms.Form):
@@ -85,7 +94,7 @@ class PreRegistrationForm(forms.Form):
 
     def __init__(self, *args, neighbourhoods, domains: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["neighbourhood"].queryset = neighbourhoods
+        offer_covered(self, neighbourhoods)
         self.fields["domains"].choices = [
             (value, label) for value, label in Domain.choices if value in domains
         ]

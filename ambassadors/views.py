@@ -28,7 +28,6 @@ from ambassadors.forms import (
 )
 from ambassadors.models.visits import VisitOutcome
 from community import privacy
-from community.queries import town_neighbourhoods
 from community.towns import town_for_request
 from config import ratelimit
 from meters.forms import MeterIndexForm, ReplacedMeterForm
@@ -81,7 +80,7 @@ def visit_list(request: HttpRequest, scope: queries.AmbassadorScope) -> HttpResp
 
 @ambassador_view
 def visit_new(request: HttpRequest, scope: queries.AmbassadorScope) -> HttpResponse:
-    neighbourhoods = town_neighbourhoods(scope.town)
+    neighbourhoods = queries.covered_neighbourhoods(scope)
     if request.method == "POST":
         form = VisitForm(request.POST, neighbourhoods=neighbourhoods)
         if form.is_valid():
@@ -157,7 +156,7 @@ def pre_register(request: HttpRequest, scope: queries.AmbassadorScope) -> HttpRe
         if not str(visit_id).isdigit():
             raise Http404
         visit = queries.access_visit(scope, int(visit_id))
-    neighbourhoods = town_neighbourhoods(scope.town)
+    neighbourhoods = queries.covered_neighbourhoods(scope)
     consent_text = privacy.current_consent_text()
     if consent_text is None:
         messages.error(

@@ -129,10 +129,14 @@ class CoveragePanel(Component):
     def get_context_data(self, parent_context):
         rows = coverage.by_neighbourhood(Neighbourhood.objects.all())
         totals = {
-            key: sum(getattr(row, key) for row in rows)
-            for key in ("census", "target", "visited", "signed_up", "active")
+            key: sum(getattr(row, key) for row in rows) for key in ("visited", "active")
         }
-        return {"rows": rows, "totals": totals, "url": reverse("ambassadors_coverage")}
+        return {
+            "rows": rows,
+            "total": coverage.total(rows),
+            "totals": totals,
+            "url": reverse("ambassadors_coverage"),
+        }
 
 
 @hooks.register("construct_homepage_panels")

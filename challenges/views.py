@@ -167,7 +167,9 @@ def challenge_feed(request: HttpRequest, challenge: ChallengePage) -> HttpRespon
     form = None
     if not challenge.has_ended():
         # Feeds' form, its place fixed to this challenge (a hidden `where`).
-        form = PostForm(neighbourhoods=[], fixed=f"challenge:{challenge.pk}")
+        form = PostForm.for_member(
+            viewer, neighbourhoods=[], fixed=f"challenge:{challenge.pk}"
+        )
     return TemplateResponse(
         request,
         "challenges/challenge_feed.html",

@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from community.models import Neighbourhood
+from community.models import Member, Neighbourhood
 from feeds.images import check_post_image
 from feeds.models import NotificationChannel, NotificationKind, PostTarget
 from feeds.models.chat import MESSAGE_MAX_LENGTH
@@ -18,10 +18,22 @@ from feeds.models.posts import (
     CONTENT_WARNING_MAX_LENGTH,
     MAX_IMAGES,
 )
+from moderation.trust import Capabilities, capabilities
 
 
 def new_client_key() -> str:
     return uuid.uuid4().hex
+
+
+def note_links(form: forms.Form, can: Capabilities | None) -> None:
+    """Say beside the text field when a new member's links become possible."""
+    form.can = can
+    if can is None or can.links:
+        return
+    field = form.fields["body"]
+    field.help_text = " ".join(
+        str(part) for part in (field.help_text, can.links_note) if part
+    )
 
 
 class ClientKeyMixin(forms.Form):
@@ -100,15 +112,34 @@ class PostForm(ClientKeyMixin):
         % {"max": MAX_IMAGES},
     )
 
-    def __init__(self, *args, neighbourhoods, fixed: str | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        neighbourhoods,
+        fixed: str | None = None,
+        can: Capabilities | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        # Offer only what the member may do (moderation.trust); the action
+        # still refuses a forged picture or link.
+        self.can = can
+        if can is not None and not can.images:
+            del self.fields["images"]
+        note_links(self, can)
         choices = [(PostTarget.TOWN.value, _("Toute la commune"))]
         choices += [(f"neighbourhood:{n.pk}", n.name) for n in neighbourhoods]
         self.fields["where"].choices = choices
-        self.fields["images"].widget.attrs["accept"] = "image/*"
+        if "images" in self.fields:
+            self.fields["images"].widget.attrs["accept"] = "image/*"
         if fixed is not None:
             self.fields["where"].initial = fixed
             self.fields["where"].widget = forms.HiddenInput()
+
+    @classmethod
+    def for_member(cls, member: Member, *args, **kwargs) -> "PostForm":
+        """The form as this member may use it (no picture field at level 0)."""
+        return cls(*args, can=capabilities(member), **kwargs)
 
     def target(self) -> dict:
         """The action's target arguments from the chosen place."""
@@ -134,6 +165,10 @@ class CommentForm(ClientKeyMixin):
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
+    def __init__(self, *args, can: Capabilities | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        note_links(self, can)
+
 
 class EditPostForm(forms.Form):
     body = forms.CharField(
@@ -154,6 +189,10 @@ class MessageForm(ClientKeyMixin):
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, can: Capabilities | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        note_links(self, can)
 
 
 class PreferencesForm(forms.Form):

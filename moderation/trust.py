@@ -10,14 +10,26 @@ moderator account); only trusted members' reports hide an item on their own.
 """
 
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 from enum import IntEnum
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ambassadors.models import Onboarding
 from community import roles
@@ -54,34 +66,59 @@ def household_confirmed(member: Member) -> bool:
     return Onboarding.objects.filter(household_id=member.household_id).exists()
 
 
-def activity(member: Member) -> int:
-    """Published posts and comments of the member."""
-    # A tip's discussion post is opened by a comment (counted below), not written.
-    posts = (
-        Post.objects.filter(author=member, state=ContentState.PUBLISHED)
-        .exclude(target=PostTarget.TIP)
-        .count()
-    )
-    comments = Comment.objects.filter(
-        author=member, state=ContentState.PUBLISHED
-    ).count()
-    return posts + comments
-
-
-def is_staff_member(member: Member) -> bool:
-    user = member.user
-    return (
-        user.is_superuser
-        or user.groups.filter(name__in=(roles.AMBASSADOR, roles.MODERATOR)).exists()
+def _published_posts(author) -> QuerySet[Post]:
+    # A tip's discussion post is opened by a comment (counted apart), not written.
+    return Post.objects.filter(author=author, state=ContentState.PUBLISHED).exclude(
+        target=PostTarget.TIP
     )
 
 
-def trust_level(member: Member) -> TrustLevel:
-    """The member's trust level now (a few small queries; not cached)."""
-    if is_staff_member(member):
-        return TrustLevel.TRUSTED
+def _published_comments(author) -> QuerySet[Comment]:
+    return Comment.objects.filter(author=author, state=ContentState.PUBLISHED)
+
+
+def _staff_users() -> QuerySet[User]:
+    return User.objects.filter(
+        Q(is_superuser=True) | Q(groups__name__in=(roles.AMBASSADOR, roles.MODERATOR))
+    )
+
+
+def _staff_and_activity(member: Member) -> tuple[bool, int]:
+    """Whether the account is staff (superuser, ambassador, moderator) and its
+    published posts and comments, in one query (every page asks)."""
+
+    def counted(queryset: QuerySet) -> Coalesce:
+        rows = queryset.order_by().values("author").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+    row = (
+        Member.objects.filter(pk=member.pk)
+        .annotate(
+            is_staff=Exists(_staff_users().filter(pk=OuterRef("user_id"))),
+            n_posts=counted(_published_posts(OuterRef("pk"))),
+            n_comments=counted(_published_comments(OuterRef("pk"))),
+        )
+        .values("is_staff", "n_posts", "n_comments")
+        .get()
+    )
+    return row["is_staff"], row["n_posts"] + row["n_comments"]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A member's trust level and, for a new member, how far they are from level 1."""
+
+    level: TrustLevel
+    days: int = 0
+    activity: int = 0
+
+
+def standing(member: Member) -> Standing:
+    """The member's trust level now and the figures it was read from (not cached)."""
+    staff, done = _staff_and_activity(member)
+    if staff:
+        return Standing(TrustLevel.TRUSTED)
     days = (timezone.now() - member.created_at).days
-    done = activity(member)
     if days >= conf("TRUSTED_DAYS") and done >= conf("TRUSTED_ACTIVITY"):
         since = timezone.now() - timedelta(days=conf("TRUSTED_DAYS"))
         sanctioned = Decision.objects.filter(
@@ -94,12 +131,17 @@ def trust_level(member: Member) -> TrustLevel:
             ),
         ).exists()
         if not sanctioned:
-            return TrustLevel.TRUSTED
+            return Standing(TrustLevel.TRUSTED, days, done)
     if days >= conf("NEW_MEMBER_DAYS") and done >= conf("NEW_MEMBER_ACTIVITY"):
-        return TrustLevel.MEMBER
+        return Standing(TrustLevel.MEMBER, days, done)
     if household_confirmed(member):
-        return TrustLevel.MEMBER
-    return TrustLevel.NEW
+        return Standing(TrustLevel.MEMBER, days, done)
+    return Standing(TrustLevel.NEW, days, done)
+
+
+def trust_level(member: Member) -> TrustLevel:
+    """The member's trust level now (a few small queries; not cached)."""
+    return standing(member).level
 
 
 def active_sanction(member: Member) -> Sanction | None:
@@ -113,24 +155,23 @@ def active_sanction(member: Member) -> Sanction | None:
     )
 
 
+def sanction_message(sanction: Sanction) -> str:
+    """What a ban or a suspension forbids, and until when."""
+    if sanction.kind == SanctionKind.BAN:
+        return _("Votre compte est exclu : vous ne pouvez plus participer.")
+    return _(
+        "Votre compte est suspendu jusqu'au %(date)s : vous ne pouvez ni "
+        "publier, ni commenter, ni réagir, ni écrire, ni signaler d'ici là."
+    ) % {"date": formats.date_format(timezone.localtime(sanction.ends_at), "j F Y")}
+
+
 def check_not_sanctioned(member: Member) -> None:
     """Raise a clear ValidationError when the member is suspended or banned."""
     sanction = active_sanction(member)
     if sanction is None:
         return
-    if sanction.kind == SanctionKind.BAN:
-        raise ValidationError(
-            _("Votre compte est exclu : vous ne pouvez plus participer."),
-            code="banned",
-        )
-    raise ValidationError(
-        _(
-            "Votre compte est suspendu jusqu'au %(date)s : vous ne pouvez ni "
-            "publier, ni commenter, ni réagir, ni écrire, ni signaler d'ici là."
-        )
-        % {"date": formats.date_format(timezone.localtime(sanction.ends_at), "j F Y")},
-        code="suspended",
-    )
+    code = "banned" if sanction.kind == SanctionKind.BAN else "suspended"
+    raise ValidationError(sanction_message(sanction), code=code)
 
 
 def _check_new_member_rate(member: Member, scope: str) -> None:
@@ -212,6 +253,14 @@ def check_can_write_to(member: Member, other_id: int) -> None:
         )
 
 
+def _answers(other_id: int, room_id: int | None) -> bool:
+    """The other member wrote in this conversation: a reply is always allowed."""
+    return (
+        room_id is not None
+        and ChatMessage.objects.filter(room_id=room_id, author_id=other_id).exists()
+    )
+
+
 def check_can_send_message(
     member: Member, *, body: str, other_id: int | None, room_id: int | None = None
 ) -> None:
@@ -219,15 +268,136 @@ def check_can_send_message(
 
     A new member may always answer someone who wrote to them first.
     """
-    answered = (
-        other_id is not None
-        and room_id is not None
-        and ChatMessage.objects.filter(room_id=room_id, author_id=other_id).exists()
-    )
-    if other_id is not None and not answered:
+    if other_id is not None and not _answers(other_id, room_id):
         check_can_write_to(member, other_id)
     else:
         check_not_sanctioned(member)
     if trust_level(member) == TrustLevel.NEW:
         _check_no_link(body)
         _check_new_member_rate(member, "message")
+
+
+# What the pages offer: the same rules as the checks above, read once per
+# request, with the sentence that says why a control is missing and when it
+# comes. The checks stay: a forged request is refused all the same.
+
+_CAPABILITIES_ATTR = "_smartcitizen_capabilities"
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a member may do now, and why not (see `capabilities`)."""
+
+    level: TrustLevel
+    sanction: str = ""  # why the member may not take part at all, if so
+    days_left: int = 0
+    activity_left: int = 0
+    confirmable: bool = False  # an ambassador's visit would lift level 0
+
+    @property
+    def participate(self) -> bool:
+        """Post, comment, react, write and report."""
+        return not self.sanction
+
+    @property
+    def images(self) -> bool:
+        return self.participate and self.level > TrustLevel.NEW
+
+    @property
+    def links(self) -> bool:
+        return self.level > TrustLevel.NEW
+
+    @property
+    def write_to_anyone(self) -> bool:
+        """Start a conversation with a member who does not follow them."""
+        return self.participate and self.level > TrustLevel.NEW
+
+    def _when(self) -> str:
+        days = ngettext("%(count)d jour", "%(count)d jours", self.days_left) % {
+            "count": self.days_left
+        }
+        posts = ngettext(
+            "%(count)d publication ou commentaire",
+            "%(count)d publications ou commentaires",
+            self.activity_left,
+        ) % {"count": self.activity_left}
+        if self.days_left and self.activity_left:
+            when = _("après %(days)s et %(posts)s de plus") % {
+                "days": days,
+                "posts": posts,
+            }
+        elif self.days_left:
+            when = _("après %(days)s") % {"days": days}
+        else:
+            when = _("après %(posts)s de plus") % {"posts": posts}
+        if self.confirmable:
+            return _("%(when)s, ou dès qu'un ambassadeur aura confirmé votre foyer") % {
+                "when": when
+            }
+        return when
+
+    @property
+    def images_note(self) -> str:
+        if self.images:
+            return ""
+        if not self.participate:
+            return self.sanction
+        return _("Les photos seront possibles %(when)s.") % {"when": self._when()}
+
+    @property
+    def links_note(self) -> str:
+        if self.links:
+            return ""
+        return _("Les liens seront possibles %(when)s.") % {"when": self._when()}
+
+    @property
+    def write_note(self) -> str:
+        """Why the member may not start a conversation with a non-follower."""
+        if self.write_to_anyone:
+            return ""
+        if not self.participate:
+            return self.sanction
+        return _(
+            "Les nouveaux membres écrivent en privé seulement aux membres qui les "
+            "suivent. Vous pourrez écrire à tous %(when)s."
+        ) % {"when": self._when()}
+
+
+def capabilities(member: Member) -> Capabilities:
+    """What the member may do now, read once per member object (one request).
+
+    A few small queries the first time (groups, activity, confirmation,
+    sanction); the pages ask once, never once per item.
+    """
+    cached = getattr(member, _CAPABILITIES_ATTR, None)
+    if cached is not None:
+        return cached
+    sanction = active_sanction(member)
+    now = standing(member)
+    can = Capabilities(
+        level=now.level,
+        sanction=sanction_message(sanction) if sanction is not None else "",
+        days_left=max(0, conf("NEW_MEMBER_DAYS") - now.days),
+        activity_left=max(0, conf("NEW_MEMBER_ACTIVITY") - now.activity),
+        confirmable=member.household_id is not None,
+    )
+    setattr(member, _CAPABILITIES_ATTR, can)
+    return can
+
+
+def may_write_to(member: Member, other_id: int) -> bool:
+    """`check_can_write_to` without raising: whether to offer « Envoyer un message »."""
+    can = capabilities(member)
+    if not can.participate:
+        return False
+    return can.write_to_anyone or follows(other_id, member.pk)
+
+
+def may_send_in(member: Member, other_id: int | None, room_id: int) -> bool:
+    """`check_can_send_message`'s rules without raising: whether to offer the form."""
+    can = capabilities(member)
+    if not can.participate:
+        return False
+    if other_id is None or can.write_to_anyone:
+        return True
+    return _answers(other_id, room_id) or follows(other_id, member.pk)

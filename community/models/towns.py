@@ -1,6 +1,5 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -48,8 +47,8 @@ class TownPage(Page):
         return domain_labels(self.domains)
 
     def get_context(self, request, *args, **kwargs):
-        # Imported here: households.py imports this module.
-        from community.models.households import HouseholdStatus
+        # Imported here: households.py and participation.py import this module.
+        from community.participation import with_signed_up
         from community.queries import member_of
 
         context = super().get_context(request, *args, **kwargs)
@@ -62,11 +61,10 @@ class TownPage(Page):
             member.town = self  # the page itself: not read again
             context["home"] = member_home(member)
             return context
-        # One query for every neighbourhood and its participating households.
-        context["neighbourhoods"] = self.neighbourhoods.annotate(
-            participating=Count(
-                "households", filter=Q(households__status=HouseholdStatus.ACTIVE)
-            )
+        # One query for every neighbourhood and its « foyers inscrits », counted
+        # as the coverage pages count them (community.participation).
+        context["neighbourhoods"] = with_signed_up(
+            self.neighbourhoods.all(), name="participating"
         ).order_by("name")
         return context
 

@@ -14,6 +14,7 @@ from feeds.forms import MessageForm
 from feeds.queries import access_member
 from feeds.queries.chat import access_room, room_history, rooms_of
 from feeds.views.common import add_action_error, member_required
+from moderation import trust
 from realtime.queries import latest_event_id
 
 
@@ -22,7 +23,13 @@ def rooms(request: HttpRequest, viewer: Member) -> HttpResponse:
     if viewer.household is not None:
         actions.get_or_create_neighbourhood_room(viewer.household.neighbourhood)
     return render(
-        request, "feeds/rooms.html", {"viewer": viewer, "rooms": rooms_of(viewer)}
+        request,
+        "feeds/rooms.html",
+        {
+            "viewer": viewer,
+            "rooms": rooms_of(viewer),
+            "can": trust.capabilities(viewer),
+        },
     )
 
 
@@ -40,15 +47,18 @@ def _room_page(
         other = (
             room.member_low if room.member_high_id == viewer.pk else room.member_high
         )
+    can = trust.capabilities(viewer)
     return render(
         request,
         "feeds/room.html",
         {
             "viewer": viewer,
+            "can": can,
+            "may_send": trust.may_send_in(viewer, other.pk if other else None, room.pk),
             "room": room,
             "other": other,
             "history": history,
-            "form": form or MessageForm(),
+            "form": form or MessageForm(can=can),
             "live_stream": stream if newest_page else None,
             "live_since": latest_event_id(stream) if newest_page else None,
             "hidden_authors": hidden_author_ids(viewer),
@@ -61,7 +71,7 @@ def _room_page(
 def room(request: HttpRequest, viewer: Member, room_id: int) -> HttpResponse:
     chat_room = access_room(viewer, room_id)
     if request.method == "POST":
-        form = MessageForm(request.POST)
+        form = MessageForm(request.POST, can=trust.capabilities(viewer))
         if form.is_valid():
             try:
                 actions.check_send_message(

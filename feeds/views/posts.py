@@ -18,6 +18,7 @@ from feeds.forms import CommentForm, EditPostForm, PostForm, neighbourhood_choic
 from feeds.models import Comment, FollowKind
 from feeds.views.common import add_action_error, back, back_url, member_required
 from moderation import actions as moderation_actions
+from moderation import trust
 from moderation.items import load
 from realtime.groups import neighbourhood_stream, town_stream
 from realtime.queries import latest_event_id
@@ -36,11 +37,12 @@ def _feed_page(
 ) -> HttpResponse:
     first_page = not request.GET.get("avant")
     if form is None:
-        form = PostForm(
-            neighbourhoods=neighbourhood_choices(viewer.town_id), fixed=where
+        form = PostForm.for_member(
+            viewer, neighbourhoods=neighbourhood_choices(viewer.town_id), fixed=where
         )
     context = {
         "viewer": viewer,
+        "can": trust.capabilities(viewer),
         "page": page,
         "title": title,
         "form": form,
@@ -100,11 +102,13 @@ def neighbourhood_feed(request: HttpRequest, viewer: Member, slug: str) -> HttpR
 @require_POST
 @member_required
 def create_post(request: HttpRequest, viewer: Member) -> HttpResponse:
-    form = PostForm(
+    form = PostForm.for_member(
+        viewer,
         request.POST,
         request.FILES,
         neighbourhoods=neighbourhood_choices(viewer.town_id),
     )
+    offered = "images" in form.fields
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -113,7 +117,9 @@ def create_post(request: HttpRequest, viewer: Member) -> HttpResponse:
                 body=data["body"],
                 client_key=data["client_key"],
                 content_warning=data["content_warning"],
-                images=data["images"],
+                # Pictures sent to a form that offered none go to the action
+                # all the same: it refuses them with its message.
+                images=data["images"] if offered else request.FILES.getlist("images"),
                 **form.target(),
             )
         except ValidationError as error:
@@ -121,7 +127,7 @@ def create_post(request: HttpRequest, viewer: Member) -> HttpResponse:
         else:
             messages.success(request, _("Votre message est publié."))
             return back(request, reverse("feeds:post", args=[post.pk]))
-    if request.FILES:
+    if request.FILES and offered:
         messages.warning(
             request,
             _("Par sécurité, choisissez de nouveau vos images avant d'envoyer."),
@@ -129,7 +135,12 @@ def create_post(request: HttpRequest, viewer: Member) -> HttpResponse:
     return render(
         request,
         "feeds/post_form.html",
-        {"form": form, "viewer": viewer, "next": back_url(request, "")},
+        {
+            "form": form,
+            "viewer": viewer,
+            "can": form.can,
+            "next": back_url(request, ""),
+        },
         status=400,
     )
 
@@ -139,9 +150,10 @@ def _post_detail(
 ) -> HttpResponse:
     queries.decorate_posts([post], viewer)
     parent = request.GET.get("repondre", "")
+    can = trust.capabilities(viewer)
     if form is None:
         form = CommentForm(
-            initial={"parent": int(parent)} if parent.isdigit() else None
+            initial={"parent": int(parent)} if parent.isdigit() else None, can=can
         )
     stream = home_stream(post)
     return render(
@@ -149,6 +161,7 @@ def _post_detail(
         "feeds/post_detail.html",
         {
             "viewer": viewer,
+            "can": can,
             "post": post,
             "comments": queries.post_comments(viewer, post),
             "form": form,
@@ -176,7 +189,7 @@ def post_detail(request: HttpRequest, viewer: Member, post_id: int) -> HttpRespo
 @member_required
 def add_comment(request: HttpRequest, viewer: Member, post_id: int) -> HttpResponse:
     post = queries.access_post(viewer, post_id)
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, can=trust.capabilities(viewer))
     if form.is_valid():
         try:
             comment = actions.check_add_comment(
@@ -282,6 +295,8 @@ def member_profile(
             "live_since": latest_event_id(stream) if stream else None,
             "live_match": json.dumps({"author_id": [other.pk]}),
             "relation": queries.relation_to(viewer, other) if other != viewer else {},
+            "can": trust.capabilities(viewer),
+            "may_write": other != viewer and trust.may_write_to(viewer, other.pk),
             "hidden_authors": hidden_author_ids(viewer),
         },
     )

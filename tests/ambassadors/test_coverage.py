@@ -62,14 +62,17 @@ def activity(town, scope, neighbourhood, other_ambassador, other_neighbourhood):
     return onboardings
 
 
-def test_ambassador_figures_are_their_own(activity, neighbourhood, ambassador):
+def test_ambassador_figures_are_their_own_but_sign_ups_the_neighbourhoods(
+    activity, neighbourhood, ambassador
+):
     (row,) = coverage.by_neighbourhood(
         Neighbourhood.objects.filter(pk=neighbourhood.pk), ambassador=ambassador
     )
     assert (row.census, row.target) == (400, 100)
     assert (row.visited, row.interested) == (3, 1)
-    assert (row.pre_registered, row.signed_up, row.active) == (1, 1, 1)
-    assert row.share_of_target == 1
+    assert (row.pre_registered, row.brought_in, row.active) == (1, 1, 1)
+    # Signed up and the target are the neighbourhood's: the open sign-up counts.
+    assert (row.signed_up, row.share_of_target) == (2, 2)
 
 
 def test_neighbourhood_figures_count_every_household(activity, neighbourhood):
@@ -86,7 +89,8 @@ def test_weekly_series_and_svg(activity, amb_client):
     assert len(weeks) == coverage.WEEKS
     this_week = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
     assert weeks[-1].start == this_week
-    assert (weeks[-1].visited, weeks[-1].signed_up) == (3, 1)
+    # Her doors; the neighbourhood's sign-ups (the open one too).
+    assert (weeks[-1].visited, weeks[-1].signed_up) == (3, 2)
     assert sum(w.visited for w in weeks[:-1]) == 0
     html = response.content.decode()
     assert '<svg viewBox="0 0 360 200" role="img"' in html
@@ -107,9 +111,9 @@ def test_csv_export(activity, amb_client, neighbourhood):
         "3",
         "1",
         "1",
+        "2",
         "1",
-        "1",
-        "1",
+        "2",
     ]
     assert len(rows) == 2
 
@@ -137,7 +141,7 @@ def test_moderators_see_every_ambassador_in_the_admin(activity, moderator, ambas
 
     home = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Couverture des ambassadeurs" in home
-    assert "foyers inscrits pour un objectif de" in home
+    assert "2 foyers sur 800 (0 %) — objectif 25 % (200 foyers)" in home
 
 
 def test_the_admin_report_is_for_moderators_only(activity, ambassador, resident):

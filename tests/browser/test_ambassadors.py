@@ -16,6 +16,7 @@ from community.models import (
     Household,
     HouseholdStatus,
     Member,
+    Neighbourhood,
 )
 from tests.browser.conftest import PHONE
 from tests.browser.support import assert_accessible, expect, login
@@ -146,7 +147,14 @@ def test_doorstep_flow_on_a_phone_without_javascript(
     expect(h1(amb)).to_have_text("Ma couverture")
     row = amb.get_by_role("row", name=re.compile("Les Tilleuls"))
     expect(row.get_by_role("cell")).to_have_text(
-        ["400", "100", "1", "0", "0", "1", "1", "1 %"]
+        [
+            "1 foyer sur 400 (0 %) — objectif 25 % (100 foyers)",
+            "1",
+            "0",
+            "0",
+            "1",
+            "1",
+        ]
     )
     assert_accessible_page(amb)
     amb.get_by_role("link", name="Mes foyers").click()
@@ -162,12 +170,22 @@ def test_refusal_outside_neighbourhoods_and_lists_pass_axe(
     amb = new_context(**PHONE).new_page()
     login(amb, asgi_server, AMBASSADOR_EMAIL, PASSWORD)
     amb.goto("/ambassadeurs/tournee/visites/nouvelle/")
+    # Only her neighbourhood is offered; a forged choice is refused clearly.
+    options = amb.get_by_label("Quartier").locator("option")
+    expect(options).to_have_text(["Les Tilleuls"])
+    gare = Neighbourhood.objects.get(name="La Gare")
+    amb.evaluate(
+        "pk => document.querySelector('select[name=neighbourhood]')"
+        ".add(new Option('La Gare', pk))",
+        gare.pk,
+    )
     amb.get_by_label("Quartier").select_option(label="La Gare")
     amb.get_by_label("Rue").fill("Avenue de la Gare")
     amb.get_by_label("Numéro").fill("1")
     amb.get_by_label("Résultat de la visite").select_option(label="Absent")
     amb.get_by_role("button", name="Enregistrer la visite").click()
-    expect(amb.get_by_role("alert")).to_contain_text("pas l'un des vôtres")
+    expect(amb.get_by_role("alert")).to_contain_text("corrigez les champs signalés")
+    expect(amb.locator(".field-invalid")).to_contain_text("pas l'un des vôtres")
     assert_accessible_page(amb)
     for path, heading in [
         ("/ambassadeurs/tournee/visites/", "Mes visites"),
