@@ -272,8 +272,8 @@ RESIDENT_ACTIONS = [
 ]
 # Generated households taking part in each challenge, and the most actions
 # each logged.
-PARTICIPANTS = 10
-MAX_ACTIONS = 4
+PARTICIPANTS = 6
+MAX_ACTIONS = 3
 # Share of a neighbourhood's generated households signed up by its ambassador.
 ONBOARDED_SHARE = 0.5
 
