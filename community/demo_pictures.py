@@ -225,20 +225,10 @@ def thermostat(size: tuple[int, int] = (800, 600)) -> Image.Image:
         outline=(120, 120, 130),
         width=10,
     )
-    draw.arc(
-        [cx - 160, cy - 160, cx + 160, cy + 160],
-        135,
-        300,
-        fill=(230, 120, 40),
-        width=26,
-    )
-    draw.arc(
-        [cx - 160, cy - 160, cx + 160, cy + 160],
-        300,
-        405,
-        fill=(200, 200, 205),
-        width=26,
-    )
+    # The dial: the set part in orange, the rest grey.
+    dial = [cx - 160, cy - 160, cx + 160, cy + 160]
+    for start, end, colour in ((135, 300, (230, 120, 40)), (300, 405, (200, 200, 205))):
+        draw.arc(dial, start, end, fill=colour, width=26)
     draw.ellipse([cx - 20, cy - 20, cx + 20, cy + 20], fill=(80, 80, 90))
     draw.line([(cx, cy), (cx + 90, cy - 80)], fill=(80, 80, 90), width=12)
     return picture
