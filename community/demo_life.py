@@ -287,11 +287,12 @@ def seed_demo_life(town: TownPage, now: datetime) -> None:
     rng = random.Random(SEED)  # noqa: S311 - demo data, not secrets
     cast = _cast(town, now)
     _give_faces(cast)
-    # Samir's household too: Inès signed it up at the door.
-    demo_households = {
-        m.household_id for k, m in cast.items() if m.household_id and k != "samir"
-    }
-    _onboard_households(town, now, rng, demo_households)
+    demo_households = {m.household_id for m in cast.values() if m.household_id}
+    # Samir's household came through Inès's door-to-door visits.
+    demo_households.discard(cast["samir"].household_id)
+    _onboard_households(
+        town, now, rng, demo_households, always={cast["samir"].household_id}
+    )
     _fill_challenges(town, now, rng, cast)
     _create_shops(town, now)
     _create_conversations(town, now, rng, cast)
@@ -347,7 +348,11 @@ def _give_faces(cast: dict[str, Member]) -> None:
 
 
 def _onboard_households(
-    town: TownPage, now: datetime, rng: random.Random, demo_households: set[int]
+    town: TownPage,
+    now: datetime,
+    rng: random.Random,
+    demo_households: set[int],
+    always: set[int],
 ) -> None:
     """Doors knocked on by each ambassador in the neighbourhoods they cover.
 
@@ -359,7 +364,7 @@ def _onboard_households(
     from ambassadors.models import AmbassadorPage, Onboarding, Visit
     from ambassadors.models.visits import VisitOutcome, address_key
 
-    OTHER_OUTCOMES = [  # noqa: N806 - the model's choices, imported here
+    undecided = [
         VisitOutcome.ABSENT,
         VisitOutcome.NOT_INTERESTED,
         VisitOutcome.INTERESTED,
@@ -386,7 +391,7 @@ def _onboard_households(
                 decided = household.created_at
                 if household.status == HouseholdStatus.PRE_REGISTERED:
                     decided = now - timedelta(days=2)
-                elif rng.random() >= ONBOARDED_SHARE:
+                elif household.pk not in always and rng.random() >= ONBOARDED_SHARE:
                     continue
                 signed += 1
                 onboardings.append(
@@ -405,7 +410,7 @@ def _onboard_households(
                 )
             # Doors where nobody signed up, about one for three sign-ups.
             for _ in range(signed // 3 + 5):
-                outcome = rng.choice(OTHER_OUTCOMES)
+                outcome = rng.choice(undecided)
                 day = now - timedelta(days=rng.randint(1, 200))
                 visits.append((page.user, neighbourhood, None, day, outcome))
     Onboarding.objects.bulk_create(onboardings)
