@@ -5,30 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('challenges', '0002_loggedaction_pending'),
+        ("challenges", "0002_loggedaction_pending"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='challengeindexpage',
-            name='intro_en',
-            field=wagtail.fields.RichTextField(blank=True, verbose_name='présentation en anglais'),
+            model_name="challengeindexpage",
+            name="intro_en",
+            field=wagtail.fields.RichTextField(
+                blank=True, verbose_name="présentation en anglais"
+            ),
         ),
         migrations.AddField(
-            model_name='challengeindexpage',
-            name='title_en',
-            field=models.CharField(blank=True, max_length=255, verbose_name='titre en anglais'),
+            model_name="challengeindexpage",
+            name="title_en",
+            field=models.CharField(
+                blank=True, max_length=255, verbose_name="titre en anglais"
+            ),
         ),
         migrations.AddField(
-            model_name='challengepage',
-            name='summary_en',
-            field=models.TextField(blank=True, max_length=500, verbose_name='en bref, en anglais'),
+            model_name="challengepage",
+            name="summary_en",
+            field=models.TextField(
+                blank=True, max_length=500, verbose_name="en bref, en anglais"
+            ),
         ),
         migrations.AddField(
-            model_name='challengepage',
-            name='title_en',
-            field=models.CharField(blank=True, max_length=255, verbose_name='titre en anglais'),
+            model_name="challengepage",
+            name="title_en",
+            field=models.CharField(
+                blank=True, max_length=255, verbose_name="titre en anglais"
+            ),
         ),
     ]

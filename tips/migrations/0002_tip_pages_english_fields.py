@@ -5,30 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tips', '0001_initial'),
+        ("tips", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='tipindexpage',
-            name='intro_en',
-            field=wagtail.fields.RichTextField(blank=True, verbose_name='présentation en anglais'),
+            model_name="tipindexpage",
+            name="intro_en",
+            field=wagtail.fields.RichTextField(
+                blank=True, verbose_name="présentation en anglais"
+            ),
         ),
         migrations.AddField(
-            model_name='tipindexpage',
-            name='title_en',
-            field=models.CharField(blank=True, max_length=255, verbose_name='titre en anglais'),
+            model_name="tipindexpage",
+            name="title_en",
+            field=models.CharField(
+                blank=True, max_length=255, verbose_name="titre en anglais"
+            ),
         ),
         migrations.AddField(
-            model_name='tippage',
-            name='summary_en',
-            field=models.TextField(blank=True, max_length=500, verbose_name='en bref, en anglais'),
+            model_name="tippage",
+            name="summary_en",
+            field=models.TextField(
+                blank=True, max_length=500, verbose_name="en bref, en anglais"
+            ),
         ),
         migrations.AddField(
-            model_name='tippage',
-            name='title_en',
-            field=models.CharField(blank=True, max_length=255, verbose_name='titre en anglais'),
+            model_name="tippage",
+            name="title_en",
+            field=models.CharField(
+                blank=True, max_length=255, verbose_name="titre en anglais"
+            ),
         ),
     ]
