@@ -17,6 +17,7 @@ from wagtail.models import Page, Site
 
 from community import roles
 from community.demo_content import seed_demo_content
+from community.demo_life import seed_demo_life
 from community.domains import Domain
 from community.models import (
     ConsentKind,
@@ -63,6 +64,8 @@ class DemoAccount:
     role: str
     neighbourhood: str = ""
     household_key: str = ""
+    # How long ago the account was opened (trust levels grow with time).
+    days: int = 200
 
 
 # Listed in README.md; demo passwords, never to be used on a real site.
@@ -115,6 +118,7 @@ DEMO_ACCOUNTS = [
         roles.RESIDENT,
         "centre-bourg",
         "martin",
+        days=240,
     ),
     DemoAccount(
         "paul.martin@demo.smartcitizen.fr",
@@ -123,6 +127,7 @@ DEMO_ACCOUNTS = [
         roles.RESIDENT,
         "centre-bourg",
         "martin",
+        days=240,
     ),
     DemoAccount(
         "samir.benali@demo.smartcitizen.fr",
@@ -131,6 +136,7 @@ DEMO_ACCOUNTS = [
         roles.RESIDENT,
         "la-gare",
         "benali",
+        days=150,
     ),
     DemoAccount(
         "zoe.lefebvre@demo.smartcitizen.fr",
@@ -139,6 +145,7 @@ DEMO_ACCOUNTS = [
         roles.RESIDENT,
         "bel-air",
         "lefebvre",
+        days=1,
     ),
 ]
 # Pre-registered households waiting for their first member, with a known code
@@ -261,6 +268,7 @@ def seed_demo_town(stdout=None) -> TownPage:
             expires_at=now + timedelta(days=365),
         )
     seed_demo_content(town, now, resident_households)
+    seed_demo_life(town, now)
     return town
 
 
@@ -276,6 +284,12 @@ def _create_town_page() -> TownPage:
                 "foyers de la commune agissent pour l'énergie, l'eau, les transports, "
                 "le tri et l'alimentation locale, partagent leurs astuces et relèvent "
                 "des défis entre voisins.</p>"
+            ),
+            intro_en=(
+                "<p>Welcome to Val-de-Lys's Smart Citizen programme: the town's "
+                "households take action on energy, water, transport, recycling and "
+                "local food, share their tips and take on challenges with their "
+                "neighbours.</p>"
             ),
             domains=list(Domain.values),
             participation_target=600,
@@ -318,8 +332,8 @@ def _create_demo_accounts(
                     neighbourhood=neighbourhoods[account.neighbourhood],
                     domains=[Domain.ENERGY, Domain.WASTE, Domain.LOCAL_FOOD],
                     status=HouseholdStatus.ACTIVE,
-                    created_at=now - timedelta(days=60),
-                    joined_at=now - timedelta(days=60),
+                    created_at=now - timedelta(days=account.days),
+                    joined_at=now - timedelta(days=account.days),
                 )
                 demo_households[account.household_key] = household
         Member.objects.create(
@@ -327,7 +341,7 @@ def _create_demo_accounts(
             town=town,
             household=household,
             display_name=account.display_name,
-            created_at=now - timedelta(days=60),
-            welcome_completed_at=now - timedelta(days=60),
+            created_at=now - timedelta(days=account.days),
+            welcome_completed_at=now - timedelta(days=account.days),
         )
     return list(demo_households.values())

@@ -10,8 +10,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import User
+from django.core.files.images import ImageFile
 from django.utils.text import slugify
 
+from community.demo_pictures import CAPTIONS, SCENES, as_upload
 from community.domains import Domain
 from community.models import Household, Member, Neighbourhood, TownPage
 
@@ -127,6 +129,52 @@ TIPS = [
     ),
 ]
 
+# action code → the tip's title and summary in English
+TIPS_EN = {
+    "mousseur-robinet": (
+        "An aerator on every tap",
+        "An aerator mixes air into the water: the same comfort, up to half as "
+        "much water at the tap.",
+    ),
+    "douche-courte": (
+        "Five-minute showers",
+        "A shower timer helps keep to five minutes; the hot water saved shows on "
+        "the energy bill too.",
+    ),
+    "chauffage-19": (
+        "Heating at 19 °C",
+        "Each degree less saves about 7 % of the heating.",
+    ),
+    "velo-courses": (
+        "Shopping by bike",
+        "Panniers or a trailer, and most of the week's shopping is done by bike.",
+    ),
+    "compost": (
+        "Composting in a flat",
+        "A worm composter fits on a balcony and cuts the bin by a third.",
+    ),
+    "panier-local": (
+        "A basket from local growers",
+        "Seasonal vegetables from a few kilometres away, and growers paid a fair "
+        "price.",
+    ),
+}
+
+# action code or domain → the scene of the tip's or challenge's picture
+PICTURES = {
+    "mousseur-robinet": "tap",
+    "douche-courte": "tap",
+    "chauffage-19": "thermostat",
+    "velo-courses": "bike",
+    "compost": "compost",
+    "panier-local": "basket",
+    Domain.WATER: "tap",
+    Domain.WASTE: "compost",
+    Domain.TRANSPORT: "bike",
+    Domain.LOCAL_FOOD: "basket",
+    Domain.ENERGY: "thermostat",
+}
+
 # ambassador e-mail → neighbourhood slugs covered
 AMBASSADOR_AREAS = {
     "lea.ambassadrice@demo.smartcitizen.fr": ["centre-bourg", "bel-air"],
@@ -141,11 +189,11 @@ def seed_demo_content(
 ) -> None:
     """Catalogue, tips, challenges and ambassadors' pages of the demo town."""
     _create_catalogue()
-    _create_tips(town)
-    _create_challenges(town, now)
+    pictures: dict = {}  # scene → Wagtail image, shared by tips and challenges
+    _create_tips(town, pictures)
+    _create_challenges(town, now, pictures)
     _create_ambassador_pages(town)
     _create_readings(resident_households, now)
-    _create_posts(town)
 
 
 def _create_catalogue() -> None:
@@ -163,7 +211,22 @@ def _create_catalogue() -> None:
         )
 
 
-def _create_tips(town: TownPage) -> None:
+def scene_image(scene: str, cache: dict):
+    """A Wagtail image of a drawn scene, made once per seed and scene."""
+    from wagtail.images.models import Image
+
+    if scene not in cache:
+        image = Image(
+            title=CAPTIONS[scene],
+            description=CAPTIONS[scene],
+            file=ImageFile(as_upload(SCENES[scene](), f"{scene}.jpg")),
+        )
+        image.save()
+        cache[scene] = image
+    return cache[scene]
+
+
+def _create_tips(town: TownPage, pictures: dict) -> None:
     from tips.models import TipIndexPage, TipPage
 
     moderator = Member.objects.filter(
@@ -174,21 +237,26 @@ def _create_tips(town: TownPage) -> None:
             title="Astuces",
             slug="astuces",
             intro="<p>Ce qui marche chez vos voisins, vérifié par l'équipe.</p>",
+            title_en="Tips",
+            intro_en="<p>What works for your neighbours, checked by the team.</p>",
         )
     )
     for title, action, summary, level, eur, kwh, litres, cost, steps in TIPS:
+        picture = scene_image(PICTURES[action], pictures)
         tip = index.add_child(
             instance=TipPage(
                 title=title,
                 slug=slugify(title),
                 summary=summary,
+                title_en=TIPS_EN[action][0],
+                summary_en=TIPS_EN[action][1],
                 domain=_action_domain(action),
                 difficulty=level,
                 savings_eur=eur,
                 savings_kwh=kwh,
                 savings_litres=litres,
                 start_cost_eur=cost,
-                body=[("steps", steps)],
+                body=[("image", picture), ("steps", steps)],
                 author=moderator,
                 action_code=action,
             )
@@ -225,9 +293,9 @@ def _create_ambassador_pages(town: TownPage) -> None:
         page.save_revision().publish()
 
 
-def _create_challenges(town: TownPage, now: datetime) -> None:
+def _create_challenges(town: TownPage, now: datetime, pictures: dict) -> None:
     from challenges.models import ChallengeIndexPage, ChallengePage
-    from challenges.models.pages import GoalKind, Scope, TeamKind
+    from challenges.models.pages import GoalKind
     from scoring.models import ActionType
 
     index = town.add_child(
@@ -235,34 +303,22 @@ def _create_challenges(town: TownPage, now: datetime) -> None:
             title="Défis",
             slug="defis",
             intro="<p>Des défis entre voisins : chaque geste compte pour l'équipe.</p>",
+            title_en="Challenges",
+            intro_en="<p>Challenges between neighbours: every action counts for the "
+            "team.</p>",
         )
     )
     today = now.date()
-    challenges = [
-        (
-            "L'hiver sans gaspiller l'eau",
-            Domain.WATER,
-            Scope.TOWN,
-            None,
-            TeamKind.NEIGHBOURHOOD,
-            ["douche-courte", "mousseur-robinet"],
-        ),
-        (
-            "Le mois du vélo aux Tilleuls",
-            Domain.TRANSPORT,
-            Scope.NEIGHBOURHOOD,
-            "les-tilleuls",
-            TeamKind.HOUSEHOLD,
-            ["velo-courses", "covoiturage"],
-        ),
-    ]
-    for title, domain, scope, area, teams, codes in challenges:
+    for title, domain, scope, area, teams, codes in CHALLENGES:
         challenge = index.add_child(
             instance=ChallengePage(
                 title=title,
                 slug=slugify(title),
-                summary="Cinq gestes par foyer avant la fin du défi.",
+                summary=CHALLENGE_SUMMARY,
+                title_en=CHALLENGES_EN[title],
+                summary_en="Five actions per household before the challenge ends.",
                 domain=domain,
+                image=scene_image(PICTURES[domain], pictures),
                 start_date=today - timedelta(days=10),
                 end_date=today + timedelta(days=50),
                 scope=scope,
@@ -277,6 +333,80 @@ def _create_challenges(town: TownPage, now: datetime) -> None:
         )
         challenge.action_types.set(ActionType.objects.filter(code__in=codes))
         challenge.save_revision().publish()
+
+
+CHALLENGE_SUMMARY = "Cinq gestes par foyer avant la fin du défi."
+# title, domain, scope, neighbourhood, teams (households or neighbourhoods),
+# action codes: one for the town and one running in each neighbourhood.
+CHALLENGES = [
+    (
+        "L'hiver sans gaspiller l'eau",
+        Domain.WATER,
+        "town",
+        None,
+        "neighbourhood",
+        ["douche-courte", "mousseur-robinet"],
+    ),
+    (
+        "Zéro gaspi au Centre-Bourg",
+        Domain.WASTE,
+        "neighbourhood",
+        "centre-bourg",
+        "household",
+        ["compost", "vrac"],
+    ),
+    (
+        "Le mois du vélo aux Tilleuls",
+        Domain.TRANSPORT,
+        "neighbourhood",
+        "les-tilleuls",
+        "household",
+        ["velo-courses", "covoiturage"],
+    ),
+    (
+        "La Gare covoiture",
+        Domain.TRANSPORT,
+        "neighbourhood",
+        "la-gare",
+        "household",
+        ["covoiturage", "velo-courses"],
+    ),
+    (
+        "Le Moulin mange local",
+        Domain.LOCAL_FOOD,
+        "neighbourhood",
+        "le-moulin",
+        "household",
+        ["panier-local", "marche-local"],
+    ),
+    (
+        "Les Coteaux coupent les veilles",
+        Domain.ENERGY,
+        "neighbourhood",
+        "les-coteaux",
+        "household",
+        ["multiprise-coupure", "chauffage-19"],
+    ),
+    (
+        "Bel-Air à 19 °C",
+        Domain.ENERGY,
+        "neighbourhood",
+        "bel-air",
+        "household",
+        ["chauffage-19", "douche-courte"],
+    ),
+]
+
+
+CHALLENGES_EN = {
+    "L'hiver sans gaspiller l'eau": "A winter without wasting water",
+    "Zéro gaspi au Centre-Bourg": "Zero waste in Centre-Bourg",
+    "Le mois du vélo aux Tilleuls": "Bike month in Les Tilleuls",
+    "La Gare covoiture": "La Gare car-shares",
+    "Le Moulin mange local": "Le Moulin eats local",
+    "Les Coteaux coupent les veilles": "Les Coteaux switch off standby",
+    "Bel-Air à 19 °C": "Bel-Air at 19 °C",
+}
 
 
 # Daily readings of the demo residents' households over 400 days, so that their
@@ -317,30 +447,3 @@ def _create_readings(households: list[Household], now: datetime) -> None:
                     )
                 )
     do_import_readings(rows)
-
-
-DEMO_POSTS = [
-    (
-        "anne.martin@demo.smartcitizen.fr",
-        "Nous avons posé des mousseurs sur tous les robinets : 10 € la pièce, et "
-        "la facture d'eau a déjà baissé. Qui veut essayer ?",
-    ),
-    (
-        "samir.benali@demo.smartcitizen.fr",
-        "Quelqu'un pour covoiturer vers la zone d'activités le matin ? Je pars de "
-        "la gare vers 7 h 45.",
-    ),
-    (
-        "lea.ambassadrice@demo.smartcitizen.fr",
-        "Permanence ce samedi au marché de 10 h à 12 h : venez poser vos questions "
-        "sur le programme !",
-    ),
-]
-
-
-def _create_posts(town: TownPage) -> None:
-    from feeds.actions import check_create_post
-
-    for position, (email, body) in enumerate(DEMO_POSTS):
-        author = Member.objects.get(town=town, user__username=email)
-        check_create_post(author, body=body, client_key=f"demo-post-{position}")

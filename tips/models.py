@@ -16,6 +16,7 @@ from wagtail.search import index
 
 from community.domains import Domain
 from community.models import Household, Member
+from community.translated import english_panel
 
 TIPS_PER_PAGE = 12
 
@@ -36,8 +37,14 @@ class TipIndexPage(RoutablePageMixin, Page):
     """The tips of a town: lists by domain and sort, and the resident proposal form."""
 
     intro = RichTextField(_("présentation"), blank=True)
+    title_en = models.CharField(_("titre en anglais"), max_length=255, blank=True)
+    intro_en = RichTextField(_("présentation en anglais"), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        english_panel("title_en", "intro_en"),
+    ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["community.TownPage"]
     subpage_types = ["tips.TipPage"]
@@ -94,6 +101,8 @@ class TipPage(RoutablePageMixin, Page):
         max_length=500,
         help_text=_("Une ou deux phrases, montrées dans les listes et la recherche."),
     )
+    title_en = models.CharField(_("titre en anglais"), max_length=255, blank=True)
+    summary_en = models.TextField(_("en bref, en anglais"), max_length=500, blank=True)
     domain = models.CharField(
         _("domaine"), max_length=20, choices=Domain.choices, db_index=True
     )
@@ -152,6 +161,7 @@ class TipPage(RoutablePageMixin, Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
+        english_panel("title_en", "summary_en"),
         FieldRowPanel([FieldPanel("domain"), FieldPanel("difficulty")]),
         MultiFieldPanel(
             [

@@ -16,6 +16,7 @@ from wagtail.search import index
 
 from community.domains import Domain
 from community.models import Neighbourhood
+from community.translated import english_panel
 
 CHALLENGES_PER_PAGE = 12
 
@@ -45,8 +46,14 @@ class ChallengeIndexPage(Page):
     """The challenges of a town, current first; its slug is `defis`."""
 
     intro = RichTextField(_("présentation"), blank=True)
+    title_en = models.CharField(_("titre en anglais"), max_length=255, blank=True)
+    intro_en = RichTextField(_("présentation en anglais"), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        english_panel("title_en", "intro_en"),
+    ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["community.TownPage"]
     subpage_types = ["challenges.ChallengePage"]
@@ -74,6 +81,8 @@ class ChallengePage(RoutablePageMixin, Page):
     """A challenge: a domain, a period, a goal, and the catalogue actions that count."""
 
     summary = models.TextField(_("en bref"), max_length=500, blank=True)
+    title_en = models.CharField(_("titre en anglais"), max_length=255, blank=True)
+    summary_en = models.TextField(_("en bref, en anglais"), max_length=500, blank=True)
     domain = models.CharField(_("domaine"), max_length=20, choices=Domain.choices)
     start_date = models.DateField(_("début"))
     end_date = models.DateField(_("fin"))
@@ -136,6 +145,7 @@ class ChallengePage(RoutablePageMixin, Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
+        english_panel("title_en", "summary_en"),
         FieldPanel("image"),
         FieldRowPanel(
             [FieldPanel("domain"), FieldPanel("start_date"), FieldPanel("end_date")]

@@ -7,6 +7,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from community.domains import DomainsField, all_domains, domain_labels
+from community.translated import english_panel
 
 GEOJSON_GEOMETRIES = {"Polygon", "MultiPolygon"}
 
@@ -15,6 +16,11 @@ class TownPage(Page):
     """The root page of a town's Wagtail Site; everything a resident sees hangs here."""
 
     intro = RichTextField(_("présentation"), blank=True)
+    intro_en = RichTextField(
+        _("présentation en anglais"),
+        blank=True,
+        help_text=_("Montrée aux visiteurs qui lisent le site en anglais."),
+    )
     domains = DomainsField(
         _("domaines d'action du programme"),
         default=all_domains,
@@ -27,6 +33,7 @@ class TownPage(Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
+        english_panel("intro_en"),
         FieldPanel("domains"),
         FieldPanel("participation_target"),
     ]

@@ -5,6 +5,8 @@ import zlib
 from django import template
 from django.utils.html import format_html
 
+from community import translated
+
 register = template.Library()
 
 # Number of background colours for initials (classes .avatar-c0 …).
@@ -18,6 +20,12 @@ def initials(name: str) -> str:
         return "?"
     letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
     return letters.upper()
+
+
+@register.filter
+def localized(obj, field: str):
+    """`{{ page|localized:"intro" }}`: the English field in English, else French."""
+    return translated.localized(obj, field)
 
 
 @register.simple_tag
