@@ -135,26 +135,3 @@ def test_the_month_on_the_6th_counts_6_days_against_the_same_days(client, member
     assert "aujourd'hui" in svg
     # The axis still spans the month: its last label is the 29th.
     assert ">29 déc.</text>" in svg
-
-
-def test_estimated_days_are_hatched_and_said(client, member):
-    today = timezone.localdate()
-    scoring.send_readings(
-        member.household,
-        source="index",
-        idempotency_key="idx-chart",
-        daily=[
-            {
-                "date": (today - timedelta(days=n)).isoformat(),
-                "metric": "gas_kwh",
-                "value": "20",
-                "estimated": True,
-            }
-            for n in range(min(3, today.day))
-        ],
-    )
-    client.force_login(member.user)
-    body = client.get(URL).content.decode()
-    assert 'fill="url(#hatch-gas_kwh)"' in svg_of(body, "gas_kwh")
-    assert "hachuré : estimé à partir de vos index" in body
-    assert "20,0 (estimé)" in table_of(body, "gas_kwh")

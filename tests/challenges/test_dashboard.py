@@ -192,6 +192,8 @@ def test_first_weeks_and_estimated_days_are_said_in_words(client, member):
     assert "jours estimés à partir de vos index" in body
     assert "(estimé)" in body
     assert 'fill="url(#hatch-gas_kwh)"' in body  # a hatched bar
+    assert "hachuré : estimé à partir de vos index" in body  # and its legend
+    assert "20,0 (estimé)" in body  # the data table says it too
 
 
 def test_the_yearly_projection_is_honest_about_partial_data(client, member):
