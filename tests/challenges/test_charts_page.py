@@ -14,6 +14,7 @@ import pytest
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 
+from challenges.dashboard import dashboard_for
 from challenges.periods import period_label
 from scoring import client as scoring
 from scoring.actions import ReadingRow, do_import_readings
@@ -121,6 +122,15 @@ def test_the_month_on_the_6th_counts_6_days_against_the_same_days(client, member
     # The same 6 days of last year (600 L), not 6 × last December's mean.
     assert figures["baseline"] == 600.0
     assert figures["change_pct"] == -10.0
+
+    # The same through the dashboard's reads, given the day.
+    context = dashboard_for(household, "mois", today=SIXTH)
+    assert context["period_info"]["elapsed"] == 6
+    assert context["period_info"]["days"] == 31
+    (row,) = context["metrics"]
+    assert (row["days_with_data"], row["baseline_per_day"]) == (6, 100.0)
+    assert len(row["values"]) == 6  # the table stops at today
+    assert len(row["chart"].bars) == 6
 
     client.force_login(member.user)
     with mock.patch("django.utils.timezone.localdate", return_value=SIXTH):
