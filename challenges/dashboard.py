@@ -4,14 +4,17 @@ Each call to the scoring core may fail on its own; a failed part shows
 « données indisponibles » and the rest of the page still shows.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from challenges.charts import daily_chart, weekly_means
+from challenges.charts import bar_chart, weekly_means
 from challenges.models import LoggedAction
 from challenges.models.pages import Metric
+from challenges.periods import period_label, span_label
 from community.domains import Domain
 from community.models import Household
 from scoring import client as scoring
@@ -23,7 +26,9 @@ DEFAULT_SAVINGS_GOAL_EUR = 200
 DAYS_PER_YEAR = 365
 
 
-def _baseline_words(kind: str | None) -> str:
+def _baseline_words(kind: str | None, in_progress: bool) -> str:
+    if kind == "previous_year" and in_progress:
+        return _("Comparé aux mêmes jours de l'an dernier.")
     if kind == "previous_year":
         return _("Comparé à la même période de l'an dernier.")
     if kind == "first_weeks":
@@ -102,11 +107,33 @@ def _points(household: Household) -> dict:
     }
 
 
+def _period(summary: dict, today: date) -> dict:
+    """The period in words and, while it runs, the days elapsed of it."""
+    start = date.fromisoformat(summary["start"])
+    end = date.fromisoformat(summary["end"])
+    in_progress = start <= today <= end
+    last = min(today, end)
+    return {
+        "start": start,
+        "end": end,
+        "label": period_label(start, end),
+        "days": (end - start).days + 1,
+        "in_progress": in_progress,
+        # Days to come are not counted: totals, means and the comparison
+        # with the baseline rest on the days up to today (the core cuts last
+        # year's period at the same day, docs/scoring-core.md).
+        "elapsed": (last - start).days + 1,
+        "elapsed_label": span_label(start, last) if in_progress else "",
+        "today": today,
+    }
+
+
 def _metrics(
-    summary: dict, neighbourhood: dict | None, *, by_week: bool = False
+    summary: dict, neighbourhood: dict | None, period: dict, *, by_week: bool = False
 ) -> list[dict]:
     rows = []
     labels = dict(Metric.choices)
+    today = period["today"]
     for code, label in labels.items():
         figures = (summary.get("metrics") or {}).get(code)
         if not figures or figures.get("total") is None:
@@ -114,6 +141,10 @@ def _metrics(
         compared = ((neighbourhood or {}).get("metrics") or {}).get(code)
         daily = figures.get("daily", [])
         shown = weekly_means(daily) if by_week else daily
+        counted = figures.get("days_with_data") or 0
+        baseline = figures.get("baseline")
+        per_day = baseline / counted if baseline is not None and counted else None
+        last_day = figures.get("last_day")
         rows.append(
             {
                 "code": code,
@@ -121,17 +152,28 @@ def _metrics(
                 "figures": figures,
                 # Older cores only name it baseline_source.
                 "baseline_words": _baseline_words(
-                    figures.get("baseline_kind", figures.get("baseline_source"))
+                    figures.get("baseline_kind", figures.get("baseline_source")),
+                    period["in_progress"],
                 ),
                 "estimated_days": figures.get("estimated_days") or 0,
                 "degree_days": figures.get("degree_days"),
-                # Day by day, or for a year week by week (mean per day).
-                "values": shown,
+                "days_with_data": counted,
+                "last_day": date.fromisoformat(last_day) if last_day else None,
+                "mean_per_day": figures["total"] / counted if counted else None,
+                "baseline_per_day": per_day,
+                # The table lists the days (or weeks) up to today, not those to come.
+                "values": [
+                    {**item, "day": date.fromisoformat(item["date"])}
+                    for item in shown
+                    if date.fromisoformat(item["date"]) <= today
+                ],
                 "by_week": by_week,
-                "chart": daily_chart(
+                "chart": bar_chart(
                     shown,
-                    figures.get("baseline"),
-                    figures.get("days_with_data") or 0,
+                    unit=figures.get("unit", ""),
+                    baseline_per_day=per_day,
+                    today=today,
+                    by_week=by_week,
                 ),
                 # Null under 5 contributing households (the contract's rule).
                 "neighbourhood": compared,
@@ -140,8 +182,16 @@ def _metrics(
     return rows
 
 
-def dashboard_for(household: Household, period_param: str) -> dict:
-    """Everything the dashboard shows for one household and period."""
+def dashboard_for(
+    household: Household, period_param: str, today: date | None = None
+) -> dict:
+    """Everything the dashboard shows for one household and period.
+
+    `today` is for tests; without it the core's own today is asked (and the
+    client's cache, dropped after new readings, is that of the undated call).
+    """
+    on = today
+    today = today or timezone.localdate()
     slug = period_param if period_param in PERIODS else "mois"
     period = PERIODS[slug]
     context: dict = {
@@ -156,22 +206,25 @@ def dashboard_for(household: Household, period_param: str) -> dict:
         ),
     }
     try:
-        summary = scoring.get_sensor_summary(household, period)
+        summary = scoring.get_sensor_summary(household, period, on=on)
     except scoring.ScoringUnavailable:
         context["sensors_unavailable"] = scoring.unavailable_message()
         return context
     try:
         neighbourhood = scoring.get_neighbourhood_summary(
-            household.neighbourhood, period
+            household.neighbourhood, period, on=on
         )
     except scoring.ScoringUnavailable:
         neighbourhood = None
     context["summary"] = summary
-    context["metrics"] = _metrics(summary, neighbourhood, by_week=period == "year")
+    context["period_info"] = _period(summary, today)
+    context["metrics"] = _metrics(
+        summary, neighbourhood, context["period_info"], by_week=period == "year"
+    )
     year = summary
     if period != "year":
         try:
-            year = scoring.get_sensor_summary(household, "year")
+            year = scoring.get_sensor_summary(household, "year", on=on)
         except scoring.ScoringUnavailable:
             year = None
     context["projection"] = _projection(year)

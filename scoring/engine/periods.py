@@ -34,6 +34,22 @@ class Period:
             "year", date(self.start.year - 1, 1, 1), date(self.start.year - 1, 12, 31)
         )
 
+    def previous_year_until(self, day: date) -> "Period":
+        """The previous year's period cut at the day matching `day`.
+
+        A period in progress (the 6th of a 31-day month) compares with the
+        same days of last year (its 1st to 6th), not with last year's whole
+        period: a month's first days are not its mean.
+        """
+        before = self.previous_year()
+        if self.kind in ("week", RANGE):
+            matching = day - timedelta(weeks=52)
+        else:
+            # The same calendar day; 29 February becomes the 28th.
+            last = calendar.monthrange(day.year - 1, day.month)[1]
+            matching = date(day.year - 1, day.month, min(day.day, last))
+        return Period(before.kind, before.start, min(before.end, matching))
+
 
 def month_of(year: int, month: int) -> Period:
     last = calendar.monthrange(year, month)[1]

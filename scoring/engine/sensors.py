@@ -1,7 +1,8 @@
 """Sensor summaries of a household or a neighbourhood, against a baseline.
 
 The baseline of a household and metric, as a mean per day:
-1. the same period of the previous year, when it has any reading;
+1. the same period of the previous year (for one household's summary, cut at
+   the day matching its last reading of the period), when it covers enough days;
 2. else the mean of the household's first 4 weeks of readings (MetricBaseline).
 It is then scaled to the days of the current period that have a reading, so a
 period in progress, or with gaps, compares like with like.
@@ -13,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 
 from scoring.actions.readings import FIRST_WEEKS_DAYS
 from scoring.models import DegreeDay, Metric, MetricBaseline, SensorReading
@@ -47,9 +48,13 @@ def eur_per_unit(metric: str) -> Decimal:
 class _HouseholdStats:
     """Per (household, metric): total and days in the period, and baseline per day."""
 
-    def __init__(self, household_ids: Sequence[int], period: Period) -> None:
+    def __init__(
+        self, household_ids: Sequence[int], period: Period, *, same_days: bool = False
+    ) -> None:
         self.totals: dict[tuple[int, str], tuple[Decimal, int]] = {}
         self.estimated: dict[tuple[int, str], int] = {}
+        # The last day with a reading, per (household, metric), in the period.
+        self.last_days: dict[tuple[int, str], date] = {}
         self.baseline_daily: dict[tuple[int, str], tuple[Decimal, str]] = {}
         self.first_dates: dict[tuple[int, str], date] = {}
         current = (
@@ -61,6 +66,7 @@ class _HouseholdStats:
                 total=Sum("value"),
                 days=Count("pk"),
                 estimated=Count("pk", filter=Q(estimated=True)),
+                last=Max("date"),
             )
             .order_by()
         )
@@ -68,16 +74,8 @@ class _HouseholdStats:
             key = (row["household_id"], row["metric"])
             self.totals[key] = (row["total"], row["days"])
             self.estimated[key] = row["estimated"]
-        before = period.previous_year()
-        previous = (
-            SensorReading.objects.filter(
-                household_id__in=household_ids, date__range=(before.start, before.end)
-            )
-            .values("household_id", "metric")
-            .annotate(total=Sum("value"), days=Count("pk"))
-            .order_by()
-        )
-        for row in previous:
+            self.last_days[key] = row["last"]
+        for row in self._previous_year(household_ids, period, same_days=same_days):
             key = (row["household_id"], row["metric"])
             measured = self.totals.get(key, (None, 0))[1]
             if row["days"] < PREVIOUS_YEAR_COVERAGE * measured:
@@ -90,6 +88,44 @@ class _HouseholdStats:
             key = (baseline.household_id, baseline.metric)
             self.baseline_daily.setdefault(key, (baseline.daily_mean, FIRST_WEEKS))
             self.first_dates[key] = baseline.first_date
+
+    def _previous_year(
+        self, household_ids: Sequence[int], period: Period, *, same_days: bool
+    ) -> list[dict]:
+        """Totals and days of the same period last year, per (household, metric).
+
+        With `same_days`, each (household, metric) is cut at the day matching
+        its last reading of the period: one query per distinct last day (at
+        most one per metric for one household), so that a period in progress
+        compares with the same days of last year.
+        """
+        groups: dict[date | None, set | None] = {None: None}
+        if same_days:
+            groups = defaultdict(set)
+            for key, last in self.last_days.items():
+                groups[last].add(key)
+        rows: list[dict] = []
+        for last, keys in groups.items():
+            before = (
+                period.previous_year()
+                if last is None
+                else period.previous_year_until(last)
+            )
+            found = (
+                SensorReading.objects.filter(
+                    household_id__in=household_ids,
+                    date__range=(before.start, before.end),
+                )
+                .values("household_id", "metric")
+                .annotate(total=Sum("value"), days=Count("pk"))
+                .order_by()
+            )
+            rows.extend(
+                row
+                for row in found
+                if keys is None or (row["household_id"], row["metric"]) in keys
+            )
+        return rows
 
     def metric(self, household_id: int, metric: str) -> dict | None:
         """Total, baseline and savings of one household, or None without data."""
@@ -151,11 +187,20 @@ def heating_share(metric: str) -> Decimal | None:
 
 
 def _baseline_days(
-    household_id: int, metric: str, kind: str, period: Period, first: date | None
+    household_id: int,
+    metric: str,
+    kind: str,
+    period: Period,
+    first: date | None,
+    until: date | None = None,
 ) -> list[date]:
     readings = SensorReading.objects.filter(household_id=household_id, metric=metric)
     if kind == PREVIOUS_YEAR:
-        before = period.previous_year()
+        before = (
+            period.previous_year()
+            if until is None
+            else period.previous_year_until(until)
+        )
         readings = readings.filter(date__range=(before.start, before.end))
     elif first is not None:
         last = first + timedelta(days=FIRST_WEEKS_DAYS - 1)
@@ -172,6 +217,7 @@ def degree_day_correction(
     period: Period,
     kind: str | None,
     first: date | None,
+    until: date | None = None,
 ) -> dict | None:
     """The weather correction of a household's period against its baseline.
 
@@ -179,7 +225,8 @@ def degree_day_correction(
     DJU of the town; both must be in the heating season (a mean of at least
     MIN_MEAN_DJU a day). The ratio of the means, bounded to [0.5, 2], then
     scales the heating share of the period's consumption to the baseline's
-    weather. None when any of this is missing.
+    weather. None when any of this is missing. `until`: the period's last day
+    with a reading, which cuts last year's period the same way.
     """
     share = heating_share(metric)
     if share is None or town_id is None or kind is None:
@@ -191,7 +238,7 @@ def degree_day_correction(
             date__range=(period.start, period.end),
         ).values_list("date", flat=True)
     )
-    baseline = _baseline_days(household_id, metric, kind, period, first)
+    baseline = _baseline_days(household_id, metric, kind, period, first, until)
     if not current or not baseline:
         return None
     wanted = set(current) | set(baseline)
@@ -291,8 +338,12 @@ def tariff(metric: str) -> dict:
 def household_summary(
     household_id: int, public_id: str, period: Period, town_id: int | None = None
 ) -> dict:
-    """Every metric of one household over a period, against its own baseline."""
-    stats = _HouseholdStats([household_id], period)
+    """Every metric of one household over a period, against its own baseline.
+
+    Last year's period is cut at the day matching each metric's last reading
+    (`last_day`): a month in progress compares with the same days last year.
+    """
+    stats = _HouseholdStats([household_id], period, same_days=True)
     daily = _daily([household_id], period, mean=False)
     metrics: dict[str, dict] = {}
     for metric in Metric.values:
@@ -302,6 +353,7 @@ def household_summary(
             "daily": daily[metric],
             "total": None,
             "days_with_data": 0,
+            "last_day": None,
             "estimated_days": 0,
             "baseline": None,
             "baseline_source": None,
@@ -313,6 +365,7 @@ def household_summary(
         }
         if found is not None:
             kind = found["baseline_source"]
+            last_day = stats.last_days[(household_id, metric)]
             correction = degree_day_correction(
                 household_id,
                 town_id,
@@ -320,6 +373,7 @@ def household_summary(
                 period,
                 kind,
                 stats.first_dates.get((household_id, metric)),
+                until=last_day,
             )
             compared = found["total"]
             if correction is not None:
@@ -331,6 +385,7 @@ def household_summary(
             body.update(
                 total=_round(found["total"], 3),
                 days_with_data=found["days_with_data"],
+                last_day=last_day.isoformat(),
                 estimated_days=stats.estimated.get((household_id, metric), 0),
                 baseline=_round(found["baseline"], 3),
                 baseline_source=kind,

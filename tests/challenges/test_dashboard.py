@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from challenges.charts import daily_chart, weekly_means
+from challenges.charts import BOTTOM, TOP, bar_chart, weekly_means
 from scoring.actions import ReadingRow, do_import_readings
 from tests.challenges.conftest import log
 
@@ -52,8 +52,8 @@ def test_sensor_figures_show_as_an_svg_chart_and_a_table(client, member):
     readings(member.household, 7, "150", start=today - timedelta(days=6))
     client.force_login(member.user)
     body = client.get(URL + "?periode=semaine").content.decode()
-    assert '<svg viewBox="0 0 600 200" role="img"' in body
-    assert "<rect" in body
+    assert '<svg class="chart" viewBox="0 0 360 240" width="100%" role="img"' in body
+    assert "<rect x=" in body
     assert "stroke-dasharray" in body  # the baseline line
     assert "-25,0 %" in body or "-25.0 %" in body
     assert "Économies estimées" in body
@@ -64,11 +64,12 @@ def test_the_chart_puts_the_baseline_at_its_daily_mean():
         {"date": "2026-01-01", "value": 10.0},
         {"date": "2026-01-02", "value": None},
     ]
-    chart = daily_chart(daily, baseline=20.0, days_with_data=1)
+    chart = bar_chart(daily, unit="kWh", baseline_per_day=20.0)
     assert chart.baseline_per_day == 20.0
-    assert chart.bars[0].height == pytest.approx((200 - 48) / 2)
-    assert chart.bars[1].height == 0
-    assert chart.baseline_y == 24
+    assert chart.maximum == 20  # a round top tick
+    assert chart.bars[0].height == pytest.approx((BOTTOM - TOP) / 2)
+    assert len(chart.bars) == 1  # no bar for the day without a reading
+    assert chart.baseline_y == TOP
 
 
 def test_the_neighbourhood_mean_shows_only_from_five_households(client, town, member):
@@ -145,8 +146,8 @@ def test_the_year_is_drawn_and_listed_week_by_week(client, participant):
     # The calendar year so far, by week: at most 53 bars and rows, not a
     # bar and a row per day with a reading (this year's days up to today).
     days = timezone.localdate().timetuple().tm_yday
-    weeks = year.count("<rect ")
-    rows = year.count('<tr><th scope="row">2')
+    weeks = year.count("<rect x=")
+    rows = year.count('<tr><th scope="row">semaine du')
     assert days // 7 <= weeks <= 53
     assert weeks <= rows <= 53
     assert "valeurs jour par jour" in month
@@ -161,7 +162,8 @@ def test_the_dashboard_says_which_baseline_and_links_to_the_meters(client, membe
     readings(member.household, 7, "150", start=today - timedelta(days=6))
     client.force_login(member.user)
     body = client.get(URL + "?periode=semaine").content.decode()
-    assert "Comparé à la même période de l&#x27;an dernier." in body
+    # The week in progress: the same days of last year.
+    assert "Comparé aux mêmes jours de l&#x27;an dernier." in body
     assert f'href="{reverse("meters:home")}"' in body
     assert "Mes compteurs" in body
 
@@ -189,7 +191,9 @@ def test_first_weeks_and_estimated_days_are_said_in_words(client, member):
     assert "quatre premières semaines" in body
     assert "jours estimés à partir de vos index" in body
     assert "(estimé)" in body
-    assert 'fill="#ffffff" stroke="#1f5f8b"' in body  # an outlined bar
+    assert 'fill="url(#hatch-gas_kwh)"' in body  # a hatched bar
+    assert "hachuré : estimé à partir de vos index" in body  # and its legend
+    assert "20,0 (estimé)" in body  # the data table says it too
 
 
 def test_the_yearly_projection_is_honest_about_partial_data(client, member):
