@@ -252,3 +252,20 @@ def test_the_notification_centre_shows_the_decision(
     page = client.get(reverse("feeds:notifications")).content.decode()
     assert "a pris une décision vous concernant" in page
     assert "Restez courtois" in page
+
+
+def test_a_decision_notice_names_the_moderators_in_the_reader_s_language(
+    client, author, reporters, moderator
+):
+    _, group = reported(author, reporters[0])
+    actions.do_hide(moderator, items.load("post", group.object_id), "Hors sujet", group)
+    client.force_login(author.user)
+
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("feeds:notifications")).content.decode()
+    assert "The moderators" in page
+    assert "La modération" not in page
+
+    client.cookies["django_language"] = "fr"
+    page = client.get(reverse("feeds:notifications")).content.decode()
+    assert "La modération" in page
