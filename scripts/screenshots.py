@@ -46,6 +46,9 @@ MODERATOR = ("claire.moderatrice@demo.smartcitizen.fr", "demo-moderation-2026")
 PAGES = [
     (None, "home", "/"),
     (None, "login", "/compte/connexion/"),
+    (RESIDENT, "home-member", "/"),
+    (RESIDENT, "welcome-domains", "/bienvenue/domaines/"),
+    (RESIDENT, "welcome-challenge", "/bienvenue/defi/"),
     (RESIDENT, "feed", "/fil/"),
     (RESIDENT, "post", "{post}"),
     (RESIDENT, "tips", "/astuces/"),
