@@ -1,6 +1,9 @@
 from django import template
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import ngettext
 
+from community.templatetags.community_tags import item_url
 from feeds.notify import unread_count
 from feeds.text import render_text
 
@@ -20,3 +23,23 @@ def unread_notifications(context) -> int:
     if user is None or not user.is_authenticated:
         return 0
     return unread_count(user.pk)
+
+
+@register.simple_tag
+def comment_count(post) -> SafeString:
+    """A post's « N commentaires » link (`feeds/includes/comment_count.html`).
+
+    A simple tag rather than an include: a feed page shows one per post. The
+    catalogue's text is trusted as `{% blocktranslate %}` trusts it; the count
+    is an int, printed unlocalised as ids are.
+    """
+    count = post.comment_count
+    text = ngettext("%(counter)s commentaire", "%(counter)s commentaires", count) % {
+        "counter": int(count)
+    }
+    return format_html(
+        '<a id="comment-count-{}" href="{}#commentaires">{}</a>',
+        post.pk,
+        item_url("feeds:post", post.pk),
+        mark_safe(text),  # noqa: S308 - the catalogue's text and an int
+    )
