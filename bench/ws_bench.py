@@ -49,24 +49,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-DB_NAME = os.environ.get("BENCH_DATABASE_NAME", "sc_bench_ws")
-PG_SERVER = os.environ.get(
-    "BENCH_POSTGRES", "postgres://smartcitizen:smartcitizen@127.0.0.1:5432"
-)
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
-DATABASE_URL = f"{PG_SERVER}/{DB_NAME}"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.environment import BASE_DIR, configure  # noqa: E402
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-os.environ["DATABASE_URL"] = DATABASE_URL
-os.environ["REDIS_URL"] = REDIS_URL
-os.environ["ELASTICSEARCH_URL"] = ""
-os.environ["SEARCH_INDEX_PREFIX"] = f"bench-{os.getpid()}"
-sys.path.insert(0, str(BASE_DIR))
-
-import django  # noqa: E402
-
-django.setup()
+BENCH = configure("sc_bench_ws", "redis://127.0.0.1:6379/7")
+DB_NAME, PG_SERVER = BENCH.db_name, BENCH.pg_server
+REDIS_URL, DATABASE_URL = BENCH.redis_url, BENCH.database_url
 
 import redis  # noqa: E402
 import websockets  # noqa: E402
