@@ -60,6 +60,7 @@ from asgiref.sync import sync_to_async  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench.peer_data import sign_in  # noqa: E402
 from bench.support import (  # noqa: E402
     Server,
     cpu_seconds,
@@ -94,9 +95,7 @@ class Cast:
 
 def make_cast(clients: int, posts: int) -> Cast:
     """Pick the neighbourhood, its subscribers and the authors; sign them in."""
-    from importlib import import_module
 
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.db.models import Count
 
     from community.demo import TOWN_SLUG
@@ -121,16 +120,7 @@ def make_cast(clients: int, posts: int) -> Cast:
             f"{len(residents)} in {neighbourhood.name}: too few for "
             f"{clients} clients and {posts} authors"
         )
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    cookies = []
-    for member in chosen:
-        session = store()
-        session[SESSION_KEY] = str(member.user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = member.user.get_session_auth_hash()
-        session.create()
-        cookies.append(session.session_key)
-    connection.close()
+    cookies = sign_in(chosen)  # closes its connection
     return Cast(
         neighbourhood_id=neighbourhood.pk,
         neighbourhood_slug=neighbourhood.slug,
