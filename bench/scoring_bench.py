@@ -127,6 +127,7 @@ def load_readings() -> tuple[int, int]:
     last = timezone.localdate() - timedelta(days=1)
     first = last - timedelta(days=DAYS - 1)
     now = timezone.now().isoformat()
+    source = SensorReading._meta.get_field("source").default
     start = time.perf_counter()
     rows = 0
     raw = connection.connection if connection.connection else None
@@ -134,7 +135,7 @@ def load_readings() -> tuple[int, int]:
         connection.ensure_connection()
         raw = connection.connection
     with raw.cursor() as cursor:
-        columns = "household_id, metric, date, value, imported_at"
+        columns = "household_id, metric, date, value, estimated, source, imported_at"
         with cursor.copy(f"COPY {readings} ({columns}) FROM STDIN") as copy:
             for pk in households:
                 size = rng.uniform(0.6, 1.6)
@@ -143,7 +144,7 @@ def load_readings() -> tuple[int, int]:
                     doy = day.timetuple().tm_yday
                     for metric in ("electricity_kwh", "gas_kwh", "water_l"):
                         value = _daily_value(rng, metric, doy, size)
-                        copy.write_row((pk, metric, day, value, now))
+                        copy.write_row((pk, metric, day, value, False, source, now))
                         rows += 1
         cursor.execute(
             f"""
