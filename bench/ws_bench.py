@@ -162,6 +162,9 @@ class Result:
     kib_per_connection: float
     connect_seconds: float
     cpu_per_frame: float  # seconds of the servers' CPU per frame delivered
+    # Ours: from just before the action to its commit and publish (the part of
+    # each latency spent before any server sees the event).
+    actions: list[float] = field(default_factory=list)
     frame: str = ""  # one delivered frame (ours), for the bare server to send
 
 
@@ -195,8 +198,10 @@ def publish_post(author_id: int, neighbourhood_id: int, body: str, key: str):
         target=PostTarget.NEIGHBOURHOOD,
         neighbourhood_id=neighbourhood_id,
     )
+    # Committed, and sent to the channel layer (on_commit runs `send_live`).
+    published = time.perf_counter()
     connection.close()
-    return post.pk, start
+    return post.pk, start, published
 
 
 def post_id_of(text: str) -> str:
@@ -233,9 +238,10 @@ async def run_ours(
         grown = sum(rss_kib(pid) for pid in pids) - rss_before
         run = f"{os.getpid()}-{sockets}-{int(time.time())}"
         starts: dict[str, float] = {}
+        actions: list[float] = []  # start to commit and publish, per post
         cpu_before = sum(cpu_seconds(pid) for pid in pids)
         for number in range(args.posts + 1):  # the first is the warm-up
-            post_id, start = await action(
+            post_id, start, published = await action(
                 authors.pop(),
                 cast["neighbourhood_id"],
                 f"Banc websockets {run} : publication {number} pour {sockets} sockets.",
@@ -243,6 +249,7 @@ async def run_ours(
             )
             if number:
                 starts[str(post_id)] = start
+                actions.append(published - start)
             await asyncio.sleep(args.interval)
         await wait_for(clients, len(starts) + 1)
         cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
@@ -255,7 +262,7 @@ async def run_ours(
     delivered = sum(len(c.arrivals) for c in clients)
     return Result(f"ours ({args.server} × 2)", sockets, latencies, last, missed,
                   grown / sockets, connected, cpu / max(delivered, 1),
-                  frame)  # fmt: skip
+                  actions, frame)  # fmt: skip
 
 
 async def wait_for(clients: list[Client], frames: int) -> None:
@@ -366,7 +373,9 @@ def show(result: Result) -> None:
         f"{spread(result.last_per_post)}; missed {result.missed}; memory "
         f"{result.kib_per_connection:.1f} KiB per connection; server CPU "
         f"{result.cpu_per_frame * 1e6:.0f} µs per frame delivered"
-    )
+        + (f"; action to commit and publish {spread(result.actions)}"
+           if result.actions else "")
+    )  # fmt: skip
 
 
 def main() -> None:
