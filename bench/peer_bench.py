@@ -15,9 +15,10 @@ wrk`); the first run also needs PyPI, for the peer's own virtual environment.
 2. Our side: the bench's own database (`sc_bench_peer`: migrated, the demo
    town, then `--posts` posts × `--comments` comments bulk-inserted in its
    largest neighbourhood), served as `make run` serves (`python -m
-   config.server`, daphne) by `--workers` processes accepting on one loopback
-   socket, or by uvicorn or gunicorn (`--server`, each from a virtual
-   environment of its own with our code on the path). Pages are read by a
+   config.server`: uvicorn; daphne with `--server daphne`) by `--workers`
+   processes accepting on one loopback socket, or by granian or gunicorn
+   (`--server`, from a virtual environment of their own with our code on the
+   path). Pages are read by a
    resident of the neighbourhood signed in by a session written with the
    session engine.
 3. Each page must answer 200 with the bench's content (the newest post's text
@@ -27,7 +28,9 @@ wrk`); the first run also needs PyPI, for the peer's own virtual environment.
    alternating our page and the peer's (who goes first alternates too): our
    feed page against Spirit's topic list of the category, our post page with
    its comments against Spirit's topic page. A markdown table goes to stdout:
-   each pair's requests/s, latency p50 and p99, and ours ÷ peer.
+   each pair's requests/s, latency p50 and p99, ours ÷ peer, and each side's
+   CPU time per request (user + system time of the side's processes over the
+   run and until they are idle again, divided by the requests wrk counted).
 
 Both sides run on the same machine as wrk: the figures are for comparing the
 two in one run, under the same load (given with `uptime`'s load average).
@@ -64,9 +67,10 @@ PEER_REQUIREMENTS = [
     "gunicorn>=27,<28",  # --no-control-socket
     "psycopg[binary]>=3.1,<4",
 ]
-# uvicorn and gunicorn for our own code: our packages come from .venv (a .pth
-# file), the servers and their dependencies from this environment.
-SERVERS_REQUIREMENTS = ["uvicorn[standard]>=0.30,<1", "gunicorn>=27,<28"]
+# granian and gunicorn for our own code: our packages come from .venv (a .pth
+# file), the servers and their dependencies from this environment. uvicorn is
+# the site's own server (`python -m config.server`, pyproject.toml).
+SERVERS_REQUIREMENTS = ["granian>=2.8,<2.9", "gunicorn>=27,<28"]
 
 BENCH = configure("sc_bench_peer", "redis://127.0.0.1:6379/7")
 DB_NAME, PG_SERVER = BENCH.db_name, BENCH.pg_server
@@ -174,12 +178,13 @@ def our_env() -> dict[str, str]:
 def start_ours(server: str, workers: int, logs: Path) -> Side:
     """Our site by `workers` processes of `server` on one loopback socket."""
     log = logs / f"ours-{server}.log"
-    if server == "daphne":
-        # As `make run` serves, `workers` times on one socket (--fd).
+    if server in ("uvicorn", "daphne"):
+        # As `make run` serves, `workers` times on one socket (--fd), as the
+        # tests and the other benches start it.
         listener = loopback_listener()
         url = f"http://127.0.0.1:{listener.getsockname()[1]}"
         command = [
-            sys.executable, "-m", "config.server",
+            sys.executable, "-m", "config.server", "--server", server,
             "--fd", str(listener.fileno()), "--verbosity", "0",
             "config.asgi:application",
         ]  # fmt: skip
@@ -191,11 +196,13 @@ def start_ours(server: str, workers: int, logs: Path) -> Side:
         return Side(f"ours ({server} × {workers})", url, processes, log)
     bin_dir = ensure_venv("servers", SERVERS_REQUIREMENTS, with_ours=True)
     port = free_port()
-    if server == "uvicorn":
+    if server == "granian":
+        # ASGI, its Rust HTTP and websocket stack; no lifespan in Django.
         command = [
-            str(bin_dir / "uvicorn"), "config.asgi:application",
+            str(bin_dir / "granian"), "--interface", "asginl",
             "--host", "127.0.0.1", "--port", str(port),
-            "--workers", str(workers), "--no-access-log", "--log-level", "warning",
+            "--workers", str(workers), "--ws", "--loop", "uvloop",
+            "--log-level", "warning", "config.asgi:application",
         ]  # fmt: skip
     else:  # gunicorn: WSGI, sync workers, HTTP only
         command = [
@@ -363,6 +370,7 @@ class Run:
     requests: int
     bytes_per_request: float
     errors: str  # socket errors and non-2xx/3xx answers, "" when none
+    cpu_ms: float  # CPU of the side's processes per request counted
 
 
 def wrk(page: Page, args, seconds: int) -> Run:
@@ -372,10 +380,12 @@ def wrk(page: Page, args, seconds: int) -> Run:
     ]  # fmt: skip
     if page.cookie:
         command += ["-H", f"Cookie: {page.cookie}"]
+    cpu_before = side_cpu(page.side)
     out = subprocess.run(  # noqa: S603
         [*command, page.url], check=True, capture_output=True, text=True
     ).stdout
     settle(page.side)
+    cpu = side_cpu(page.side) - cpu_before
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.MULTILINE))
     done = re.search(r"(\d+) requests in \S+, (\S+) read", out)
     requests = int(done.group(1))
@@ -391,6 +401,7 @@ def wrk(page: Page, args, seconds: int) -> Run:
         requests=requests,
         bytes_per_request=_bytes(done.group(2)) / max(requests, 1),
         errors="; ".join(errors),
+        cpu_ms=cpu * 1000 / requests if requests else float("nan"),
     )
 
 
@@ -468,9 +479,9 @@ def table(pairs: list[tuple[str, Page, Page]], results: dict, args) -> None:
     report()
     report(
         "| round | page | ours req/s | ours p50 / p99 | peer req/s | "
-        "peer p50 / p99 | ours ÷ peer |"
+        "peer p50 / p99 | ours ÷ peer | CPU per request ours / peer |"
     )
-    report("|---|---|---|---|---|---|---|")
+    report("|---|---|---|---|---|---|---|---|")
     ratios: dict[str, list[float]] = {}
     for number in range(args.rounds):
         for label, _, _ in pairs:
@@ -481,7 +492,8 @@ def table(pairs: list[tuple[str, Page, Page]], results: dict, args) -> None:
             report(
                 f"| {number + 1} | {label} | {ours.rps:.1f} | {ours.p50:.0f} / "
                 f"{ours.p99:.0f} ms | {peer.rps:.1f} | {peer.p50:.0f} / "
-                f"{peer.p99:.0f} ms | **{ratio:.2f}** |"
+                f"{peer.p99:.0f} ms | **{ratio:.2f}** | {ours.cpu_ms:.1f} / "
+                f"{peer.cpu_ms:.1f} ms |"
             )
     for label, values in ratios.items():
         ours = [results[(n, label, "ours")].rps for n in range(args.rounds)]
@@ -489,7 +501,7 @@ def table(pairs: list[tuple[str, Page, Page]], results: dict, args) -> None:
         report(
             f"| median | {label} | {statistics.median(ours):.1f} | | "
             f"{statistics.median(peer):.1f} | | **{statistics.median(values):.2f}** "
-            f"(min {min(values):.2f}, max {max(values):.2f}) |"
+            f"(min {min(values):.2f}, max {max(values):.2f}) | |"
         )
     report()
 
@@ -504,8 +516,8 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=2000)
     parser.add_argument("--comments", type=int, default=20)
     parser.add_argument(
-        "--server", choices=("daphne", "uvicorn", "gunicorn"), default="daphne",
-        help="what serves our side (daphne: as `make run`)",
+        "--server", choices=("uvicorn", "daphne", "granian", "gunicorn"),
+        default="uvicorn", help="what serves our side (uvicorn: as `make run`)",
     )  # fmt: skip
     parser.add_argument("--warm-up", type=int, default=2, help="seconds per page")
     parser.add_argument(

@@ -1,4 +1,4 @@
-"""What the benchmarks share: figures, the bench's own database, daphne processes.
+"""What the benchmarks share: figures, the bench's own database, server processes.
 
 Imported by the bench scripts after they set their environment and called
 `django.setup()`; nothing here reads a bench's constants, they are passed in.
@@ -22,7 +22,7 @@ from django.core.management import call_command
 from django.db import connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-SERVER_START_TIMEOUT = 60  # seconds for a daphne process to answer /healthz
+SERVER_START_TIMEOUT = 60  # seconds for a server process to answer /healthz
 
 
 # --- figures -----------------------------------------------------------------------
@@ -104,7 +104,7 @@ def prepare_database(pg_server: str, name: str, *, reuse: bool) -> None:
     connection.close()
 
 
-# --- daphne ------------------------------------------------------------------------
+# --- servers -----------------------------------------------------------------------
 
 
 def _die_with_parent() -> None:
@@ -132,9 +132,13 @@ def loopback_listener() -> socket.socket:
 
 
 def start_server(
-    log: Path, env: dict[str, str], listener: socket.socket | None = None
+    log: Path,
+    env: dict[str, str],
+    listener: socket.socket | None = None,
+    server: str = "uvicorn",
 ) -> Server:
-    """daphne serving `config.asgi` on a loopback socket bound here (`--fd`).
+    """The site's server (`python -m config.server`, uvicorn unless `server`
+    says daphne) serving `config.asgi` on a loopback socket bound here (`--fd`).
 
     `env` is added to this process's environment: the bench's settings module,
     database, Redis and whatever else its server must see. With `listener`,
@@ -148,7 +152,7 @@ def start_server(
     with log.open("wb") as out:
         process = subprocess.Popen(  # noqa: S603
             [
-                sys.executable, "-m", "config.server",
+                sys.executable, "-m", "config.server", "--server", server,
                 "--fd", str(listener.fileno()),
                 "--verbosity", "1",
                 "config.asgi:application",
@@ -178,7 +182,7 @@ def wait_healthy(server: Server) -> None:
             pass
         if server.process.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError(
-                f"daphne did not serve {server.url}/healthz "
+                f"the server did not serve {server.url}/healthz "
                 f"(exit code {server.process.poll()}):\n{server.tail()}"
             )
         time.sleep(0.2)

@@ -1,7 +1,8 @@
-"""One post to K websockets: our 2 daphne processes against a bare broadcast server.
+"""One post to K websockets: our 2 server processes against a bare broadcast server.
 
     DJANGO_SETTINGS_MODULE=config.settings.test PYTHONPATH=. \\
         .venv/bin/python bench/ws_bench.py [--sockets 600 2400] [--posts 10]
+        [--server uvicorn|daphne]
 
 Needs PostgreSQL and Redis. Issue 14's target: p99 of one post's delivery to
 600 and to 2,400 sockets on 2 processes at most twice a bare `websockets`
@@ -13,9 +14,10 @@ broadcast's, measured in the same run; under 40 KiB of memory per connection.
    fewer than the largest K, new households of one member are added to the
    neighbourhood (bench/peer_data.py). Each subscriber is signed in by a
    session written with the session engine.
-2. Ours, for each K: two daphne processes (`python -m config.server`, as `make
-   run`), K/2 sockets on each; each subscribes to the neighbourhood's stream
-   (a later unknown `op` is answered with an error: the subscribe is done).
+2. Ours, for each K: two server processes (`python -m config.server`, as `make
+   run`: uvicorn, or daphne with `--server daphne`), K/2 sockets on each;
+   each subscribes to the neighbourhood's stream (a later unknown `op` is
+   answered with an error: the subscribe is done).
    After one unmeasured post, `--posts` posts are published one every
    `--interval` seconds through `feeds.actions.check_create_post`, from this
    process. A socket's latency runs from just before the action to the frame's
@@ -27,7 +29,11 @@ broadcast's, measured in the same run; under 40 KiB of memory per connection.
 4. For both: every socket's own arrival time (p50, p99, max over all sockets
    and posts), the last socket per post, frames missed, and memory per
    connection (VmRSS of the server processes before and after the K sockets
-   subscribed, divided by K). Who goes first alternates with K.
+   subscribed, divided by K), and the servers' CPU time per frame delivered
+   (user + system time of the server processes from just before the first
+   post to the last frame, divided by the frames delivered; ours does not
+   count the action, which runs in this process). Who goes first alternates
+   with K.
 
 The clients run in this process on the same 2 cores as the servers: their
 work is part of both sides' latency alike.
@@ -66,6 +72,7 @@ from bench.peer_data import ensure_members, largest_neighbourhood, sign_in  # no
 from bench.support import (  # noqa: E402
     Server,
     _die_with_parent,
+    cpu_seconds,
     load_average,
     loopback_listener,
     percentile,
@@ -154,6 +161,10 @@ class Result:
     missed: int
     kib_per_connection: float
     connect_seconds: float
+    cpu_per_frame: float  # seconds of the servers' CPU per frame delivered
+    # Ours: from just before the action to its commit and publish (the part of
+    # each latency spent before any server sees the event).
+    actions: list[float] = field(default_factory=list)
     frame: str = ""  # one delivered frame (ours), for the bare server to send
 
 
@@ -187,8 +198,10 @@ def publish_post(author_id: int, neighbourhood_id: int, body: str, key: str):
         target=PostTarget.NEIGHBOURHOOD,
         neighbourhood_id=neighbourhood_id,
     )
+    # Committed, and sent to the channel layer (on_commit runs `send_live`).
+    published = time.perf_counter()
     connection.close()
-    return post.pk, start
+    return post.pk, start, published
 
 
 def post_id_of(text: str) -> str:
@@ -225,8 +238,10 @@ async def run_ours(
         grown = sum(rss_kib(pid) for pid in pids) - rss_before
         run = f"{os.getpid()}-{sockets}-{int(time.time())}"
         starts: dict[str, float] = {}
+        actions: list[float] = []  # start to commit and publish, per post
+        cpu_before = sum(cpu_seconds(pid) for pid in pids)
         for number in range(args.posts + 1):  # the first is the warm-up
-            post_id, start = await action(
+            post_id, start, published = await action(
                 authors.pop(),
                 cast["neighbourhood_id"],
                 f"Banc websockets {run} : publication {number} pour {sockets} sockets.",
@@ -234,16 +249,20 @@ async def run_ours(
             )
             if number:
                 starts[str(post_id)] = start
+                actions.append(published - start)
             await asyncio.sleep(args.interval)
         await wait_for(clients, len(starts) + 1)
+        cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
     finally:
         await close_all(clients)
     latencies, last, missed = gather(clients, starts, post_id_of)
     frame = next(
         (text for _, text in reversed(clients[0].arrivals) if post_id_of(text)), ""
     )
-    return Result("ours (daphne × 2)", sockets, latencies, last, missed,
-                  grown / sockets, connected, frame)  # fmt: skip
+    delivered = sum(len(c.arrivals) for c in clients)
+    return Result(f"ours ({args.server} × 2)", sockets, latencies, last, missed,
+                  grown / sockets, connected, cpu / max(delivered, 1),
+                  actions, frame)  # fmt: skip
 
 
 async def wait_for(clients: list[Client], frames: int) -> None:
@@ -268,6 +287,7 @@ async def run_bare(args, sockets: int, server: Server, frame: str) -> Result:
         connected = time.perf_counter() - began
         await asyncio.sleep(2)
         grown = rss_kib(server.process.pid) - rss_before
+        cpu_before = cpu_seconds(server.process.pid)
         for number in range(args.posts + 1):  # the first is the warm-up
             # Our frame's bytes, told apart by a prefix of the same length.
             name = f"{number:06d}"
@@ -277,12 +297,14 @@ async def run_bare(args, sockets: int, server: Server, frame: str) -> Result:
                 starts[name] = start
             await asyncio.sleep(args.interval)
         await wait_for(clients, len(starts) + 1)
+        cpu = cpu_seconds(server.process.pid) - cpu_before
     finally:
         await close_all(clients)
         await control.close()
     latencies, last, missed = gather(clients, starts, lambda text: text[:6])
+    delivered = sum(len(c.arrivals) for c in clients)
     return Result("bare websockets (1 process)", sockets, latencies, last, missed,
-                  grown / sockets, connected)  # fmt: skip
+                  grown / sockets, connected, cpu / max(delivered, 1))  # fmt: skip
 
 
 def start_bare(log: Path) -> Server:
@@ -349,8 +371,11 @@ def show(result: Result) -> None:
         f"{result.connect_seconds:.1f} s): every socket's arrival "
         f"{spread(result.latencies)}; last socket per post "
         f"{spread(result.last_per_post)}; missed {result.missed}; memory "
-        f"{result.kib_per_connection:.1f} KiB per connection"
-    )
+        f"{result.kib_per_connection:.1f} KiB per connection; server CPU "
+        f"{result.cpu_per_frame * 1e6:.0f} µs per frame delivered"
+        + (f"; action to commit and publish {spread(result.actions)}"
+           if result.actions else "")
+    )  # fmt: skip
 
 
 def main() -> None:
@@ -359,6 +384,10 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=10, help="per size, measured")
     parser.add_argument("--interval", type=float, default=1.0, help="seconds")
     parser.add_argument("--reuse-db", action="store_true")
+    parser.add_argument(
+        "--server", choices=("uvicorn", "daphne"), default="uvicorn",
+        help="what serves our side (`python -m config.server --server`)",
+    )  # fmt: skip
     args = parser.parse_args()
 
     raise_open_files(max(args.sockets))
@@ -377,7 +406,11 @@ def main() -> None:
                "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL,
                "ELASTICSEARCH_URL": ""}  # fmt: skip
         try:
-            ours = [start_server(Path(logs) / f"daphne-{n}.log", env) for n in "AB"]
+            ours = [
+                start_server(Path(logs) / f"{args.server}-{n}.log", env,
+                             server=args.server)
+                for n in "AB"
+            ]  # fmt: skip
             servers.extend(ours)
             bare = start_bare(Path(logs) / "bare.log")
             servers.append(bare)
@@ -407,8 +440,9 @@ def main() -> None:
 
     report()
     report("| sockets | ours p50 / p99 / max | bare p50 / p99 / max | p99 ours ÷ bare "
-           "| missed ours / bare | KiB per connection ours / bare |")  # fmt: skip
-    report("|---|---|---|---|---|---|")
+           "| missed ours / bare | KiB per connection ours / bare "
+           "| server CPU per frame ours / bare |")  # fmt: skip
+    report("|---|---|---|---|---|---|---|")
     for mine, theirs in results:
 
         def cells(result: Result) -> str:
@@ -422,7 +456,8 @@ def main() -> None:
         report(f"| {mine.sockets} | {cells(mine)} | {cells(theirs)} | **{ratio:.2f}** "
                f"(target ≤ 2) | {mine.missed} / {theirs.missed} | "
                f"{mine.kib_per_connection:.1f} / {theirs.kib_per_connection:.1f} "
-               "(target < 40) |")  # fmt: skip
+               f"(target < 40) | {mine.cpu_per_frame * 1e6:.0f} / "
+               f"{theirs.cpu_per_frame * 1e6:.0f} µs |")  # fmt: skip
     report(f"load average at the end {load_average()}")
 
 

@@ -1,4 +1,4 @@
-"""ASGI entry point served by daphne.
+"""ASGI entry point, served by `python -m config.server` (uvicorn, config/server.py).
 
 HTTP goes to Django; the one websocket endpoint `/ws/` goes to the realtime app,
 behind a guard that closes with 1013 when the database is out of reach, an

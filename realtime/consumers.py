@@ -1,10 +1,12 @@
 """The one websocket consumer, served at `/ws/` (protocol in docs/realtime.md).
 
 The consumer parses frames, asks the stream registry whether the user may read,
-joins the stream's group and replays the log; it holds no domain logic. Channels
-hands it one message at a time (client frames and live events alike), so a live
-event that arrives during a subscribe waits until the replay is sent, and the
-per-stream position below is never read and written concurrently.
+joins the stream through its process's hub (realtime/fanout.py) and replays the
+log; it holds no domain logic. Channels hands it one client frame at a time.
+Live events come from the hub's task instead (`live`), synchronously: a live
+event of a stream whose subscribe or gap filling is under way is held until
+that is sent, and every frame of the connection goes out through `_push`, in
+the order it was decided.
 """
 
 import asyncio
@@ -18,9 +20,9 @@ from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 
 from realtime import queries, streams
+from realtime.fanout import hub_for, start
 from realtime.groups import StreamName, parse_stream
-from realtime.models import Event
-from realtime.publish import MESSAGE_TYPE, RELOAD_EVENT, start_retrier
+from realtime.publish import RELOAD_EVENT, encode_frame, start_retrier
 
 logger = logging.getLogger(__name__)
 
@@ -79,15 +81,25 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
 
         Channels creates the connection's channel (`new_channel`, a Redis
         subscribe with the pub/sub layer) before any handler runs: with Redis
-        down that raises and daphne answers the handshake with a 500. Here the
+        down that raises and the server answers the handshake with a 500. Here the
         handshake is accepted and closed with "try again later" instead.
         """
         self.accepted = False
+        # Groups this connection receives live events of, through the hub.
+        self.live_groups: set[str] = set()
+        self.tasks: set[asyncio.Task] = set()
         try:
             await super().__call__(scope, receive, send)
         except LAYER_ERRORS as error:
             logger.warning("Websocket closed with 1013: channel layer error %r", error)
             await self._close_try_again_later(receive, send)
+        finally:
+            # However the connection ended (an error out of a handler skips
+            # `disconnect`), the hub forgets it.
+            for task in list(self.tasks):
+                task.cancel()
+            if self.live_groups:
+                hub_for(self.channel_layer).drop(self, self.live_groups)
 
     async def _close_try_again_later(self, receive, send) -> None:
         if not self.accepted:
@@ -103,6 +115,11 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         # stream name -> seq of the last event this client got (or the position
         # its replay was consistent with).
         self.positions: dict[str, int] = {}
+        # stream -> live messages that wait for its subscribe or gap filling.
+        self.held: dict[str, list[dict]] = {}
+        # Frames decided while a send waits for the socket to drain; None when
+        # no send waits.
+        self.backlog: list[str] | None = None
         self.bucket = FrameBucket(self.frames_per_second, self.frame_burst)
         self.last_rate_error = 0.0
         # Frames refused by the bucket since the last rate_limited error, and
@@ -122,23 +139,18 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if self.drop_report is not None:
             self.drop_report.cancel()
-        for stream in list(self.positions):
+        for stream in {*self.positions, *self.held}:
             await self._leave(stream)
 
     async def dispatch(self, message: dict) -> None:
-        # The hot path: one live event reaches every subscriber of a stream in
-        # this process. Channels' `dispatch` first runs `close_old_connections`
-        # in the shared sync thread for every message; for hundreds of
-        # subscribers that serialises hundreds of thread hops per event. The
-        # live handler touches the database only through
+        # Channels' `dispatch` first runs `close_old_connections` in the shared
+        # sync thread for every message. A client's frames skip it: with the
+        # hop, a client sending thousands of frames (each refused by the
+        # bucket at once) queued thousands of calls on that one thread, and
+        # every socket of the process waited seconds for its next database
+        # read. The handlers touch the database only through
         # `database_sync_to_async`, which closes stale connections itself.
-        # The same holds for a client's frames: with the hop, a client sending
-        # thousands of frames (each refused by the bucket at once) queued
-        # thousands of calls on that one thread, and every socket of the
-        # process waited seconds for its next database read.
-        if message["type"] == MESSAGE_TYPE:
-            await self.realtime_event(message)
-        elif message["type"] == "websocket.receive":
+        if message["type"] == "websocket.receive":
             await self.websocket_receive(message)
         else:
             await super().dispatch(message)
@@ -217,8 +229,12 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             )
             return
         # Join first, then read the log: an event committed in between is both
-        # in the replay and queued as a live message, and the position check in
-        # `realtime_event` drops the second copy. The other order would lose it.
+        # in the replay and held as a live message, and the position check in
+        # `live` drops the second copy. The other order would lose it. Live
+        # messages of the stream wait in `hold` until the replay is sent (with
+        # those a gap filling of a previous subscription held).
+        hold = list(self.held.get(stream, ()))
+        self.held[stream] = hold
         try:
             await self.join(name)
         except LAYER_ERRORS as error:
@@ -227,23 +243,27 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             logger.warning(
                 "Subscribe to %s failed, closing with 1013: %r", stream, error
             )
+            self._release(stream, hold, deliver=False)
             await self.close(code=CLOSE_TRY_AGAIN_LATER)
             return
         replay = await database_sync_to_async(queries.replay_since)(
             stream, since, self.replay_limit
         )
         for event in replay.events:
-            await self.send_json(event.as_message())
+            self._push(encode_frame(event.as_message()))
         if replay.reload:
-            await self.send_json(
-                {
-                    "stream": stream,
-                    "id": replay.reload_id,
-                    "event": RELOAD_EVENT,
-                    "data": {},
-                }
+            self._push(
+                encode_frame(
+                    {
+                        "stream": stream,
+                        "id": replay.reload_id,
+                        "event": RELOAD_EVENT,
+                        "data": {},
+                    }
+                )
             )
         self.positions[stream] = replay.last_seq
+        self._release(stream, hold)
 
     async def unsubscribe(self, content: dict) -> None:
         name = await self._parse(content)
@@ -251,27 +271,100 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             await self._leave(str(name))
 
     async def join(self, name: StreamName) -> None:
-        """Add this connection to a stream's group (a seam for tests)."""
-        await self.channel_layer.group_add(name.group, self.channel_name)
+        """Have this process's hub deliver a stream's events here (a seam for tests)."""
+        await hub_for(self.channel_layer).join(name.group, self)
+        self.live_groups.add(name.group)
 
-    async def realtime_event(self, message: dict) -> None:
-        """A live event from `publish()`: send it once, in order, with no hole."""
+    def live(self, message: dict) -> None:
+        """A live event from the hub: sent once, in order, with no hole.
+
+        Runs in the hub's task, for every subscriber of the process in turn:
+        it decides synchronously and never waits.
+        """
         stream = message["stream"]
-        last = self.positions.get(stream)
-        if last is None or message["seq"] <= last:
+        hold = self.held.get(stream)
+        if hold is not None:
+            hold.append(message)
             return
-        if message["seq"] > last + 1:
+        last = self.positions.get(stream)
+        seq = message["seq"]
+        if last is None or seq <= last:
+            return
+        if seq > last + 1:
             # An earlier event of this stream has not come live (lost while Redis
             # was away, or still on its way from another process): take it from
             # the log, where it is committed since seq N commits after N - 1.
-            missing: list[Event] = await database_sync_to_async(queries.events_between)(
-                stream, last, message["seq"]
-            )
-            for event in missing:
-                await self.send_json(event.as_message())
+            hold = self.held[stream] = [message]
+            self._spawn(self._fill_gap(stream, hold, last, seq))
+            return
+        self.positions[stream] = seq
         # Encoded once by `publish()` for every subscriber: forwarded as is.
-        await self.send(text_data=message["text"])
-        self.positions[stream] = message["seq"]
+        self._push(message["text"])
+
+    async def _fill_gap(
+        self, stream: str, hold: list[dict], last: int, seq: int
+    ) -> None:
+        try:
+            missing = await database_sync_to_async(queries.events_between)(
+                stream, last, seq
+            )
+        except Exception as error:
+            # The database out of reach: as a failed subscribe, "come back".
+            logger.warning("Gap filling of %s failed, closing: %r", stream, error)
+            await self.close(code=CLOSE_TRY_AGAIN_LATER)
+            return
+        if self.held.get(stream) is not hold:
+            return  # unsubscribed, or subscribed again (its replay covers it)
+        for event in missing:
+            if event.seq > self.positions[stream]:
+                self.positions[stream] = event.seq
+                self._push(encode_frame(event.as_message()))
+        # What the log had is sent; the event that showed the gap follows it
+        # even if the log had less (pruned meanwhile), never a second filling.
+        self.positions[stream] = max(self.positions[stream], seq - 1)
+        self._release(stream, hold)
+
+    def _release(self, stream: str, hold: list[dict], *, deliver: bool = True) -> None:
+        """Stop holding a stream's live messages; send those now due, in order."""
+        if self.held.get(stream) is not hold:
+            return
+        del self.held[stream]
+        if deliver:
+            for message in sorted(hold, key=lambda m: m["seq"]):
+                self.live(message)
+
+    def _push(self, text: str) -> None:
+        """Send a frame after every frame pushed before it, without waiting."""
+        if self.backlog is not None:
+            self.backlog.append(text)
+            return
+        try:
+            rest = start(self.base_send({"type": "websocket.send", "text": text}))
+        except Exception as error:
+            # The connection is closing: its disconnect cleans up.
+            logger.debug("Frame not sent to a closing connection: %r", error)
+            return
+        if rest is not None:
+            # The socket's buffer is full: this send and the frames after it
+            # go out from a task of this connection, in order.
+            self.backlog = []
+            self._spawn(self._drain(rest))
+
+    async def _drain(self, rest) -> None:
+        try:
+            await rest
+            while self.backlog:
+                text = self.backlog.pop(0)
+                await self.base_send({"type": "websocket.send", "text": text})
+        except Exception as error:
+            logger.debug("Frames not sent to a closing connection: %r", error)
+            return
+        self.backlog = None
+
+    def _spawn(self, coroutine) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
 
     async def send_error(
         self, code: str, message: str, stream: str | None = None
@@ -289,16 +382,14 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             return None
 
     async def _leave(self, stream: str) -> None:
-        # Forget the position first: from now on `realtime_event` drops this
-        # stream's messages, so a group_discard that fails (Redis down) only
-        # leaves a subscription Redis forgets when the connection closes.
+        # Forget the position first: from now on `live` drops this stream's
+        # messages, so a group_discard that fails (Redis down) only leaves a
+        # subscription of the process that its next join or leave mends.
         self.positions.pop(stream, None)
-        try:
-            await self.channel_layer.group_discard(
-                parse_stream(stream).group, self.channel_name
-            )
-        except LAYER_ERRORS as error:
-            logger.warning("Leaving %s failed (channel layer): %r", stream, error)
+        self.held.pop(stream, None)
+        group = parse_stream(stream).group
+        self.live_groups.discard(group)
+        await hub_for(self.channel_layer).leave(group, self)
 
     async def _rate_limited(self) -> None:
         # One error a second at most: answering every dropped frame would let a

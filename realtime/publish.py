@@ -21,13 +21,13 @@ from realtime.models import Event, Stream
 
 logger = logging.getLogger(__name__)
 
-# The consumer's handler for live events (`realtime_event`).
+# The type of a live event's channel-layer message (realtime/fanout.py).
 MESSAGE_TYPE = "realtime.event"
 # Sent by the consumer itself when a client must reload; never published.
 RELOAD_EVENT = "reload"
 # A Redis that does not answer must not hold the request that published.
 SEND_TIMEOUT_SECONDS = 2.0
-# A live send that failed is tried again this often (by a task in each daphne
+# A live send that failed is tried again this often (by a task in each server
 # process's event loop) and after the next send that works.
 RETRY_SECONDS = 2.0
 # Streams whose last failed message is kept for that retry, at most.
@@ -91,13 +91,18 @@ def live_message(record: Event) -> dict:
         "stream": frame["stream"],
         "id": frame["id"],
         "seq": record.seq,
-        "text": json.dumps(frame, ensure_ascii=False, separators=(",", ":")),
+        "text": encode_frame(frame),
     }
+
+
+def encode_frame(frame: dict) -> str:
+    """The JSON text of a server frame, live or replayed alike."""
+    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
 
 
 # stream -> the newest live message of it that could not be sent. Sending that
 # one again later is enough: a subscriber that missed earlier ones sees the gap
-# and reads them from the log (`RealtimeConsumer.realtime_event`), and one that
+# and reads them from the log (`RealtimeConsumer.live`), and one that
 # has it already drops the copy. Without this, clients connected through an
 # outage would get its last events only with the next event of their stream.
 _missed: dict[str, dict] = {}
@@ -171,7 +176,7 @@ async def resend_missed(layer) -> None:
 
 
 def start_retrier(layer) -> None:
-    """Once per event loop: a task that resends failed live messages (daphne)."""
+    """Once per event loop (a server process): a task that resends failed sends."""
     loop = asyncio.get_running_loop()
     task = _retriers.get(loop)
     if task is None or task.done():

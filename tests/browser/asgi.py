@@ -1,4 +1,4 @@
-"""What the browser tests' daphne serves: config.asgi's application, unchanged,
+"""What the browser tests' server serves: config.asgi's application, unchanged,
 plus static files.
 
 The test settings drop WhiteNoise and run with DEBUG off, so nothing would answer

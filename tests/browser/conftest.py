@@ -1,7 +1,8 @@
-"""Real-browser tests: the real ASGI application served by daphne on loopback,
-driven by Debian's Chromium through Playwright (docs/testing.md).
+"""Real-browser tests: the real ASGI application served by the site's server
+(`python -m config.server`, uvicorn) on loopback, driven by Debian's Chromium
+through Playwright (docs/testing.md).
 
-- `asgi_server` (session): daphne in a subprocess, on the pytest-django test
+- `asgi_server` (session): the server in a subprocess, on the pytest-django test
   database and the test Redis, for the whole run.
 - `live_db`, `live_town`, `live_neighbourhood` (function): data the server can
   see. The test is transactional (what it writes is committed), and it starts
@@ -24,7 +25,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from community.models import Neighbourhood, TownPage
 from tests.browser.support import PlaywrightThread, Remote, mark_without_javascript
 from tests.factories import NeighbourhoodFactory, make_town
-from tests.support import daphne
+from tests.support import site_server
 
 # The Chromium binary of Debian's `chromium` package. /usr/bin/chromium is a
 # shell wrapper around it that adds the flags of /etc/chromium.d (extensions,
@@ -59,14 +60,14 @@ def asgi_server(
     django_db_setup: None,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[str]:
-    """config.asgi's application under daphne, on the test database; its base URL
-    (tests/support/daphne.py)."""
-    log_path = tmp_path_factory.mktemp("daphne") / "daphne.log"
+    """config.asgi's application under the site's server, on the test database;
+    its base URL (tests/support/site_server.py)."""
+    log_path = tmp_path_factory.mktemp("server") / "server.log"
     request.config.stash[server_log_key] = log_path
     try:
-        with daphne.serve(log_path) as server:
+        with site_server.serve(log_path) as server:
             yield server.url
-    except daphne.ServerFailed as error:
+    except site_server.ServerFailed as error:
         pytest.fail(str(error), pytrace=False)
 
 
@@ -188,10 +189,10 @@ def phone_page(new_context: Callable[..., BrowserContext]) -> Page:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
-    """Keep each phase's report for the fixtures; add daphne's log to failures."""
+    """Keep each phase's report for the fixtures; add the server's log to failures."""
     report = yield
     item.stash.setdefault(reports_key, {})[report.when] = report
     log_path = item.config.stash.get(server_log_key, None)
     if report.failed and log_path is not None:
-        report.sections.append(("daphne log (last lines)", daphne.tail(log_path)))
+        report.sections.append(("server log (last lines)", site_server.tail(log_path)))
     return report

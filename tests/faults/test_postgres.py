@@ -1,7 +1,7 @@
 """PostgreSQL restarted under load, through real HTTP forms and websockets (issue 11).
 
-The site runs under two real daphne processes on one socket
-(tests/support/daphne.py), once with persistent database connections
+The site runs under two real server processes on one socket
+(tests/support/site_server.py), once with persistent database connections
 (`CONN_MAX_AGE=60`) and once with psycopg's connection pool (the default), so
 each process must notice by itself that its connections died. Writers post
 through the real forms (log in at /compte/connexion/, read the form of
@@ -23,7 +23,7 @@ Asserted:
   same `client_key` until accepted; every submission ends accepted and is
   stored exactly once, with its text, and nothing else is stored;
 - the site recovers by itself: every request started `GRACE_SECONDS` after
-  connections are allowed again succeeds, and both daphne processes open a new
+  connections are allowed again succeeds, and both server processes open a new
   database connection and serve after the restart (checked by mapping the new
   backends' client ports to the processes' sockets);
 - the websocket either stays open or is closed with a retry code (1012, 1013)
@@ -51,7 +51,7 @@ from psycopg import sql
 from feeds.models import Post
 from realtime.groups import neighbourhood_stream, town_stream
 from tests.factories import PASSWORD, NeighbourhoodFactory, make_member, make_town
-from tests.support import daphne
+from tests.support import site_server
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -140,7 +140,7 @@ class Load:
 
 def new_session() -> requests.Session:
     session = requests.Session()
-    # A new TCP connection per request: the kernel hands each to either daphne
+    # A new TCP connection per request: the kernel hands each to either server
     # process, as a load balancer would.
     session.headers.update({"Connection": "close", "Accept-Language": "fr-FR"})
     return session
@@ -337,7 +337,7 @@ def socket_inodes(pid: int) -> set[str]:
 def processes_with_new_backends(
     admin: psycopg.Connection, name: str, since, pids: list[int]
 ) -> set[int]:
-    """The daphne processes holding a connection opened after `since`."""
+    """The server processes holding a connection opened after `since`."""
     ports = {
         row[0]
         for row in admin.execute(
@@ -396,7 +396,7 @@ def check_listener(listener: Listener, stored_ids: set[int], log: str) -> None:
     assert not errors, errors
 
 
-# How each daphne process holds its connections: persistent ones of its own,
+# How each server process holds its connections: persistent ones of its own,
 # or borrowed from psycopg's pool (the default, config/settings/base.py), whose
 # wait is kept under the cut so that requests during it do fail (503).
 CONNECTION_MODES = {
@@ -414,8 +414,8 @@ def test_a_postgres_restart_under_load_loses_nothing_and_recovers(
     stream = town_stream(member.town_id)
     admin = admin_connection()
     try:
-        with daphne.serve(
-            tmp_path / "daphne.log",
+        with site_server.serve(
+            tmp_path / "server.log",
             processes=2,
             POST_RATE_COUNT="10000",
             **CONNECTION_MODES[mode],
@@ -575,7 +575,7 @@ def test_a_postgres_restart_under_load_loses_nothing_and_recovers(
     assert not failed_late, ("requests failed after the restart", failed_late, log)
     assert any(a.started >= late for a in load.answers), "no request after the cut"
     assert recovered, (
-        f"daphne processes {sorted(set(pids) - serving)} opened no new database "
+        f"server processes {sorted(set(pids) - serving)} opened no new database "
         f"connection after the restart",
         log,
     )
@@ -585,7 +585,7 @@ def test_a_postgres_restart_under_load_loses_nothing_and_recovers(
     check_listener(during, stored_ids, log)
 
 
-# Requests sent at once to one daphne process, and the connections the database
+# Requests sent at once to one server process, and the connections the database
 # accepts from it, as the fault bench's overloaded processes met it (PostgreSQL's
 # "too many clients", docs/performance.md).
 BURST = 24
@@ -620,7 +620,7 @@ def test_a_burst_past_the_connection_limit_waits_for_the_pool(
     # This test process's own connections; the server gets room for 3 more.
     baseline = count_backends(admin, name)
     try:
-        with daphne.serve(tmp_path / "daphne.log", **pool) as server:
+        with site_server.serve(tmp_path / "server.log", **pool) as server:
             session = log_in(server.url, member.user.email)
             cookies = session.cookies.get_dict()
             session.close()

@@ -1,16 +1,16 @@
 """Redis down for a few seconds under a stream of writes, through real HTTP (issue 11).
 
-The site runs under two real daphne processes (tests/support/daphne.py) on the
-test database, its cache and channel layer on a Redis of this test's own
-(`fault_redis`, tests/faults/conftest.py). A resident writes through the real
-forms, as a browser would (the page's CSRF token and `client_key`): posts,
-comments, reactions and chat messages, with searches in between; some posts
-are sent twice with the same key (a retry after a lost answer), and a write
-that fails is sent again with its key. Another resident listens on a real
-websocket to the town's stream and the neighbourhood's chat room, and
-reconnects after any close with `since` = the last event id it got, as
-static/js/live.js does. Redis is killed for about five seconds, then started
-again on the same port (empty).
+The site runs under two real server processes (`python -m config.server`,
+tests/support/site_server.py) on the test database, its cache and channel layer
+on a Redis of this test's own (`fault_redis`, tests/faults/conftest.py). A
+resident writes through the real forms, as a browser would (the page's CSRF
+token and `client_key`): posts, comments, reactions and chat messages, with
+searches in between; some posts are sent twice with the same key (a retry after
+a lost answer), and a write that fails is sent again with its key. Another
+resident listens on a real websocket to the town's stream and the
+neighbourhood's chat room, and reconnects after any close with `since` = the
+last event id it got, as static/js/live.js does. Redis is killed for about five
+seconds, then started again on the same port (empty).
 
 Asserted:
 - no HTTP answer is a 5xx, during the outage or after, and every write is
@@ -45,7 +45,7 @@ from feeds.actions.chat import get_or_create_neighbourhood_room
 from feeds.models import ChatMessage, Comment, Post
 from realtime.models import Event
 from tests.factories import PASSWORD, NeighbourhoodFactory, make_member, make_town
-from tests.support import daphne
+from tests.support import site_server
 from tests.support.redis_server import FaultRedis
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -102,7 +102,7 @@ class Browser:
     def __init__(self, base: str, log: list[Answer]) -> None:
         self.base = base
         self.session = requests.Session()
-        self.session.trust_env = False  # no proxy between the test and daphne
+        self.session.trust_env = False  # no proxy between the test and the server
         self.log = log
 
     def request(self, method: str, path: str, **kwargs) -> requests.Response:
@@ -365,8 +365,8 @@ def test_redis_killed_under_writes_loses_nothing_and_fails_nothing(
 ) -> None:
     writer_member, reader_member, room = residents
     answers: list[Answer] = []
-    with daphne.serve(
-        tmp_path / "daphne.log", processes=2, REDIS_URL=fault_redis.url, **RATES
+    with site_server.serve(
+        tmp_path / "server.log", processes=2, REDIS_URL=fault_redis.url, **RATES
     ) as server:
         base = server.url
         writer_browser = Browser(base, answers)

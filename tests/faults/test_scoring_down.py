@@ -1,6 +1,6 @@
 """The scoring core slow or down, through real HTTP (issue 11).
 
-The site runs under a real daphne (tests/support/daphne.py) on the test
+The site runs under a real server (tests/support/site_server.py) on the test
 database, its scoring core set to a local address this test controls
 (`SwitchableCore`): a socket that accepts and never answers (hanging), a port
 nothing listens on (closed), then a plain TCP relay to the real embedded
@@ -37,7 +37,7 @@ from tests.challenges.conftest import (
     make_challenge_index,
 )
 from tests.factories import NeighbourhoodFactory, make_member, make_town
-from tests.support import daphne
+from tests.support import site_server
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -199,9 +199,9 @@ def test_pages_stay_fast_and_j_ai_agi_is_delivered_once_when_the_core_returns(
     fault: str, core: SwitchableCore, resident, tmp_path: Path
 ) -> None:
     member, challenge, action_type = resident
-    # Closed while daphne starts: its /healthz probes the core.
-    with daphne.serve(
-        tmp_path / "daphne.log",
+    # Closed while the server starts: its /healthz probes the core.
+    with site_server.serve(
+        tmp_path / "server.log",
         SCORING_CORE_URL=core.url,
         SCORING_CORE_TOKEN=TOKEN,
         SCORING_CORE_TIMEOUT=str(TIMEOUT),

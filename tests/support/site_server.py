@@ -1,8 +1,9 @@
-"""daphne serving the real ASGI application in a subprocess, for tests that go
-through real HTTP and websockets (tests/browser, tests/faults).
+"""The site's server (`python -m config.server`, uvicorn) serving the real ASGI
+application in a subprocess, for tests that go through real HTTP and websockets
+(tests/browser, tests/faults, tests/realtime/test_server_limits.py).
 
 The listening socket is bound here, on a free loopback port, and handed to
-daphne (`--fd`), so no other process can take the port in between. The server
+the server (`--fd`), so no other process can take the port in between. The server
 runs on the pytest-django test database, the test's Redis and search index,
 with the test settings module; `overrides` changes any of that environment
 (another Redis, a scoring core URL, several processes on one socket).
@@ -26,7 +27,7 @@ from urllib.parse import quote
 from django.conf import settings
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-# Seconds: daphne imports Django and Wagtail (about 2 s on 2 cores).
+# Seconds: the server imports Django and Wagtail (about 2 s on 2 cores).
 SERVER_START_TIMEOUT = 30
 LOG_TAIL_LINES = 60
 # The application the tests serve: config.asgi with static files (test
@@ -37,7 +38,7 @@ APPLICATION = "tests.browser.asgi:application"
 def die_with_parent() -> None:
     """In the child before exec: SIGTERM when pytest dies, even by SIGKILL.
 
-    A daphne left behind would hold connections to the test database, and the
+    A server left behind would hold connections to the test database, and the
     next run could not drop it.
     """
     pr_set_pdeathsig = 1
@@ -112,7 +113,7 @@ class ServerFailed(RuntimeError):
 def serve(
     log_path: Path, *, processes: int = 1, application: str = APPLICATION, **overrides
 ) -> Iterator[Server]:
-    """daphne on a free loopback port until the block ends; `processes` share
+    """The server on a free loopback port until the block ends; `processes` share
     the one listening socket, as behind a load balancer."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
@@ -150,7 +151,7 @@ def serve(
             exited = [p.poll() for p in server.processes if p.poll() is not None]
             if exited or time.monotonic() > deadline:
                 raise ServerFailed(
-                    f"daphne did not serve {server.url}/healthz (exit codes "
+                    f"the server did not serve {server.url}/healthz (exit codes "
                     f"{exited}); its log:\n{tail(log_path)}"
                 )
             time.sleep(0.1)
@@ -161,7 +162,8 @@ def serve(
             process.terminate()
         for process in server.processes:
             try:
-                # Daphne holds nothing to save; a slow stop only delays the run.
+                # The server holds nothing to save (websockets are closed with
+                # 1012 at once); a slow stop only delays the run.
                 process.wait(timeout=3)
             except subprocess.TimeoutExpired:
                 process.kill()
