@@ -462,7 +462,6 @@ async def bench_actions(side: Side, cast: Cast, args, prefix: str) -> ActionsRun
             "points_awarded"
         ):
             run.replayed += 1
-    run.ledger_entries = ledger_entries(prefix) - ledger_entries(f"{prefix}warm-")
     return run
 
 
@@ -674,6 +673,9 @@ def main() -> None:
                     wait_healthy(side)
                     prefix = f"bench-{RUN}-{server}-{number}-"
                     run = asyncio.run(bench_actions(side, cast, args, prefix))
+                    run.ledger_entries = ledger_entries(prefix) - ledger_entries(
+                        f"{prefix}warm-"
+                    )
                     runs.append((number, run))
                     report_run(run)
                     if number == 1 and server == order[0] and args.dashboard_requests:

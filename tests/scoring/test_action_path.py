@@ -8,23 +8,19 @@ inside one, each `transaction.atomic` would add a savepoint and its release.
 """
 
 import json
-import threading
 import urllib.error
 import urllib.request
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 
 from scoring.models import HouseholdBalance, LedgerEntry
 
-from .conftest import TOKEN
+from .conftest import THREADS, TOKEN, race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 API = "/api/scoring/v1/"
-THREADS = 8
 # An action: the household and the catalogue action (one query), then in one
 # transaction the entry inserted unless its key is known, and the balance
 # moved (an upsert, which also makes the row on the first action). Django
@@ -98,29 +94,6 @@ def test_a_refused_action_writes_nothing_and_stops_early(
     assert not HouseholdBalance.objects.exists()
 
 
-def _race(call: Callable[[int], tuple[int, dict]]) -> list[tuple[int, dict]]:
-    """`call(i)` in THREADS threads released together."""
-    barrier = threading.Barrier(THREADS)
-    results: list = [None] * THREADS
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = call(index)
-        except Exception as error:  # collected, asserted by the test
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
-
-
 def _http_post(url: str, body: dict) -> tuple[int, dict]:
     request = urllib.request.Request(  # noqa: S310 (the test's live server)
         url,
@@ -143,7 +116,7 @@ def test_one_key_sent_at_once_over_http_is_one_entry(
 ):
     url = live_server.url + API + "actions"
     body = action(household, "double-clic")
-    results = _race(lambda _index: _http_post(url, body))
+    results = race(lambda _index: _http_post(url, body))
     assert all(isinstance(result, tuple) for result in results), results
     statuses = sorted(status for status, _ in results)
     assert statuses == [200] * (THREADS - 1) + [201]
@@ -158,7 +131,7 @@ def test_first_actions_of_a_household_sent_at_once_over_http_all_count(
 ):
     """No balance row yet: every request creates or waits for the same one."""
     url = live_server.url + API + "actions"
-    results = _race(
+    results = race(
         lambda index: _http_post(url, action(household, f"k{index}", "douche-courte"))
     )
     assert all(isinstance(result, tuple) for result in results), results
@@ -167,7 +140,7 @@ def test_first_actions_of_a_household_sent_at_once_over_http_all_count(
         10 * n for n in range(1, THREADS + 1)
     ]
     # The same keys again, at once: every one is a replay, nothing more is awarded.
-    again = _race(
+    again = race(
         lambda index: _http_post(url, action(household, f"k{index}", "douche-courte"))
     )
     assert [status for status, _ in again] == [200] * THREADS
