@@ -120,7 +120,7 @@ def load_readings() -> tuple[int, int]:
     """A year of daily readings of the 3 metrics for every active household."""
     from community.models import Household, HouseholdStatus
     from scoring.actions import FIRST_WEEKS_DAYS
-    from scoring.models import MetricBaseline, SensorReading
+    from scoring.models import MetricBaseline, ReadingSource, SensorReading
 
     households = list(
         Household.objects.filter(status=HouseholdStatus.ACTIVE)
@@ -141,6 +141,7 @@ def load_readings() -> tuple[int, int]:
     last = timezone.localdate() - timedelta(days=1)
     first = last - timedelta(days=DAYS - 1)
     now = timezone.now().isoformat()
+    source = ReadingSource.CSV_IMPORT.value
     start = time.perf_counter()
     rows = 0
     raw = connection.connection if connection.connection else None
@@ -148,7 +149,9 @@ def load_readings() -> tuple[int, int]:
         connection.ensure_connection()
         raw = connection.connection
     with raw.cursor() as cursor:
-        columns = "household_id, metric, date, value, imported_at"
+        # Every column without a database default (the model's defaults are
+        # Python's): the meters' `estimated` and `source` came after this bench.
+        columns = "household_id, metric, date, value, estimated, source, imported_at"
         with cursor.copy(f"COPY {readings} ({columns}) FROM STDIN") as copy:
             for pk in households:
                 size = rng.uniform(0.6, 1.6)
@@ -157,7 +160,7 @@ def load_readings() -> tuple[int, int]:
                     doy = day.timetuple().tm_yday
                     for metric in ("electricity_kwh", "gas_kwh", "water_l"):
                         value = _daily_value(rng, metric, doy, size)
-                        copy.write_row((pk, metric, day, value, now))
+                        copy.write_row((pk, metric, day, value, False, source, now))
                         rows += 1
         cursor.execute(
             f"""
