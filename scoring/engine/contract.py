@@ -31,25 +31,33 @@ def _household(public_id: str, *, with_neighbourhood: bool = False) -> Household
 
 
 # What `POST actions` reads of the household and of the catalogue action.
-ACTION_HOUSEHOLD_FIELDS = ("id", "public_id", "status")
-ACTION_TYPE_FIELDS = ("id", "code", "domain", "difficulty", "commitment")
+ACTION_HOUSEHOLD_FIELDS = {"id", "public_id", "status"}
+ACTION_TYPE_FIELDS = {"id", "code", "domain", "difficulty", "commitment"}
 
 
 @cache
-def _household_and_action_sql() -> str:
+def _household_and_action_query() -> tuple[str, list[str], list[str]]:
+    """The SQL, then the household's and the action's columns in its order.
+
+    In the models' field order, which `Model.from_db` expects.
+    """
     quote = connection.ops.quote_name
 
-    def columns(model: type[Model], alias: str, names: tuple[str, ...]) -> str:
-        fields = (model._meta.get_field(name) for name in names)
-        return ", ".join(f"{alias}.{quote(field.column)}" for field in fields)
+    def attnames(model: type[Model], names: set[str]) -> list[str]:
+        return [f.attname for f in model._meta.concrete_fields if f.name in names]
 
-    return (
-        f"SELECT {columns(Household, 'h', ACTION_HOUSEHOLD_FIELDS)},"  # noqa: S608 (names from the models)
-        f" {columns(ActionType, 'a', ACTION_TYPE_FIELDS)}"
+    household = attnames(Household, ACTION_HOUSEHOLD_FIELDS)
+    action = attnames(ActionType, ACTION_TYPE_FIELDS)
+    selected = [f"h.{quote(name)}" for name in household] + [
+        f"a.{quote(name)}" for name in action
+    ]
+    sql = (
+        f"SELECT {', '.join(selected)}"  # noqa: S608 (names from the models)
         f" FROM {quote(Household._meta.db_table)} h"
         f" LEFT JOIN {quote(ActionType._meta.db_table)} a"
         " ON a.code = %s AND a.active = %s WHERE h.public_id = %s"
     )
+    return sql, household, action
 
 
 def _household_and_action(
@@ -61,20 +69,17 @@ def _household_and_action(
     and no ORM query to compile. The instances hold the fields an action
     reads; Django loads any other on access.
     """
+    sql, household_fields, action_fields = _household_and_action_query()
     with connection.cursor() as cursor:
-        cursor.execute(_household_and_action_sql(), [code, True, public_id])
+        cursor.execute(sql, [code, True, public_id])
         row = cursor.fetchone()
     if row is None:
         raise NotFound(_("Foyer inconnu."), code="unknown_household")
-    split = len(ACTION_HOUSEHOLD_FIELDS)
-    household = Household.from_db(
-        connection.alias, ACTION_HOUSEHOLD_FIELDS, row[:split]
-    )
+    split = len(household_fields)
+    household = Household.from_db(connection.alias, household_fields, row[:split])
     if row[split] is None:
         return household, None
-    return household, ActionType.from_db(
-        connection.alias, ACTION_TYPE_FIELDS, row[split:]
-    )
+    return household, ActionType.from_db(connection.alias, action_fields, row[split:])
 
 
 def _recorded_body(recorded: actions.Recorded) -> dict:
