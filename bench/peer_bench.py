@@ -45,7 +45,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import time
 import urllib.error
@@ -58,7 +57,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.environment import BASE_DIR, configure  # noqa: E402
 
 BENCH_DIR = BASE_DIR / "bench"
-VENVS = BENCH_DIR / ".venvs"
 PEER_DB_NAME = os.environ.get("BENCH_PEER_DATABASE_NAME", "sc_spirit_peer")
 
 # What each virtual environment of the bench holds; a change reinstalls it.
@@ -67,10 +65,6 @@ PEER_REQUIREMENTS = [
     "gunicorn>=27,<28",  # --no-control-socket
     "psycopg[binary]>=3.1,<4",
 ]
-# granian and gunicorn for our own code: our packages come from .venv (a .pth
-# file), the servers and their dependencies from this environment. uvicorn is
-# the site's own server (`python -m config.server`, pyproject.toml).
-SERVERS_REQUIREMENTS = ["granian>=2.8,<2.9", "gunicorn>=27,<28"]
 
 BENCH = configure("sc_bench_peer", "redis://127.0.0.1:6379/7")
 DB_NAME, PG_SERVER = BENCH.db_name, BENCH.pg_server
@@ -81,12 +75,19 @@ from django.conf import settings  # noqa: E402
 
 from bench.peer_data import FeedData, fill_posts, sign_in  # noqa: E402
 from bench.support import (  # noqa: E402
+    SERVERS,
+    Side,
     database_exists,
+    ensure_venv,
+    free_port,
     load_average,
-    loopback_listener,
+    popen,
     prepare_database,
     report,
     reset_database,
+    side_cpu,
+    start_site,
+    stop_side,
 )
 
 SERVER_START_TIMEOUT = 90  # seconds for every worker of a side to answer
@@ -94,75 +95,7 @@ CHECK_TIMEOUT = 60  # seconds for one page fetched by the content check
 SETTLE_TIMEOUT = 60  # seconds for a side to finish what wrk left queued
 
 
-# --- virtual environments ----------------------------------------------------------
-
-
-def ensure_venv(name: str, requirements: list[str], *, with_ours: bool = False) -> Path:
-    """bench/.venvs/<name> with `requirements`, made once; its bin directory."""
-    venv = VENVS / name
-    marker = venv / ".bench-installed"
-    wanted = "\n".join([*requirements, f"ours={with_ours}"])
-    python = venv / "bin" / "python"
-    if marker.exists() and marker.read_text() == wanted and python.exists():
-        return venv / "bin"
-    report(f"installing {', '.join(requirements)} into {venv.relative_to(BASE_DIR)}")
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)  # noqa: S603
-    subprocess.run(  # noqa: S603
-        [str(python), "-m", "pip", "install", "-q", *requirements], check=True
-    )
-    if with_ours:
-        # Our code's dependencies from the project's environment, after this
-        # one's own packages on sys.path.
-        where = "import sysconfig; print(sysconfig.get_path('purelib'))"
-        site = subprocess.run(  # noqa: S603
-            [str(python), "-c", where],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-        ours = sysconfig.get_path("purelib")
-        Path(site, "smartcitizen-deps.pth").write_text(f"{ours}\n")
-    marker.write_text(wanted)
-    return venv / "bin"
-
-
 # --- servers -----------------------------------------------------------------------
-
-
-@dataclass
-class Side:
-    name: str
-    url: str
-    processes: list[subprocess.Popen]
-    log: Path
-
-    def tail(self, lines: int = 30) -> str:
-        text = self.log.read_text(errors="replace") if self.log.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
-
-
-def _popen(command: list[str], log: Path, env: dict, cwd: Path, **kwargs):
-    from bench.support import _die_with_parent
-
-    with log.open("ab") as out:
-        return subprocess.Popen(  # noqa: S603
-            command,
-            cwd=cwd,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", **env},
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=_die_with_parent,
-            **kwargs,
-        )
-
-
-def free_port() -> int:
-    listener = loopback_listener()
-    port = listener.getsockname()[1]
-    listener.close()
-    return port
 
 
 def our_env() -> dict[str, str]:
@@ -177,48 +110,15 @@ def our_env() -> dict[str, str]:
 
 def start_ours(server: str, workers: int, logs: Path) -> Side:
     """Our site by `workers` processes of `server` on one loopback socket."""
-    log = logs / f"ours-{server}.log"
-    if server in ("uvicorn", "daphne"):
-        # As `make run` serves, `workers` times on one socket (--fd), as the
-        # tests and the other benches start it.
-        listener = loopback_listener()
-        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-        command = [
-            sys.executable, "-m", "config.server", "--server", server,
-            "--fd", str(listener.fileno()), "--verbosity", "0",
-            "config.asgi:application",
-        ]  # fmt: skip
-        processes = [
-            _popen(command, log, our_env(), BASE_DIR, pass_fds=(listener.fileno(),))
-            for _ in range(workers)
-        ]
-        listener.close()
-        return Side(f"ours ({server} × {workers})", url, processes, log)
-    bin_dir = ensure_venv("servers", SERVERS_REQUIREMENTS, with_ours=True)
-    port = free_port()
-    if server == "granian":
-        # ASGI, its Rust HTTP and websocket stack; no lifespan in Django.
-        command = [
-            str(bin_dir / "granian"), "--interface", "asginl",
-            "--host", "127.0.0.1", "--port", str(port),
-            "--workers", str(workers), "--ws", "--loop", "uvloop",
-            "--log-level", "warning", "config.asgi:application",
-        ]  # fmt: skip
-    else:  # gunicorn: WSGI, sync workers, HTTP only
-        command = [
-            str(bin_dir / "gunicorn"), "config.wsgi:application",
-            "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-            "--no-control-socket", "--log-level", "warning",
-        ]  # fmt: skip
-    process = _popen(command, log, our_env(), BASE_DIR)
-    url = f"http://127.0.0.1:{port}"
-    return Side(f"ours ({server} × {workers})", url, [process], log)
+    side = start_site(server, workers, logs / f"ours-{server}.log", our_env())
+    side.name = f"ours ({side.name})"
+    return side
 
 
 def start_peer(bin_dir: Path, workers: int, logs: Path) -> Side:
     port = free_port()
     log = logs / "spirit-gunicorn.log"
-    process = _popen(
+    process = popen(
         [
             str(bin_dir / "gunicorn"),
             "peer_spirit.wsgi:application",
@@ -246,20 +146,6 @@ def peer_env() -> dict[str, str]:
     }
 
 
-def side_cpu(side: Side) -> float:
-    """CPU seconds so far of every process of the side (their own sessions)."""
-    sessions = {process.pid for process in side.processes}
-    total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[3]) in sessions:  # field 6 of stat: the session id
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
-
-
 def settle(side: Side) -> None:
     """Wait until the side is idle: wrk leaves requests queued when it stops
     (a sync worker's backlog, a thread still rendering), which would run
@@ -273,18 +159,6 @@ def settle(side: Side) -> None:
             return
         before = now
     report(f"warning: {side.name} still busy {SETTLE_TIMEOUT} s after a run")
-
-
-def stop(side: Side) -> None:
-    for process in side.processes:
-        if process.poll() is None:
-            process.terminate()
-    for process in side.processes:
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -516,8 +390,8 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=2000)
     parser.add_argument("--comments", type=int, default=20)
     parser.add_argument(
-        "--server", choices=("uvicorn", "daphne", "granian", "gunicorn"),
-        default="uvicorn", help="what serves our side (uvicorn: as `make run`)",
+        "--server", choices=SERVERS, default="uvicorn",
+        help="what serves our side (uvicorn: as `make run`)",
     )  # fmt: skip
     parser.add_argument("--warm-up", type=int, default=2, help="seconds per page")
     parser.add_argument(
@@ -593,7 +467,7 @@ def main() -> None:
             raise
         finally:
             for side in sides:
-                stop(side)
+                stop_side(side)
 
 
 if __name__ == "__main__":

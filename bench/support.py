@@ -1,4 +1,4 @@
-"""What the benchmarks share: figures, the bench's own database, server processes.
+"""What the benchmarks share: figures, the bench's own database, our servers.
 
 Imported by the bench scripts after they set their environment and called
 `django.setup()`; nothing here reads a bench's constants, they are passed in.
@@ -12,6 +12,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import sysconfig
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from django.core.management import call_command
 from django.db import connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+VENVS = BASE_DIR / "bench" / ".venvs"
 SERVER_START_TIMEOUT = 60  # seconds for a server process to answer /healthz
 
 
@@ -171,7 +173,9 @@ def start_server(
     return Server(url, process, log)
 
 
-def wait_healthy(server: Server) -> None:
+def wait_healthy(server: "Server | Side") -> None:
+    """Until /healthz answers that the database is reachable, or the server died."""
+    processes = server.processes if isinstance(server, Side) else [server.process]
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while True:
         try:
@@ -180,10 +184,11 @@ def wait_healthy(server: Server) -> None:
                     return
         except (OSError, ValueError):
             pass
-        if server.process.poll() is not None or time.monotonic() > deadline:
+        codes = [process.poll() for process in processes]
+        if any(code is not None for code in codes) or time.monotonic() > deadline:
             raise RuntimeError(
                 f"the server did not serve {server.url}/healthz "
-                f"(exit code {server.process.poll()}):\n{server.tail()}"
+                f"(exit codes {codes}):\n{server.tail()}"
             )
         time.sleep(0.2)
 
@@ -196,3 +201,155 @@ def stop_server(server: Server) -> None:
         except subprocess.TimeoutExpired:
             server.process.kill()
             server.process.wait(timeout=5)
+
+
+# --- our site under another server (issue 14) ---------------------------------------
+
+# What serves our site: daphne as `make run` does (`config.server`), or a server
+# from bench/.venvs/servers. Our packages come from .venv (a .pth file), the
+# servers and their dependencies from that environment; a change of this list
+# reinstalls it.
+SERVERS = ("daphne", "uvicorn", "granian", "gunicorn")
+# uvicorn is the site's own server (pyproject.toml, `python -m config.server`).
+SERVERS_REQUIREMENTS = ["granian>=2.8,<2.9", "gunicorn>=27,<28"]
+
+
+def ensure_venv(name: str, requirements: list[str], *, with_ours: bool = False) -> Path:
+    """bench/.venvs/<name> with `requirements`, made once; its bin directory."""
+    venv = VENVS / name
+    marker = venv / ".bench-installed"
+    wanted = "\n".join([*requirements, f"ours={with_ours}"])
+    python = venv / "bin" / "python"
+    if marker.exists() and marker.read_text() == wanted and python.exists():
+        return venv / "bin"
+    report(f"installing {', '.join(requirements)} into {venv.relative_to(BASE_DIR)}")
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)  # noqa: S603
+    subprocess.run(  # noqa: S603
+        [str(python), "-m", "pip", "install", "-q", *requirements], check=True
+    )
+    if with_ours:
+        # Our code's dependencies from the project's environment, after this
+        # one's own packages on sys.path.
+        where = "import sysconfig; print(sysconfig.get_path('purelib'))"
+        site = subprocess.run(  # noqa: S603
+            [str(python), "-c", where],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        ours = sysconfig.get_path("purelib")
+        Path(site, "smartcitizen-deps.pth").write_text(f"{ours}\n")
+    marker.write_text(wanted)
+    return venv / "bin"
+
+
+@dataclass
+class Side:
+    """A server of a bench: every process it started, one URL, one log."""
+
+    name: str
+    url: str
+    processes: list[subprocess.Popen]
+    log: Path
+
+    def tail(self, lines: int = 30) -> str:
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def popen(command: list[str], log: Path, env: dict, cwd: Path, **kwargs):
+    """A server process in a session of its own, ended with the bench."""
+    with log.open("ab") as out:
+        return subprocess.Popen(  # noqa: S603
+            command,
+            cwd=cwd,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **env},
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+            **kwargs,
+        )
+
+
+def free_port() -> int:
+    listener = loopback_listener()
+    port = listener.getsockname()[1]
+    listener.close()
+    return port
+
+
+def start_site(server: str, workers: int, log: Path, env: dict[str, str]) -> Side:
+    """Our site served by `workers` processes of `server` on one loopback port.
+
+    `env` is added to this process's environment (the bench's settings,
+    database, Redis); our code is put on PYTHONPATH for the servers of
+    bench/.venvs/servers. uvicorn (the site's server) and daphne: `workers`
+    processes of `config.server --server …` accepting on one socket (`--fd`),
+    as `make run`, the tests and the other benches start it; granian:
+    `config.asgi` with its own `--workers`; gunicorn: `config.wsgi` (HTTP only)
+    with sync workers.
+    """
+    name = f"{server} × {workers}"
+    if server in ("uvicorn", "daphne"):
+        listener = loopback_listener()
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        command = [
+            sys.executable, "-m", "config.server", "--server", server,
+            "--fd", str(listener.fileno()), "--verbosity", "0",
+            "config.asgi:application",
+        ]  # fmt: skip
+        processes = [
+            popen(command, log, env, BASE_DIR, pass_fds=(listener.fileno(),))
+            for _ in range(workers)
+        ]
+        listener.close()
+        return Side(name, url, processes, log)
+    bin_dir = ensure_venv("servers", SERVERS_REQUIREMENTS, with_ours=True)
+    port = free_port()
+    if server == "granian":
+        # ASGI, its Rust HTTP and websocket stack; no lifespan in Django.
+        command = [
+            str(bin_dir / "granian"), "--interface", "asginl",
+            "--host", "127.0.0.1", "--port", str(port),
+            "--workers", str(workers), "--ws", "--loop", "uvloop",
+            "--log-level", "warning", "config.asgi:application",
+        ]  # fmt: skip
+    elif server == "gunicorn":  # WSGI, sync workers, HTTP only
+        command = [
+            str(bin_dir / "gunicorn"), "config.wsgi:application",
+            "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+            "--no-control-socket", "--log-level", "warning",
+        ]  # fmt: skip
+    else:
+        raise ValueError(f"unknown server {server!r}, not one of {SERVERS}")
+    env = {**env, "PYTHONPATH": str(BASE_DIR)}
+    process = popen(command, log, env, BASE_DIR)
+    return Side(name, f"http://127.0.0.1:{port}", [process], log)
+
+
+def side_cpu(side: Side) -> float:
+    """CPU seconds so far of every process of the side (their own sessions)."""
+    sessions = {process.pid for process in side.processes}
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) in sessions:  # field 6 of stat: the session id
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def stop_side(side: Side) -> None:
+    for process in side.processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in side.processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)

@@ -68,6 +68,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "community.middleware.TownLanguageMiddleware",
+    # /api/scoring/v1/ is answered here, without the page middleware below,
+    # which it does not use (scoring/api/middleware.py, issue 14).
+    "scoring.api.middleware.ScoringAPIMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -4,12 +4,14 @@ Households are made through `community.actions`; nothing relies on fixed ids.
 """
 
 import copy
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 from django.test import override_settings
 from wagtail.models import Locale, Page
 
@@ -19,6 +21,7 @@ from scoring import transport
 from scoring.models import ActionType, Commitment
 
 TOKEN = "test-scoring-token-5f1c2a"
+THREADS = 8  # concurrent requests of the race tests
 
 
 def root_page() -> Page:
@@ -125,3 +128,26 @@ def remote_core(live_server, empty_cache) -> Iterator[str]:
         SMARTCITIZEN=fast_smartcitizen(),
     ):
         yield url
+
+
+def race(call: Callable[[int], object]) -> list[object]:
+    """Run `call(i)` in THREADS threads released together; results or exceptions."""
+    barrier = threading.Barrier(THREADS)
+    results: list[object] = [None] * THREADS
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = call(index)
+        except Exception as error:  # collected, asserted by the test
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    return results

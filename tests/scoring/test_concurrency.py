@@ -4,42 +4,18 @@ Each thread has its own database connection (Django opens one per thread), so
 these are real concurrent transactions racing for the balance row's lock.
 """
 
-import threading
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from scoring import client
 from scoring.models import HouseholdBalance, LedgerEntry
 
+from .conftest import THREADS, race
+
 pytestmark = pytest.mark.django_db(transaction=True)
-THREADS = 8
-
-
-def race(call: Callable[[int], object]) -> list[object]:
-    """Run `call(i)` in THREADS threads released together; results or exceptions."""
-    barrier = threading.Barrier(THREADS)
-    results: list[object] = [None] * THREADS
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = call(index)
-        except Exception as error:  # collected, asserted by the test
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def test_the_same_key_sent_concurrently_awards_once(household, catalogue):
