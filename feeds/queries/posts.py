@@ -105,23 +105,24 @@ def _posts(viewer: Member) -> QuerySet[Post]:
 
 
 def decorate_posts(posts: list[Post], viewer: Member | None) -> list[Post]:
-    """Attach grouped reaction counts (and the viewer's own) in two queries."""
+    """Attach grouped reaction counts (and the viewer's own) in one query."""
     ids = [post.pk for post in posts]
     counts: dict[tuple[int, str], int] = {}
     mine: set[tuple[int, str]] = set()
     if ids:
-        for row in (
-            Reaction.objects.filter(post_id__in=ids)
-            .values("post_id", "kind")
-            .annotate(n=Count("id"))
-        ):
-            counts[(row["post_id"], row["kind"])] = row["n"]
+        counted = {"n": Count("id")}
         if viewer is not None:
-            mine = set(
-                Reaction.objects.filter(post_id__in=ids, member=viewer).values_list(
-                    "post_id", "kind"
-                )
-            )
+            counted["mine"] = Count("id", filter=Q(member=viewer))
+        rows = (
+            Reaction.objects.filter(post_id__in=ids)
+            .order_by()
+            .values("post_id", "kind")
+            .annotate(**counted)
+        )
+        for row in rows:
+            counts[(row["post_id"], row["kind"])] = row["n"]
+            if row.get("mine"):
+                mine.add((row["post_id"], row["kind"]))
     for post in posts:
         post.reaction_list = [
             {
