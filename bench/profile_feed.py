@@ -52,7 +52,45 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import formats  # noqa: E402
 
 from bench.peer_data import fill_posts, sign_in  # noqa: E402
-from bench.support import load_average, prepare_database, report  # noqa: E402
+from bench.support import (  # noqa: E402
+    cpu_seconds,
+    load_average,
+    prepare_database,
+    report,
+)
+
+
+def server_cpu() -> float:
+    """CPU time so far of the PostgreSQL backends serving the bench's database.
+
+    The server shares the machine with the site: its CPU per page counts in a
+    throughput run. The backends are found from the `postgres` database, so
+    that this connection is not one of them (the server runs on this machine).
+    """
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+        pids = [
+            pid
+            for (pid,) in admin.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB_NAME]
+            )
+        ]
+    total = 0.0
+    for pid in pids:
+        try:
+            # Nanoseconds on the CPU (schedstat); /proc/<pid>/stat counts ticks
+            # of 10 ms, too coarse for a few ms per page.
+            total += int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+        except FileNotFoundError:
+            try:
+                total += cpu_seconds(pid)
+            except OSError:  # ended meanwhile, or not on this machine
+                continue
+        except OSError:
+            continue
+    return total
+
 
 # What the issue counts per page, found in the profile by code position.
 COUNTED = {
@@ -86,6 +124,13 @@ def main() -> None:
     parser.add_argument(
         "--output", default=str(BASE_DIR / "docs" / "performance-profile.md")
     )
+    parser.add_argument(
+        "--timer",
+        choices=("wall", "cpu"),
+        default="wall",
+        help="what cProfile counts: elapsed time (with the waits for PostgreSQL) "
+        "or this process's CPU time",
+    )
     args = parser.parse_args()
     from community.models import Member
 
@@ -107,15 +152,21 @@ def main() -> None:
     size = len(answer.content)
 
     cpu = []
+    server_before = server_cpu()
     with CaptureQueriesContext(connection) as queries:
         for _ in range(args.pages):
             began = time.process_time()
             client.get(path)
             cpu.append(time.process_time() - began)
+    server_ms = (server_cpu() - server_before) * 1000 / args.pages
     queries_per_page = len(queries.captured_queries) / args.pages
     sql_ms = sum(float(q["time"]) for q in queries.captured_queries) * 1000 / args.pages
 
-    profiler = cProfile.Profile()
+    profiler = (
+        cProfile.Profile(time.process_time)
+        if args.timer == "cpu"
+        else cProfile.Profile()
+    )
     profiler.enable()
     for _ in range(args.pages):
         client.get(path)
@@ -167,9 +218,10 @@ def main() -> None:
         f"- Without the profiler, {args.pages} pages: CPU per page p50 "
         f"{statistics.median(cpu) * 1000:.1f} ms (min {min(cpu) * 1000:.1f}); "
         f"{queries_per_page:.1f} SQL queries per page, {sql_ms:.1f} ms of SQL per "
-        "page as Django timed them.",
-        f"- Under cProfile: {total * 1000 / args.pages:.1f} ms per page "
-        "(the profiler's overhead included).",
+        f"page as Django timed them, {server_ms:.1f} ms of PostgreSQL server CPU "
+        "per page (its backends on this database).",
+        f"- Under cProfile ({args.timer} time): {total * 1000 / args.pages:.1f} ms "
+        "per page (the profiler's overhead included).",
         "",
         "## Calls per page",
         "",

@@ -16,9 +16,17 @@ def blocked_ids(member: Member) -> set[int]:
 
 
 def hidden_author_ids(member: Member) -> set[int]:
-    """Authors whose posts and comments this member does not see in lists."""
-    muted = Mute.objects.filter(muter=member).values_list("muted_id", flat=True)
-    return blocked_ids(member) | set(muted)
+    """Authors whose posts and comments this member does not see in lists.
+
+    One query (every feed and post page asks): blocked, blocking and muted
+    members together.
+    """
+    blocked = Block.objects.filter(blocker=member).values_list("blocked_id")
+    blocking = Block.objects.filter(blocked=member).values_list("blocker_id")
+    muted = Mute.objects.filter(muter=member).values_list("muted_id")
+    # No ORDER BY inside a UNION (SQLite refuses one).
+    rows = blocked.order_by().union(blocking.order_by(), muted.order_by())
+    return {pk for (pk,) in rows}
 
 
 def is_blocked_between(a_id: int, b_id: int) -> bool:

@@ -127,9 +127,14 @@ class PostForm(ClientKeyMixin):
         if can is not None and not can.images:
             del self.fields["images"]
         note_links(self, can)
-        choices = [(PostTarget.TOWN.value, _("Toute la commune"))]
-        choices += [(f"neighbourhood:{n.pk}", n.name) for n in neighbourhoods]
-        self.fields["where"].choices = choices
+
+        def places() -> list[tuple[str, str]]:
+            town = [(PostTarget.TOWN.value, _("Toute la commune"))]
+            return town + [(f"neighbourhood:{n.pk}", n.name) for n in neighbourhoods]
+
+        # Read when the list is shown or a choice checked: a form fixed to one
+        # place (a neighbourhood's page) shows a hidden field, and no query.
+        self.fields["where"].choices = places
         if "images" in self.fields:
             self.fields["images"].widget.attrs["accept"] = "image/*"
         if fixed is not None:

@@ -105,23 +105,24 @@ def _posts(viewer: Member) -> QuerySet[Post]:
 
 
 def decorate_posts(posts: list[Post], viewer: Member | None) -> list[Post]:
-    """Attach grouped reaction counts (and the viewer's own) in two queries."""
+    """Attach grouped reaction counts (and the viewer's own) in one query."""
     ids = [post.pk for post in posts]
     counts: dict[tuple[int, str], int] = {}
     mine: set[tuple[int, str]] = set()
     if ids:
-        for row in (
-            Reaction.objects.filter(post_id__in=ids)
-            .values("post_id", "kind")
-            .annotate(n=Count("id"))
-        ):
-            counts[(row["post_id"], row["kind"])] = row["n"]
+        counted = {"n": Count("id")}
         if viewer is not None:
-            mine = set(
-                Reaction.objects.filter(post_id__in=ids, member=viewer).values_list(
-                    "post_id", "kind"
-                )
-            )
+            counted["mine"] = Count("id", filter=Q(member=viewer))
+        rows = (
+            Reaction.objects.filter(post_id__in=ids)
+            .order_by()
+            .values("post_id", "kind")
+            .annotate(**counted)
+        )
+        for row in rows:
+            counts[(row["post_id"], row["kind"])] = row["n"]
+            if row.get("mine"):
+                mine.add((row["post_id"], row["kind"]))
     for post in posts:
         post.reaction_list = [
             {
@@ -135,10 +136,26 @@ def decorate_posts(posts: list[Post], viewer: Member | None) -> list[Post]:
     return posts
 
 
-def _page(queryset: QuerySet, viewer: Member, cursor: str | None) -> FeedPage:
+def _not_hidden(
+    queryset: QuerySet, viewer: Member, hidden: set[int] | None
+) -> QuerySet:
+    """Without the authors the viewer does not see: `hidden` when the caller read
+    them already (`feeds.access.hidden_author_ids`, for its page), else
+    subqueries."""
+    if hidden is None:
+        return queryset.exclude(hidden_q(viewer))
+    return queryset.exclude(author_id__in=hidden)
+
+
+def _page(
+    queryset: QuerySet,
+    viewer: Member,
+    cursor: str | None,
+    hidden: set[int] | None = None,
+) -> FeedPage:
     page = keyset_page(
         # A tip's discussion is shown on the tip page, never in a feed.
-        queryset.exclude(hidden_q(viewer)).exclude(target=PostTarget.TIP),
+        _not_hidden(queryset, viewer, hidden).exclude(target=PostTarget.TIP),
         cursor,
         settings.SMARTCITIZEN["FEED_PAGE_SIZE"],
     )
@@ -146,16 +163,23 @@ def _page(queryset: QuerySet, viewer: Member, cursor: str | None) -> FeedPage:
     return page
 
 
-def town_feed(viewer: Member, cursor: str | None = None) -> FeedPage:
+def town_feed(
+    viewer: Member, cursor: str | None = None, *, hidden: set[int] | None = None
+) -> FeedPage:
     """Everything published in the viewer's town."""
-    return _page(_posts(viewer), viewer, cursor)
+    return _page(_posts(viewer), viewer, cursor, hidden)
 
 
 def neighbourhood_feed(
-    viewer: Member, neighbourhood: Neighbourhood, cursor: str | None = None
+    viewer: Member,
+    neighbourhood: Neighbourhood,
+    cursor: str | None = None,
+    *,
+    hidden: set[int] | None = None,
 ) -> FeedPage:
     """Everything published to one neighbourhood of the viewer's town."""
-    return _page(_posts(viewer).filter(neighbourhood=neighbourhood), viewer, cursor)
+    queryset = _posts(viewer).filter(neighbourhood=neighbourhood)
+    return _page(queryset, viewer, cursor, hidden)
 
 
 def challenge_feed(
@@ -165,7 +189,9 @@ def challenge_feed(
     return _page(_posts(viewer).filter(challenge_id=challenge_id), viewer, cursor)
 
 
-def my_feed(viewer: Member, cursor: str | None = None) -> FeedPage:
+def my_feed(
+    viewer: Member, cursor: str | None = None, *, hidden: set[int] | None = None
+) -> FeedPage:
     """ "Mon fil": the viewer's posts and those of what they follow."""
     follows = Follow.objects.filter(follower=viewer)
     people = follows.filter(kind__in=PEOPLE_KINDS).values("target_id")
@@ -177,7 +203,7 @@ def my_feed(viewer: Member, cursor: str | None = None) -> FeedPage:
         | Q(neighbourhood_id__in=places)
         | Q(challenge_id__in=challenges)
     )
-    return _page(_posts(viewer).filter(wanted), viewer, cursor)
+    return _page(_posts(viewer).filter(wanted), viewer, cursor, hidden)
 
 
 def my_feed_live_match(viewer: Member) -> dict[str, list[int]]:
@@ -244,11 +270,13 @@ def access_post(viewer: Member, post_id: int, *, for_update: bool = False) -> Po
     return post
 
 
-def post_comments(viewer: Member, post: Post) -> list[Comment]:
+def post_comments(
+    viewer: Member, post: Post, *, hidden: set[int] | None = None
+) -> list[Comment]:
     """Published comments of a post, replies under their comment, in one query."""
+    published = Comment.objects.filter(post=post, state=ContentState.PUBLISHED)
     comments = list(
-        Comment.objects.filter(post=post, state=ContentState.PUBLISHED)
-        .exclude(hidden_q(viewer))
+        _not_hidden(published, viewer, hidden)
         .select_related("author")
         .order_by("created_at", "id")
     )

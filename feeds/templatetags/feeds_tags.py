@@ -4,6 +4,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
 from community.templatetags.community_tags import item_url
+from feeds import cards
 from feeds.notify import unread_count
 from feeds.text import render_text
 
@@ -43,3 +44,15 @@ def comment_count(post) -> SafeString:
         item_url("feeds:post", post.pk),
         mark_safe(text),  # noqa: S308 - the catalogue's text and an int
     )
+
+
+@register.simple_tag(takes_context=True)
+def post_card(context, post) -> SafeString:
+    """`{% post_card post %}`: the post's card, kept per snapshot (feeds/cards.py)."""
+    return cards.render_post_card(context, post)
+
+
+@register.simple_tag(takes_context=True)
+def comment_card(context, comment) -> SafeString:
+    """`{% comment_card comment %}`: a comment's card, replies included (cards.py)."""
+    return cards.render_comment_card(context, comment)

@@ -34,6 +34,7 @@ def _feed_page(
     where: str | None = None,
     extra: dict | None = None,
     form: PostForm | None = None,
+    hidden: set[int] | None = None,
 ) -> HttpResponse:
     first_page = not request.GET.get("avant")
     if form is None:
@@ -49,7 +50,7 @@ def _feed_page(
         # Live items go on top of the first page only.
         "live_stream": stream if first_page else None,
         "live_since": latest_event_id(stream) if stream and first_page else None,
-        "hidden_authors": hidden_author_ids(viewer),
+        "hidden_authors": hidden_author_ids(viewer) if hidden is None else hidden,
         **(extra or {}),
     }
     return render(request, "feeds/feed.html", context)
@@ -57,12 +58,16 @@ def _feed_page(
 
 @member_required
 def my_feed(request: HttpRequest, viewer: Member) -> HttpResponse:
-    page = queries.my_feed(viewer, request.GET.get("avant"))
+    # Read once: the list leaves these authors out, the page names them for
+    # live items (feeds.js).
+    hidden = hidden_author_ids(viewer)
+    page = queries.my_feed(viewer, request.GET.get("avant"), hidden=hidden)
     # Live from the town's stream, keeping what Mon fil lists (docs/feeds.md).
     return _feed_page(
         request,
         viewer,
         page,
+        hidden=hidden,
         title=_("Mon fil"),
         stream=town_stream(viewer.town_id),
         extra={"live_match": json.dumps(queries.my_feed_live_match(viewer))},
@@ -71,11 +76,13 @@ def my_feed(request: HttpRequest, viewer: Member) -> HttpResponse:
 
 @member_required
 def town_feed(request: HttpRequest, viewer: Member) -> HttpResponse:
-    page = queries.town_feed(viewer, request.GET.get("avant"))
+    hidden = hidden_author_ids(viewer)
+    page = queries.town_feed(viewer, request.GET.get("avant"), hidden=hidden)
     return _feed_page(
         request,
         viewer,
         page,
+        hidden=hidden,
         title=_("Toute la commune"),
         stream=town_stream(viewer.town_id),
     )
@@ -84,7 +91,10 @@ def town_feed(request: HttpRequest, viewer: Member) -> HttpResponse:
 @member_required
 def neighbourhood_feed(request: HttpRequest, viewer: Member, slug: str) -> HttpResponse:
     neighbourhood = queries.access_neighbourhood(viewer, slug)
-    page = queries.neighbourhood_feed(viewer, neighbourhood, request.GET.get("avant"))
+    hidden = hidden_author_ids(viewer)
+    page = queries.neighbourhood_feed(
+        viewer, neighbourhood, request.GET.get("avant"), hidden=hidden
+    )
     following = queries.posts.follow_state(
         viewer, FollowKind.NEIGHBOURHOOD, neighbourhood.pk
     )
@@ -92,6 +102,7 @@ def neighbourhood_feed(request: HttpRequest, viewer: Member, slug: str) -> HttpR
         request,
         viewer,
         page,
+        hidden=hidden,
         title=neighbourhood.name,
         stream=neighbourhood_stream(neighbourhood.pk),
         where=f"neighbourhood:{neighbourhood.pk}",
@@ -156,6 +167,7 @@ def _post_detail(
             initial={"parent": int(parent)} if parent.isdigit() else None, can=can
         )
     stream = home_stream(post)
+    hidden = hidden_author_ids(viewer)
     return render(
         request,
         "feeds/post_detail.html",
@@ -163,12 +175,12 @@ def _post_detail(
             "viewer": viewer,
             "can": can,
             "post": post,
-            "comments": queries.post_comments(viewer, post),
+            "comments": queries.post_comments(viewer, post, hidden=hidden),
             "form": form,
             "live_stream": stream,
             "live_since": latest_event_id(stream),
             "can_hide": is_moderator(request.user),
-            "hidden_authors": hidden_author_ids(viewer),
+            "hidden_authors": hidden,
         },
         status=200 if form.is_bound is False or form.is_valid() else 400,
     )
