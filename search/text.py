@@ -77,6 +77,13 @@ def words(text: str, *, keep_stop_words: bool = False) -> list[str]:
     ]
 
 
+# Stems kept per process: the pure-Python Snowball stemmer costs about 0.2 ms a
+# word, most of a post's indexing after commit (issue 14), and a town writes
+# with a vocabulary of some thousands of words. A few MiB at most.
+STEMS_KEPT = 65536
+
+
+@functools.lru_cache(maxsize=STEMS_KEPT)
 def stem(word: str, language: str = "fr") -> str:
     """The Snowball stem of a folded word."""
     return _stemmer(language).stemWord(word)
