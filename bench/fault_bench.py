@@ -10,7 +10,7 @@ created again unless `--reuse-db`, migrated and loaded with the demo town by
 free loopback port (`--save ""`, no persistence), since it kills that one.
 `BENCH_DATABASE_NAME` and `BENCH_POSTGRES` change the database, which accepts
 at most `--db-connections` (60) connections: the PostgreSQL server is shared.
-Each daphne process borrows its connections from psycopg's pool, `--db-pool`
+Each uvicorn process borrows its connections from psycopg's pool, `--db-pool`
 (20) at most (0: no pool, a connection per request in progress, as before the
 pool). Elasticsearch is not used.
 
@@ -22,7 +22,7 @@ pool). Elasticsearch is not used.
    form; the others get a session written with the session engine (the demo
    residents have no usable password, and 600 logins would only measure the
    login limit).
-2. Two daphne processes serve `config.asgi` on ports of their own (the bench's
+2. Two uvicorn processes serve `config.asgi` on ports of their own (the bench's
    settings, with `bench/fault_settings.py` adding a console log of 500s and
    warnings), sharing the bench database and the bench's Redis (cache, rate
    limits, channel layer). Residents are split between them, as sticky
@@ -51,7 +51,7 @@ pool). Elasticsearch is not used.
    key, idempotency key and token), lost, duplicated; websocket events expected
    (the event log of `town:<id>` after each client's first `since`) against
    received, with the delivery latency of posts (from the first POST attempt to
-   the frame); load average; a summary of both daphne logs, which are kept.
+   the frame); load average; a summary of both uvicorn logs, which are kept.
 
 Every resident, every socket and both servers run on the same 2 cores: the
 figures are wall-clock times on that machine, and the bench's own work is in
@@ -977,7 +977,7 @@ def socket_figures(bench: Bench) -> dict:
         silent += bool(wanted) and not got
         if wanted - got and len(examples) < 5:
             examples.append(
-                f"resident {sock.resident.index} on daphne {'AB'[sock.resident.server]}"
+                f"resident {sock.resident.index} on server {'AB'[sock.resident.server]}"
                 f": since {sock.first_since}, last {sock.last}, got {len(got)} of "
                 f"{len(wanted)} (first missing {min(wanted - got)}), connections "
                 f"{sock.connects}, closes {dict(sock.close_codes)}, failures "
@@ -1020,7 +1020,7 @@ def print_report(bench: Bench, cpu: dict[str, float]) -> None:
     report()
     total = sum(stats.requests for stats in bench.stats.values())
     report(f"HTTP requests: {total} in {bench.wall:.0f} s, {total / bench.wall:.1f} "
-           f"a second over both daphne processes")  # fmt: skip
+           f"a second over both uvicorn processes")  # fmt: skip
     report("page kind | requests | errors (by status / failure) | 500s | "
            "errors during outage | p50 ms | p99 ms | max ms")  # fmt: skip
     for kind, stats in bench.stats.items():
@@ -1124,7 +1124,7 @@ def log_summary(server: Server, name: str) -> None:
                 if after and not after.startswith((" ", "Traceback", "During", "The ")):
                     exceptions[after[:160]] += 1
                     break
-    report(f"daphne {name} log ({server.log}): {len(lines)} lines, "
+    report(f"uvicorn {name} log ({server.log}): {len(lines)} lines, "
            f"{sum(server_errors.values())} 5xx logged by django.request")  # fmt: skip
     for message, count in server_errors.most_common(6):
         report(f"  5xx ×{count}: {message}")
@@ -1141,7 +1141,7 @@ def limit_connections(limit: int) -> None:
     """At most `limit` connections to the bench database (-1: no limit).
 
     The PostgreSQL server is shared (max_connections 100 on the test machine):
-    each request a daphne process serves at once holds a connection of its own,
+    each request a uvicorn process serves at once holds a connection of its own,
     and 600 residents can keep hundreds waiting. Past the limit a request gets
     PostgreSQL's "too many connections" (the site's 503) instead of taking the
     slots other databases need.
@@ -1185,14 +1185,14 @@ def main() -> None:
         "--db-pool",
         type=int,
         default=20,
-        help="psycopg pool size per daphne process (DB_POOL_MAX_SIZE; 0: none, "
+        help="psycopg pool size per uvicorn process (DB_POOL_MAX_SIZE; 0: none, "
         "a connection per request in progress)",
     )
     parser.add_argument("--timeout", type=float, default=60, help="HTTP, seconds")
     parser.add_argument("--reuse-db", action="store_true",
                         help="keep the bench database if it exists")  # fmt: skip
     parser.add_argument("--log-dir", type=Path, default=None,
-                        help="where the daphne and Redis logs are kept "
+                        help="where the uvicorn and Redis logs are kept "
                              "(default: a new /tmp/fault-bench-<run>/)")  # fmt: skip
     args = parser.parse_args()
     args.sockets = min(args.sockets, args.residents)
@@ -1220,12 +1220,13 @@ def main() -> None:
             f"login form ({time.perf_counter() - began:.1f} s)"
         )
         env = server_env(args.db_pool)
-        servers = [start_server(logs / f"daphne-{name}.log", env) for name in "AB"]
+        servers = [start_server(logs / f"uvicorn-{name}.log", env) for name in "AB"]
         for server in servers:
             wait_healthy(server)
-        report("daphne A " + servers[0].url + ", daphne B " + servers[1].url)
+        report("uvicorn A " + servers[0].url + ", uvicorn B " + servers[1].url)
         bench = Bench(args, cast, servers, own_redis)
-        pids = {"daphne A": servers[0].process.pid, "daphne B": servers[1].process.pid,
+        pids = {"uvicorn A": servers[0].process.pid,
+                "uvicorn B": servers[1].process.pid,
                 "bench": os.getpid()}  # fmt: skip
         cpu_start = {name: cpu_seconds(pid) for name, pid in pids.items()}
         asyncio.run(bench.run())
@@ -1233,11 +1234,11 @@ def main() -> None:
         print_report(bench, cpu)
         for server, name in zip(servers, "AB", strict=True):
             if server.process.poll() is not None:
-                report(f"daphne {name} exited with {server.process.poll()}")
+                report(f"uvicorn {name} exited with {server.process.poll()}")
             log_summary(server, name)
     except BaseException:
         for server in servers:
-            report(f"--- daphne log {server.url} (last lines)\n{server.tail()}")
+            report(f"--- uvicorn log {server.url} (last lines)\n{server.tail()}")
         raise
     finally:
         for server in servers:

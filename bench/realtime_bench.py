@@ -1,4 +1,4 @@
-"""Real-time delivery to 600 websockets over two daphne processes, and the feed page.
+"""Real-time delivery to 600 websockets over two uvicorn processes, and the feed page.
 
     DJANGO_SETTINGS_MODULE=config.settings.test PYTHONPATH=. \
         .venv/bin/python bench/realtime_bench.py [--clients 600] [--posts 30]
@@ -9,7 +9,7 @@ then migrated and loaded with the demo town by `seed_demo`) and Redis database
 12 (flushed at the start); `BENCH_DATABASE_NAME` and `BENCH_REDIS_URL` change
 them. Elasticsearch is not used.
 
-1. Two daphne processes serve `config.asgi` (`config.settings.test`) on loopback
+1. Two uvicorn processes serve `config.asgi` (`config.settings.test`) on loopback
    ports of their own, sharing the bench database and Redis (channels-redis).
 2. `--clients` members of the demo town (the residents of its largest
    neighbourhood first, then other members of the town, who may read the
@@ -22,10 +22,10 @@ them. Elasticsearch is not used.
    latency runs from just before the action call to the frame's arrival at a
    client (read as soon as the client's event loop gets it). Every client must
    get every post, once, in order.
-4. Memory per connection: VmRSS of both daphne processes before and after the
+4. Memory per connection: VmRSS of both uvicorn processes before and after the
    clients connected and subscribed, divided by the clients.
 5. The neighbourhood feed page of one member, `--requests` GETs with
-   `--concurrency` clients kept alive, against one daphne process (websockets
+   `--concurrency` clients kept alive, against one uvicorn process (websockets
    closed by then).
 
 The clients run in this process, on one event loop, on the same 2 cores as the
@@ -132,11 +132,11 @@ def make_cast(clients: int, posts: int) -> Cast:
     )
 
 
-# --- daphne ------------------------------------------------------------------------
+# --- uvicorn ------------------------------------------------------------------------
 
 
 def server_env() -> dict[str, str]:
-    """What a daphne process of the bench sees: the bench's settings and stores."""
+    """What a uvicorn process of the bench sees: the bench's settings and stores."""
     return {
         # The bench's own settings (config.settings.test under `make bench`).
         "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,
@@ -256,7 +256,7 @@ async def bench_delivery(args, cast: Cast, servers: list[Server]) -> None:
         rss_after = [rss_kib(pid) for pid in pids]
         grown = sum(rss_after) - sum(rss_before)
         report(
-            "daphne RSS before/after: "
+            "uvicorn RSS before/after: "
             + ", ".join(
                 f"{b / 1024:.1f} → {a / 1024:.1f} MiB"
                 for b, a in zip(rss_before, rss_after, strict=True)
@@ -284,8 +284,8 @@ async def bench_delivery(args, cast: Cast, servers: list[Server]) -> None:
         for client in clients:
             client.arrivals.pop(warm_id, None)
         cpu_start = {
-            "daphne A": cpu_seconds(pids[0]),
-            "daphne B": cpu_seconds(pids[1]),
+            "uvicorn A": cpu_seconds(pids[0]),
+            "uvicorn B": cpu_seconds(pids[1]),
             "bench (clients + action)": cpu_seconds(os.getpid()),
         }
         redis_start = redis_cpu()
@@ -343,7 +343,7 @@ async def bench_delivery(args, cast: Cast, servers: list[Server]) -> None:
     report(f"delivery, all {len(clients)} clients × {expected} posts: "
            f"{spread(latencies)}")  # fmt: skip
     for index, name in ((0, "A"), (1, "B")):
-        report(f"  clients on daphne {name}: {spread(by_server[index])}")
+        report(f"  clients on uvicorn {name}: {spread(by_server[index])}")
     report(f"  first client per post: {spread(list(per_post_first.values()))}")
     report(f"  last client per post:  {spread(list(per_post_last.values()))}")
     report(
@@ -361,7 +361,7 @@ async def bench_delivery(args, cast: Cast, servers: list[Server]) -> None:
     report(
         "CPU per delivered frame: "
         + ", ".join(
-            f"daphne {name} {cpu_used[f'daphne {name}'] * 1000 / frames:.3f} ms"
+            f"uvicorn {name} {cpu_used[f'uvicorn {name}'] * 1000 / frames:.3f} ms"
             for name, frames in (("A", len(by_server[0])), ("B", len(by_server[1])))
             if frames
         )
@@ -430,8 +430,8 @@ async def bench_feed_page(args, cast: Cast, server: Server) -> None:
         cpu_used = cpu_seconds(server.process.pid) - cpu_start
     report(
         f"feed page, {args.requests} GETs, {args.concurrency} concurrent clients, "
-        f"one daphne process: {len(samples) / wall:.1f} requests/s, "
-        f"{spread(samples)}; failures: {len(failures)}; daphne CPU "
+        f"one uvicorn process: {len(samples) / wall:.1f} requests/s, "
+        f"{spread(samples)}; failures: {len(failures)}; uvicorn CPU "
         f"{cpu_used:.1f} s in {wall:.1f} s"
     )
     for failure in failures[:3]:
@@ -468,18 +468,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="sc-bench-") as logs:
         try:
             servers = [
-                start_server(Path(logs) / f"daphne-{name}.log", server_env())
+                start_server(Path(logs) / f"uvicorn-{name}.log", server_env())
                 for name in ("A", "B")
             ]
             for server in servers:
                 wait_healthy(server)
-            report("daphne A " + servers[0].url + ", daphne B " + servers[1].url)
+            report("uvicorn A " + servers[0].url + ", uvicorn B " + servers[1].url)
             asyncio.run(bench_delivery(args, cast, servers))
             if not args.skip_feed:
                 asyncio.run(bench_feed_page(args, cast, servers[0]))
         except BaseException:
             for server in servers:
-                report(f"--- daphne log {server.url} (last lines)\n{server.tail()}")
+                report(f"--- uvicorn log {server.url} (last lines)\n{server.tail()}")
             raise
         finally:
             for server in servers:
