@@ -38,7 +38,7 @@ from feeds.queries import decorate_posts
 from feeds.text import find_mentions
 from moderation import trust
 from realtime.groups import challenge_stream, neighbourhood_stream, town_stream
-from realtime.publish import publish
+from realtime.publish import publish, sends_first
 
 
 def clean_text(text: str, max_length: int, *, field: str = "body") -> str:
@@ -174,7 +174,7 @@ def check_create_post(
     # Pictures are re-encoded before the transaction: a bad file writes nothing.
     encoded = [make_post_image(upload) for upload in images]
     try:
-        with transaction.atomic():
+        with transaction.atomic(), sends_first():
             post = Post.objects.create(
                 town_id=author.town_id,
                 author=author,
@@ -224,14 +224,14 @@ def check_edit_post(
     post.content_warning = (content_warning or "").strip()[:CONTENT_WARNING_MAX_LENGTH]
     post.mentions = find_mentions(author.town_id, post.body)
     post.edited_at = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), sends_first():
         post.save(update_fields=["body", "content_warning", "mentions", "edited_at"])
         _publish_post(post, "post.updated")
     return post
 
 
 def _remove(post: Post, state: str, by: User | None) -> None:
-    with transaction.atomic():
+    with transaction.atomic(), sends_first():
         post.state = state
         post.state_changed_at = timezone.now()
         post.state_changed_by = by
@@ -271,7 +271,7 @@ def do_restore_post(moderator: User, post: Post) -> None:
     if not is_moderator(moderator):
         raise PermissionDenied
     if post.state == ContentState.HIDDEN:
-        with transaction.atomic():
+        with transaction.atomic(), sends_first():
             post.state = ContentState.PUBLISHED
             post.state_changed_at = timezone.now()
             post.state_changed_by = moderator
@@ -286,7 +286,7 @@ def do_moderate_post_text(moderator: User, post: Post, body: str) -> None:
     post.body = clean_text(body, BODY_MAX_LENGTH)
     post.mentions = find_mentions(post.town_id, post.body)
     post.edited_at = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), sends_first():
         post.save(update_fields=["body", "mentions", "edited_at"])
         if post.state == ContentState.PUBLISHED:
             _publish_post(post, "post.updated")
@@ -321,14 +321,14 @@ def do_hide_comment(moderator: User, comment: Comment) -> None:
     if not is_moderator(moderator):
         raise PermissionDenied
     if comment.state == ContentState.PUBLISHED:
-        with transaction.atomic():
+        with transaction.atomic(), sends_first():
             _set_comment_state(comment, ContentState.HIDDEN, -1, "comment.removed")
 
 
 def do_hide_comment_pending_review(comment: Comment) -> None:
     """Hide a comment that enough trusted members reported, until reviewed."""
     if comment.state == ContentState.PUBLISHED:
-        with transaction.atomic():
+        with transaction.atomic(), sends_first():
             _set_comment_state(comment, ContentState.HIDDEN, -1, "comment.removed")
 
 
@@ -337,7 +337,7 @@ def do_restore_comment(moderator: User, comment: Comment) -> None:
     if not is_moderator(moderator):
         raise PermissionDenied
     if comment.state == ContentState.HIDDEN:
-        with transaction.atomic():
+        with transaction.atomic(), sends_first():
             _set_comment_state(comment, ContentState.PUBLISHED, 1, "comment.created")
 
 
@@ -384,7 +384,7 @@ def check_add_comment(
     trust.check_can_comment(author, body=body)
     ratelimit.check_rate(author, "comment")
     try:
-        with transaction.atomic():
+        with transaction.atomic(), sends_first():
             comment = Comment.objects.create(
                 post=post,
                 parent=parent,
@@ -442,7 +442,7 @@ def do_delete_comment(author: Member, comment: Comment) -> None:
     if comment.author_id != author.pk:
         raise PermissionDenied
     if comment.state == ContentState.PUBLISHED:
-        with transaction.atomic():
+        with transaction.atomic(), sends_first():
             comment.state = ContentState.DELETED
             comment.save(update_fields=["state"])
             Post.objects.filter(pk=comment.post_id).update(
@@ -469,7 +469,7 @@ def do_react(member: Member, post: Post, kind: str) -> bool:
             "%(minutes)d min au plus."
         ),
     )
-    with transaction.atomic():
+    with transaction.atomic(), sends_first():
         deleted, _ignored = Reaction.objects.filter(
             post=post, member=member, kind=kind
         ).delete()

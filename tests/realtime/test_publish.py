@@ -11,7 +11,7 @@ from django.test import override_settings
 
 from realtime.groups import town_stream, user_stream
 from realtime.models import Event, Stream
-from realtime.publish import publish
+from realtime.publish import publish, sends_first
 
 from .conftest import (
     connected,
@@ -159,3 +159,92 @@ def test_two_transactions_publishing_to_one_stream_commit_in_id_order(member):
     assert ids["first"] < ids["second"]
     seqs = list(Event.objects.filter(stream=stream).values_list("seq", flat=True))
     assert seqs == [1, 2]
+
+
+def _recording_sends(monkeypatch, order: list[str]) -> None:
+    """Record each live send (then send it) in `order`."""
+    from realtime import publish as publishing
+
+    send = publishing.send_live
+
+    def recorded(message: dict) -> None:
+        order.append(f"live {message['stream']} {message['seq']}")
+        send(message)
+
+    monkeypatch.setattr(publishing, "send_live", recorded)
+
+
+@realtime_db
+def test_sends_first_sends_before_the_commit_hooks_registered_after_it(
+    member, monkeypatch
+):
+    order: list[str] = []
+    _recording_sends(monkeypatch, order)
+    stream = town_stream(member.town_id)
+
+    with transaction.atomic(), sends_first():
+        transaction.on_commit(lambda: order.append("later hook"))
+        first = publish(stream, "post.created", {"html": "<p>Un</p>"})
+        second = publish(stream, "post.created", {"html": "<p>Deux</p>"})
+
+    assert order == [
+        f"live {stream} {first.seq}",
+        f"live {stream} {second.seq}",
+        "later hook",
+    ]
+
+
+@realtime_db
+def test_sends_first_sends_nothing_of_a_rolled_back_savepoint_or_transaction(
+    member, monkeypatch
+):
+    order: list[str] = []
+    _recording_sends(monkeypatch, order)
+    stream = town_stream(member.town_id)
+
+    with transaction.atomic(), sends_first():
+        kept = publish(stream, "post.created", {"html": "<p>Gardé</p>"})
+        with pytest.raises(RuntimeError), transaction.atomic():
+            publish(stream, "post.created", {"html": "<p>Annulé</p>"})
+            raise RuntimeError("the savepoint rolls back")
+    with pytest.raises(RuntimeError), transaction.atomic(), sends_first():
+        publish(stream, "post.created", {"html": "<p>Annulé aussi</p>"})
+        raise RuntimeError("the transaction rolls back")
+
+    assert order == [f"live {stream} {kept.seq}"]
+    assert list(Event.objects.filter(stream=stream).values_list("pk", flat=True)) == [
+        kept.pk
+    ]
+
+
+@realtime_db
+def test_sends_first_outside_a_transaction_is_refused(member):
+    with pytest.raises(transaction.TransactionManagementError), sends_first():
+        pass
+
+
+@realtime_db
+def test_a_new_post_is_sent_live_before_the_search_index_is_synced(member, monkeypatch):
+    # The index's sync is registered by the post's save, before the post is
+    # published; subscribers must not wait for it (issue 14).
+    from feeds.actions import check_create_post
+    from search import indexing
+
+    order: list[str] = []
+    _recording_sends(monkeypatch, order)
+    sync = indexing.sync
+
+    def recorded_sync(kind, pk, **options):
+        order.append(f"index {kind.name} {pk}")
+        sync(kind, pk, **options)
+
+    monkeypatch.setattr(indexing, "sync", recorded_sync)
+
+    post = check_create_post(
+        member, body="Vite, en direct", client_key="cle-vite-en-direct"
+    )
+
+    live = [step for step in order if step.startswith("live ")]
+    assert live, order
+    assert f"index post {post.pk}" in order
+    assert order.index(f"index post {post.pk}") > max(order.index(s) for s in live)
