@@ -88,3 +88,35 @@ def test_a_page_wagtail_served_keeps_wagtails_site(client):
         town = town_for_request(request)
     assert len(queries) == 1
     assert town.pk == site.root_page_id and request._wagtail_site is site
+
+
+def test_the_objects_are_those_the_orm_reads_every_field_and_no_query_more():
+    make_town("Val-Test")
+    request = request_for("testserver")
+    town = town_for_request(request)
+    site = request._wagtail_site
+    with CaptureQueriesContext(connection) as queries:
+        page = site.root_page
+        assert page.townpage is town
+        assert town.page_ptr is page
+    assert len(queries) == 0
+    assert type(page) is Page
+    for obj, model in [(site, Site), (page, Page), (town, TownPage)]:
+        fresh = model.objects.get(pk=obj.pk)
+        for field in model._meta.concrete_fields:
+            assert getattr(obj, field.attname) == getattr(fresh, field.attname), (
+                model,
+                field.name,
+            )
+        assert obj._state.adding is False and obj._state.db == fresh._state.db
+
+
+def test_a_bare_sites_root_page_is_loaded_with_it():
+    root = Page.get_first_root_node()
+    page = root.add_child(instance=Page(title="Vitrine", slug="vitrine"))
+    Site.objects.create(hostname="vitrine.test", port=80, root_page=page)
+    request = request_for("vitrine.test")
+    assert town_for_request(request) is None
+    with CaptureQueriesContext(connection) as queries:
+        assert request._wagtail_site.root_page.title == "Vitrine"
+    assert len(queries) == 0
