@@ -1,7 +1,11 @@
 """Reads that check who may see what."""
 
-from django.contrib.auth.models import AnonymousUser, Permission, User
-from django.db.models import Q, QuerySet
+from itertools import chain
+
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import QuerySet
 from django.http import Http404
 
 from community.models import Household, Member, Neighbourhood, TownPage
@@ -36,7 +40,8 @@ def nav_permissions(user: User | AnonymousUser) -> dict[str, bool]:
     """Which permission-gated links of the navigation the user gets.
 
     The same answer as `user.has_perm` with the model backend (active users
-    only, superusers everything), in one query for the two permissions the
+    only, superusers everything, a permission held directly or through a
+    group), in one query for the two permissions the
     navigation needs, where `{{ perms }}` loads every permission of the user
     and of their groups on each page.
     """
@@ -44,17 +49,44 @@ def nav_permissions(user: User | AnonymousUser) -> dict[str, bool]:
         return dict.fromkeys(NAV_PERMISSIONS, False)
     if user.is_superuser:
         return dict.fromkeys(NAV_PERMISSIONS, True)
-    wanted = Q()
-    for app_label, codename in NAV_PERMISSIONS.values():
-        wanted |= Q(content_type__app_label=app_label, codename=codename)
-    held = set(
-        Permission.objects.filter(wanted)
-        .filter(Q(user=user) | Q(group__user=user))
-        .values_list("content_type__app_label", "codename")
-        .order_by()
-        .distinct()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _NAV_PERMISSIONS_SQL,
+            [*chain.from_iterable(NAV_PERMISSIONS.values()), user.pk, user.pk],
+        )
+        held = set(cursor.fetchall())
     return {name: perm in held for name, perm in NAV_PERMISSIONS.items()}
+
+
+def _nav_permissions_sql() -> str:
+    tables = {
+        "permission": Permission._meta.db_table,
+        "content_type": ContentType._meta.db_table,
+        "user_permissions": User.user_permissions.through._meta.db_table,
+        "group_permissions": Group.permissions.through._meta.db_table,
+        "user_groups": User.groups.through._meta.db_table,
+    }
+    wanted = " OR ".join(
+        ["(ct.app_label = %s AND p.codename = %s)"] * len(NAV_PERMISSIONS)
+    )
+    return f"""
+SELECT DISTINCT ct.app_label, p.codename
+FROM "{tables["permission"]}" p
+JOIN "{tables["content_type"]}" ct ON ct.id = p.content_type_id
+WHERE ({wanted})
+  AND (
+    p.id IN (SELECT up.permission_id FROM "{tables["user_permissions"]}" up
+             WHERE up.user_id = %s)
+    OR p.id IN (SELECT gp.permission_id FROM "{tables["group_permissions"]}" gp
+                JOIN "{tables["user_groups"]}" ug ON ug.group_id = gp.group_id
+                WHERE ug.user_id = %s)
+  )
+"""  # noqa: S608 (table names from the models, values as parameters)
+
+
+# Written out rather than built by the ORM on every page: building the join
+# cost about 1.5 ms of CPU per page, more than running it.
+_NAV_PERMISSIONS_SQL = _nav_permissions_sql()
 
 
 def access_household_by_public_id(

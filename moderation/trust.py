@@ -11,12 +11,13 @@ moderator account); only trusted members' reports hide an item on their own.
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import IntEnum
 
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -28,6 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -83,25 +85,40 @@ def _staff_users() -> QuerySet[User]:
     )
 
 
+def _counted(queryset: QuerySet) -> Coalesce:
+    rows = queryset.order_by().values("author").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def _staff_and_activity_annotations() -> dict:
+    """Whether the member's account is staff (superuser, ambassador, moderator)
+    and their published posts and comments, as annotations of a member query."""
+    return {
+        "is_staff": Exists(_staff_users().filter(pk=OuterRef("user_id"))),
+        "n_posts": _counted(_published_posts(OuterRef("pk"))),
+        "n_comments": _counted(_published_comments(OuterRef("pk"))),
+    }
+
+
 def _staff_and_activity(member: Member) -> tuple[bool, int]:
-    """Whether the account is staff (superuser, ambassador, moderator) and its
-    published posts and comments, in one query (every page asks)."""
-
-    def counted(queryset: QuerySet) -> Coalesce:
-        rows = queryset.order_by().values("author").annotate(n=Count("pk")).values("n")
-        return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-
+    """Whether the account is staff and its published posts and comments, in one
+    query (every page asks)."""
     row = (
         Member.objects.filter(pk=member.pk)
-        .annotate(
-            is_staff=Exists(_staff_users().filter(pk=OuterRef("user_id"))),
-            n_posts=counted(_published_posts(OuterRef("pk"))),
-            n_comments=counted(_published_comments(OuterRef("pk"))),
-        )
+        .annotate(**_staff_and_activity_annotations())
         .values("is_staff", "n_posts", "n_comments")
         .get()
     )
     return row["is_staff"], row["n_posts"] + row["n_comments"]
+
+
+def _recent_sanctions(member, since) -> QuerySet[Decision]:
+    """Warnings, suspensions and bans decided about the member since `since`."""
+    return Decision.objects.filter(
+        member=member,
+        created_at__gte=since,
+        action__in=(DecisionAction.WARN, DecisionAction.SUSPEND, DecisionAction.BAN),
+    )
 
 
 @dataclass(frozen=True)
@@ -116,25 +133,30 @@ class Standing:
 def standing(member: Member) -> Standing:
     """The member's trust level now and the figures it was read from (not cached)."""
     staff, done = _staff_and_activity(member)
+    return _standing(
+        member,
+        staff,
+        done,
+        sanctioned=lambda since: _recent_sanctions(member, since).exists(),
+        confirmed=lambda: household_confirmed(member),
+    )
+
+
+def _standing(
+    member: Member, staff: bool, done: int, sanctioned, confirmed
+) -> Standing:
+    """The trust level from the figures read; `sanctioned(since)` and `confirmed()`
+    answer the two questions only some members get asked."""
     if staff:
         return Standing(TrustLevel.TRUSTED)
     days = (timezone.now() - member.created_at).days
     if days >= conf("TRUSTED_DAYS") and done >= conf("TRUSTED_ACTIVITY"):
         since = timezone.now() - timedelta(days=conf("TRUSTED_DAYS"))
-        sanctioned = Decision.objects.filter(
-            member=member,
-            created_at__gte=since,
-            action__in=(
-                DecisionAction.WARN,
-                DecisionAction.SUSPEND,
-                DecisionAction.BAN,
-            ),
-        ).exists()
-        if not sanctioned:
+        if not sanctioned(since):
             return Standing(TrustLevel.TRUSTED, days, done)
     if days >= conf("NEW_MEMBER_DAYS") and done >= conf("NEW_MEMBER_ACTIVITY"):
         return Standing(TrustLevel.MEMBER, days, done)
-    if household_confirmed(member):
+    if confirmed():
         return Standing(TrustLevel.MEMBER, days, done)
     return Standing(TrustLevel.NEW, days, done)
 
@@ -144,15 +166,18 @@ def trust_level(member: Member) -> TrustLevel:
     return standing(member).level
 
 
-def active_sanction(member: Member) -> Sanction | None:
-    """The member's ban or running suspension, if any (a ban first)."""
-    now = timezone.now()
+def _running_sanctions(member, now) -> QuerySet[Sanction]:
+    """The member's bans and running suspensions, a ban first."""
     return (
         Sanction.objects.filter(member=member, lifted_at__isnull=True)
         .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
         .order_by("kind", "-starts_at")  # "ban" sorts before "suspension"
-        .first()
     )
+
+
+def active_sanction(member: Member) -> Sanction | None:
+    """The member's ban or running suspension, if any (a ban first)."""
+    return _running_sanctions(member, timezone.now()).first()
 
 
 def sanction_message(sanction: Sanction) -> str:
@@ -363,22 +388,119 @@ class Capabilities:
         ) % {"when": self._when()}
 
 
+def _tables() -> dict[str, str]:
+    models = {
+        "member": Member,
+        "user": User,
+        "user_groups": User.groups.through,
+        "group": Group,
+        "post": Post,
+        "comment": Comment,
+        "decision": Decision,
+        "onboarding": Onboarding,
+        "sanction": Sanction,
+    }
+    return {name: model._meta.db_table for name, model in models.items()}
+
+
+# `capabilities` in one query, written out: the same rules as `_staff_users`,
+# `_published_posts`, `_published_comments`, `_recent_sanctions`,
+# `household_confirmed` and `_running_sanctions` (tests/moderation/
+# test_capabilities.py compares them through every state). Building it with
+# the ORM cost more CPU per page than running it (about 6 ms: five subqueries
+# compiled on every request); written out it is read as is.
+_CAPABILITIES_SQL = """
+SELECT
+  EXISTS (
+    SELECT 1 FROM "{user}" u
+    LEFT JOIN "{user_groups}" ug ON ug.user_id = u.id
+    LEFT JOIN "{group}" g ON g.id = ug.group_id
+    WHERE u.id = m.user_id
+      AND (u.is_superuser OR g.name IN (%(ambassadors)s, %(moderators)s))
+  ) AS is_staff,
+  (SELECT COUNT(*) FROM "{post}" p
+   WHERE p.author_id = m.id AND p.state = %(published)s
+     AND NOT (p.target = %(tip)s)) AS n_posts,
+  (SELECT COUNT(*) FROM "{comment}" c
+   WHERE c.author_id = m.id AND c.state = %(published)s) AS n_comments,
+  EXISTS (
+    SELECT 1 FROM "{decision}" d
+    WHERE d.member_id = m.id AND d.created_at >= %(since)s
+      AND d.action IN (%(warn)s, %(suspend)s, %(ban)s)
+  ) AS sanctioned,
+  EXISTS (
+    SELECT 1 FROM "{onboarding}" o WHERE o.household_id = m.household_id
+  ) AS confirmed,
+  (SELECT s.kind FROM "{sanction}" s
+   WHERE s.member_id = m.id AND s.lifted_at IS NULL
+     AND (s.ends_at IS NULL OR s.ends_at > %(now)s)
+   ORDER BY s.kind, s.starts_at DESC LIMIT 1) AS sanction_kind,
+  (SELECT s.ends_at FROM "{sanction}" s
+   WHERE s.member_id = m.id AND s.lifted_at IS NULL
+     AND (s.ends_at IS NULL OR s.ends_at > %(now)s)
+   ORDER BY s.kind, s.starts_at DESC LIMIT 1) AS sanction_ends_at
+FROM "{member}" m
+WHERE m.id = %(member)s
+""".format(**_tables())  # noqa: S608 (table names from the models, values as parameters)
+
+
+def _datetime(value):
+    """A datetime column read by a raw query (SQLite gives text)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return parse_datetime(value)
+
+
 def capabilities(member: Member) -> Capabilities:
     """What the member may do now, read once per member object (one request).
 
-    A few small queries the first time (groups, activity, confirmation,
-    sanction); the pages ask once, never once per item.
+    One query the first time (groups, activity, recent sanctions, confirmation,
+    running sanction: the same rules as `standing` and `active_sanction`); the
+    pages ask once, never once per item.
+    Nothing is kept between requests, so a sanction or a new level shows at once.
     """
     cached = getattr(member, _CAPABILITIES_ATTR, None)
     if cached is not None:
         return cached
-    sanction = active_sanction(member)
-    now = standing(member)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CAPABILITIES_SQL,
+            {
+                "member": member.pk,
+                "ambassadors": roles.AMBASSADOR,
+                "moderators": roles.MODERATOR,
+                "published": ContentState.PUBLISHED.value,
+                "tip": PostTarget.TIP.value,
+                "since": now - timedelta(days=conf("TRUSTED_DAYS")),
+                "warn": DecisionAction.WARN.value,
+                "suspend": DecisionAction.SUSPEND.value,
+                "ban": DecisionAction.BAN.value,
+                "now": now,
+            },
+        )
+        names = [column[0] for column in cursor.description]
+        row = dict(zip(names, cursor.fetchone(), strict=True))
+    standing_now = _standing(
+        member,
+        bool(row["is_staff"]),
+        row["n_posts"] + row["n_comments"],
+        sanctioned=lambda _since: bool(row["sanctioned"]),
+        confirmed=lambda: bool(row["confirmed"]),
+    )
+    sanction = (
+        Sanction(
+            kind=row["sanction_kind"],
+            ends_at=_datetime(row["sanction_ends_at"]),
+        )
+        if row["sanction_kind"] is not None
+        else None
+    )
     can = Capabilities(
-        level=now.level,
+        level=standing_now.level,
         sanction=sanction_message(sanction) if sanction is not None else "",
-        days_left=max(0, conf("NEW_MEMBER_DAYS") - now.days),
-        activity_left=max(0, conf("NEW_MEMBER_ACTIVITY") - now.activity),
+        days_left=max(0, conf("NEW_MEMBER_DAYS") - standing_now.days),
+        activity_left=max(0, conf("NEW_MEMBER_ACTIVITY") - standing_now.activity),
         confirmable=member.household_id is not None,
     )
     setattr(member, _CAPABILITIES_ATTR, can)

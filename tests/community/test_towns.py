@@ -24,6 +24,14 @@ def wagtail_choice(host: str) -> Site | None:
     return Site._find_for_request(request_for(host))
 
 
+def vitrine_site() -> Page:
+    """A site vitrine.test whose root is a plain page, not a town."""
+    root = Page.get_first_root_node()
+    page = root.add_child(instance=Page(title="Vitrine", slug="vitrine"))
+    Site.objects.create(hostname="vitrine.test", port=80, root_page=page)
+    return page
+
+
 HOSTS = ["testserver", "a.test", "a.test:8000", "b.test", "inconnu.test"]
 
 
@@ -59,9 +67,7 @@ def test_several_sites_of_one_host_and_no_default_is_no_town():
 
 
 def test_a_site_whose_root_is_not_a_town_has_no_town():
-    root = Page.get_first_root_node()
-    page = root.add_child(instance=Page(title="Vitrine", slug="vitrine"))
-    Site.objects.create(hostname="vitrine.test", port=80, root_page=page)
+    page = vitrine_site()
     request = request_for("vitrine.test")
     assert town_for_request(request) is None
     assert request._wagtail_site.root_page_id == page.pk
@@ -88,3 +94,33 @@ def test_a_page_wagtail_served_keeps_wagtails_site(client):
         town = town_for_request(request)
     assert len(queries) == 1
     assert town.pk == site.root_page_id and request._wagtail_site is site
+
+
+def test_the_objects_are_those_the_orm_reads_every_field_and_no_query_more():
+    make_town("Val-Test")
+    request = request_for("testserver")
+    town = town_for_request(request)
+    site = request._wagtail_site
+    with CaptureQueriesContext(connection) as queries:
+        page = site.root_page
+        assert page.townpage is town
+        assert town.page_ptr is page
+    assert len(queries) == 0
+    assert type(page) is Page
+    for obj, model in [(site, Site), (page, Page), (town, TownPage)]:
+        fresh = model.objects.get(pk=obj.pk)
+        for field in model._meta.concrete_fields:
+            assert getattr(obj, field.attname) == getattr(fresh, field.attname), (
+                model,
+                field.name,
+            )
+        assert obj._state.adding is False and obj._state.db == fresh._state.db
+
+
+def test_a_bare_sites_root_page_is_loaded_with_it():
+    vitrine_site()
+    request = request_for("vitrine.test")
+    assert town_for_request(request) is None
+    with CaptureQueriesContext(connection) as queries:
+        assert request._wagtail_site.root_page.title == "Vitrine"
+    assert len(queries) == 0
