@@ -190,13 +190,26 @@ def sanction_message(sanction: Sanction) -> str:
     ) % {"date": formats.date_format(timezone.localtime(sanction.ends_at), "j F Y")}
 
 
+def _sanction_code(sanction: Sanction) -> str:
+    return "banned" if sanction.kind == SanctionKind.BAN else "suspended"
+
+
 def check_not_sanctioned(member: Member) -> None:
     """Raise a clear ValidationError when the member is suspended or banned."""
     sanction = active_sanction(member)
     if sanction is None:
         return
-    code = "banned" if sanction.kind == SanctionKind.BAN else "suspended"
-    raise ValidationError(sanction_message(sanction), code=code)
+    raise ValidationError(sanction_message(sanction), code=_sanction_code(sanction))
+
+
+def _checked_level(member: Member) -> TrustLevel:
+    """The member's trust level, after refusing a sanctioned member; one query
+    (`read_capabilities`, the same rules as `trust_level` and
+    `check_not_sanctioned`, compared by tests/moderation/test_capabilities.py)."""
+    can = read_capabilities(member)
+    if not can.participate:
+        raise ValidationError(can.sanction, code=can.sanction_code)
+    return can.level
 
 
 def _check_new_member_rate(member: Member, scope: str) -> None:
@@ -228,8 +241,7 @@ def _check_no_link(text: str) -> None:
 
 def check_can_post(member: Member, *, body: str, image_count: int = 0) -> None:
     """Refuse a post from a sanctioned member, or a new member's link or picture."""
-    check_not_sanctioned(member)
-    if trust_level(member) > TrustLevel.NEW:
+    if _checked_level(member) > TrustLevel.NEW:
         return
     _check_no_link(body)
     if image_count:
@@ -247,8 +259,7 @@ def check_can_post(member: Member, *, body: str, image_count: int = 0) -> None:
 
 def check_can_comment(member: Member, *, body: str) -> None:
     """Refuse a comment from a sanctioned member, or a new member's link."""
-    check_not_sanctioned(member)
-    if trust_level(member) == TrustLevel.NEW:
+    if _checked_level(member) == TrustLevel.NEW:
         _check_no_link(body)
 
 
@@ -315,6 +326,7 @@ class Capabilities:
 
     level: TrustLevel
     sanction: str = ""  # why the member may not take part at all, if so
+    sanction_code: str = ""  # "banned" or "suspended" when `sanction` is set
     days_left: int = 0
     activity_left: int = 0
     confirmable: bool = False  # an ambassador's visit would lift level 0
@@ -462,6 +474,17 @@ def capabilities(member: Member) -> Capabilities:
     cached = getattr(member, _CAPABILITIES_ATTR, None)
     if cached is not None:
         return cached
+    can = read_capabilities(member)
+    setattr(member, _CAPABILITIES_ATTR, can)
+    return can
+
+
+def read_capabilities(member: Member) -> Capabilities:
+    """`capabilities` read now, in one query, whatever the member object kept.
+
+    The writes' checks use it: a long-lived member object (a websocket's) must
+    not carry a sanction or a level past its change.
+    """
     now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -496,15 +519,14 @@ def capabilities(member: Member) -> Capabilities:
         if row["sanction_kind"] is not None
         else None
     )
-    can = Capabilities(
+    return Capabilities(
         level=standing_now.level,
         sanction=sanction_message(sanction) if sanction is not None else "",
+        sanction_code=_sanction_code(sanction) if sanction is not None else "",
         days_left=max(0, conf("NEW_MEMBER_DAYS") - standing_now.days),
         activity_left=max(0, conf("NEW_MEMBER_ACTIVITY") - standing_now.activity),
         confirmable=member.household_id is not None,
     )
-    setattr(member, _CAPABILITIES_ATTR, can)
-    return can
 
 
 def may_write_to(member: Member, other_id: int) -> bool:

@@ -5,6 +5,7 @@ sanction or a new level shows on the next page."""
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +17,7 @@ from community import roles
 from community.models import Member
 from feeds.models import Post
 from moderation import actions, items, trust
-from moderation.models import Sanction
+from moderation.models import Sanction, SanctionKind
 from tests.factories import make_member, make_staff
 from tests.moderation.conftest import post_as
 
@@ -37,6 +38,11 @@ def expected(member: Member) -> trust.Capabilities:
     return trust.Capabilities(
         level=now.level,
         sanction=trust.sanction_message(sanction) if sanction is not None else "",
+        sanction_code=(
+            ("banned" if sanction.kind == SanctionKind.BAN else "suspended")
+            if sanction is not None
+            else ""
+        ),
         days_left=max(0, trust.conf("NEW_MEMBER_DAYS") - now.days),
         activity_left=max(0, trust.conf("NEW_MEMBER_ACTIVITY") - now.activity),
         confirmable=member.household_id is not None,
@@ -136,3 +142,31 @@ def test_a_suspension_and_its_lifting_show_on_the_next_page(
     Sanction.objects.update(lifted_at=timezone.now())
     assert "comment-refused" not in client.get(page).content.decode()
     assert Post.objects.filter(pk=post.pk).exists()
+
+
+def test_the_write_checks_read_now_whatever_the_member_object_kept(
+    limits_on, town, neighbourhood, author, moderator
+):
+    # The checks of a post or comment use the capabilities' one query, read
+    # anew: a member object that kept its capabilities (a websocket's, held
+    # for the connection) must not let a suspended or banned member write.
+    from feeds.actions import check_create_post
+
+    kept = fresh(author)
+    assert trust.capabilities(kept).participate
+    actions.do_suspend(moderator, items.load("member", author.pk), 3, "Pause")
+
+    with pytest.raises(ValidationError) as refused:
+        check_create_post(kept, body="Malgré la pause", client_key="cle-pause")
+    assert refused.value.code == "suspended"
+    assert "suspendu jusqu" in refused.value.messages[0]
+    with pytest.raises(ValidationError) as refused:
+        trust.check_can_comment(kept, body="Un commentaire")
+    assert refused.value.code == "suspended"
+
+    actions.do_ban(moderator, items.load("member", author.pk), "Dehors")
+    with pytest.raises(ValidationError) as refused:
+        check_create_post(kept, body="Après l'exclusion", client_key="cle-exclu")
+    assert refused.value.code == "banned"
+    assert not Post.objects.filter(author=author, body__startswith="Ma").exists()
+    assert not Post.objects.filter(author=author, body__startswith="Ap").exists()
