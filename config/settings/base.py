@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "daphne",
     "community",
     "realtime",
+    "common",
     "scoring",
     "ambassadors",
     "feeds",

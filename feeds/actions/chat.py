@@ -6,8 +6,9 @@ from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
+from common import ratelimit
 from community.models import Member, Neighbourhood
-from feeds import ratelimit, rendering
+from feeds import rendering
 from feeds.access import can_use_room, is_blocked_between
 from feeds.actions.posts import clean_client_key, clean_text
 from feeds.models import ChatMessage, ChatRoom, NotificationKind, ReadMarker, RoomKind

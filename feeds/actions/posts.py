@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from challenges.models import ChallengePage
+from common import ratelimit
 from community import roles
 from community.models import Member, Neighbourhood
-from feeds import ratelimit, rendering
+from feeds import rendering
 from feeds.access import is_blocked_between
 from feeds.images import check_post_image, make_post_image
 from feeds.models import (
