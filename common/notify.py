@@ -99,3 +99,12 @@ def localised_excerpt(data: dict) -> str:
         return gettext(msgid) % values
     except (KeyError, TypeError, ValueError):
         return data.get("excerpt", "")
+
+
+def forget_actor(member: Model) -> int:
+    """Delete the notifications a deleted member caused (their name is in them)."""
+    deleted, _rows = Notification.objects.filter(
+        actor_content_type=ContentType.objects.get_for_model(member),
+        actor_object_id=str(member.pk),
+    ).delete()
+    return deleted
