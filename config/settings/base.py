@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "search",
     "moderation",
     "mydata",
+    "demo",
     "meters",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -16,8 +16,6 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from community import roles
-from community.demo_content import seed_demo_content
-from community.demo_life import seed_demo_life
 from community.domains import Domain
 from community.models import (
     ConsentKind,
@@ -31,6 +29,8 @@ from community.models import (
     TownPage,
 )
 from community.models.households import PUBLIC_ID_ALPHABET, PUBLIC_ID_LENGTH
+from demo.content import seed_demo_content
+from demo.life import seed_demo_life
 
 SEED = 20260901
 TOWN_SLUG = "val-de-lys"
