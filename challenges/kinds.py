@@ -12,6 +12,8 @@ from django.db.models import QuerySet
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
+from challenges import home as challenges_home
+from challenges.actions import check_join
 from challenges.models import (
     Badge,
     ChallengePage,
@@ -19,8 +21,10 @@ from challenges.models import (
     Participation,
     Redemption,
 )
+from challenges.near_me import open_challenges_near
 from common import kinds
 from common.archive import Archive, iso, rows
+from community import home, welcome
 from community.models import Household, Member, TownPage
 from feeds.targets import ChallengePages, register_challenge_pages
 from search.kinds import PageKind, path_in_site, published_at
@@ -131,3 +135,7 @@ def register_all() -> None:
     register(ChallengeKind())
     kinds.register_export(export_household)
     kinds.register_household_eraser(erase_household)
+    home.register_section(challenges_home.home_section)
+    welcome.register_challenge_offers(
+        welcome.ChallengeOffers(open_near=open_challenges_near, join=check_join)
+    )

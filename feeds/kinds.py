@@ -1,6 +1,6 @@
 """What feeds registers with the layers below it: posts, comments and chat
 messages as content kinds (moderation reaches them through `common.kinds`),
-their search kinds, and who blocked whom.
+their search kinds, who blocked whom, and the posts of a member's home.
 
 Called once from FeedsConfig.ready(). Nothing here writes: the hooks call
 feeds' actions.
@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from common import kinds
 from common.kinds import ContentKind, Shown
+from community import home
 from community.models import Member
-from feeds import access, personal_data, search_kinds
+from feeds import access, personal_data, queries, search_kinds
 from feeds.actions import chat as chat_actions
 from feeds.actions import posts as post_actions
 from feeds.models import ChatMessage, Comment, ContentState, Post
@@ -107,6 +108,27 @@ def _edit_message(message: ChatMessage, moderator: User, body: str) -> None:
     message.save(update_fields=["body"])
 
 
+HOME_POSTS_SHOWN = 6
+
+
+def home_posts(member: Member, home: dict) -> None:
+    """The member's home (community/home.py): the latest posts of their
+    neighbourhood, then of the town.
+
+    Both feeds are always read, so that the page's queries do not depend on how
+    busy the neighbourhood is.
+    """
+    household = member.household
+    posts: list = []
+    if household is not None:
+        posts = queries.neighbourhood_feed(member, household.neighbourhood).items[
+            :HOME_POSTS_SHOWN
+        ]
+    seen = {post.pk for post in posts}
+    others = [post for post in queries.town_feed(member).items if post.pk not in seen]
+    home["posts"] = posts + others[: HOME_POSTS_SHOWN - len(posts)]
+
+
 def register_all() -> None:
     """Called once from FeedsConfig.ready()."""
     search_registry.register_page_dependents(search_kinds.page_dependents)
@@ -171,3 +193,4 @@ def register_all() -> None:
         )
     )
     personal_data.register_all()
+    home.register_section(home_posts)
