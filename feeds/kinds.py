@@ -19,6 +19,7 @@ from feeds import access, personal_data, queries, search_kinds
 from feeds.actions import chat as chat_actions
 from feeds.actions import posts as post_actions
 from feeds.models import ChatMessage, Comment, ContentState, Post
+from feeds.models.chat import MESSAGE_MAX_LENGTH
 from search import registry as search_registry
 
 
@@ -104,7 +105,8 @@ def _show_message(message: ChatMessage) -> Shown:
 
 
 def _edit_message(message: ChatMessage, moderator: User, body: str) -> None:
-    message.body = body
+    """A moderator rewrites a message's text (moderation keeps the original)."""
+    message.body = post_actions.clean_text(body, MESSAGE_MAX_LENGTH)
     message.save(update_fields=["body"])
 
 
