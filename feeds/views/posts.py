@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common import trust
+from common.views import add_action_error, back, back_url, member_required
 from community.models import Member
 from feeds import actions, queries
 from feeds.access import hidden_author_ids
 from feeds.actions.posts import home_stream, is_moderator
 from feeds.forms import CommentForm, EditPostForm, PostForm, neighbourhood_choices
 from feeds.models import Comment, FollowKind
-from feeds.views.common import add_action_error, back, back_url, member_required
 from realtime.groups import neighbourhood_stream, town_stream
 from realtime.queries import latest_event_id
 
