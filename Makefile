@@ -86,6 +86,8 @@ bench: install services
 	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/peer_bench.py $(PEER_BENCH_ARGS)
 	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/ws_bench.py $(WS_BENCH_ARGS)
 
+# The layers of docs/architecture.md: import-linter's contracts in
+# pyproject.toml ([tool.importlinter]).
 # Security lint (docs/security.md): bandit fails on any high-severity finding
 # (the medium ones are reviewed there); pip-audit on any known vulnerability of
 # an installed package and, with --strict, on a package it could not audit
@@ -96,6 +98,7 @@ PIP_AUDIT_STRICT ?= --strict
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache --no-logo
 	$(DEV_ENV) DATABASE_URL= $(MANAGE) makemigrations --check --dry-run
 	$(BIN)/bandit -q -c pyproject.toml -r . --severity-level high
 	$(BIN)/pip-audit --skip-editable --progress-spinner off $(PIP_AUDIT_STRICT)

@@ -6,3 +6,9 @@ class AmbassadorsConfig(AppConfig):
     name = "ambassadors"
     verbose_name = _("Ambassadeurs")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from ambassadors import kinds
+
+        # The ambassador pages in search (ambassadors/kinds.py).
+        kinds.register_all()

@@ -263,8 +263,8 @@ def make_cast(count: int, form_logins: int) -> Cast:
 
     from challenges.models import ChallengePage, Participation
     from challenges.models.pages import Scope
-    from community.demo import TOWN_SLUG
     from community.models import Household, HouseholdStatus, Member, TownPage
+    from demo.town import TOWN_SLUG
     from feeds.actions import get_or_create_neighbourhood_room
     from feeds.models import Post, PostTarget
 

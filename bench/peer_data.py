@@ -75,8 +75,8 @@ def largest_neighbourhood():
     """The demo town's neighbourhood with the most members (as realtime_bench)."""
     from django.db.models import Count
 
-    from community.demo import TOWN_SLUG
     from community.models import Neighbourhood
+    from demo.town import TOWN_SLUG
 
     return (
         Neighbourhood.objects.filter(town__slug=TOWN_SLUG)

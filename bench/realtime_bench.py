@@ -98,8 +98,8 @@ def make_cast(clients: int, posts: int) -> Cast:
 
     from django.db.models import Count
 
-    from community.demo import TOWN_SLUG
     from community.models import Member, Neighbourhood
+    from demo.town import TOWN_SLUG
 
     neighbourhood = (
         Neighbourhood.objects.filter(town__slug=TOWN_SLUG)

@@ -92,7 +92,7 @@ def database_exists(pg_server: str, name: str) -> bool:
 
 def prepare_database(pg_server: str, name: str, *, reuse: bool) -> None:
     """A migrated database with the demo town, new unless `reuse` finds one."""
-    from community.demo import demo_town_exists
+    from demo.town import demo_town_exists
 
     if not (reuse and database_exists(pg_server, name)):
         reset_database(pg_server, name)

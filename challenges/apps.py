@@ -8,7 +8,7 @@ class ChallengesConfig(AppConfig):
 
     def ready(self) -> None:
         # The engine ranks; this app says who the teams are (docs/challenges.md).
-        from challenges import queries
+        from challenges import kinds, queries
         from realtime import groups, streams
         from scoring.engine.leaderboards import register_leaderboard_source
         from scoring.signals import readings_imported
@@ -19,6 +19,8 @@ class ChallengesConfig(AppConfig):
         )
         streams.register(groups.CHALLENGE, queries.can_read_challenge)
         streams.register(groups.LEADERBOARD, queries.can_read_challenge)
+        # Feeds' challenge posts, search, « Mes données » (challenges/kinds.py).
+        kinds.register_all()
 
 
 def _award_reduction_goals(**kwargs) -> None:

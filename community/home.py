@@ -1,150 +1,41 @@
 """A member's home (the town's root page, signed in): what happens near them today.
 
-Composed from the apps' own reads (feeds' feeds, challenges' near_me, the scoring
-client), like the household's dashboard; a fixed number of queries whatever the
-number of posts, challenges or offers (tests/community/test_welcome.py).
+Composed from sections the apps above register from their AppConfig.ready()
+(`register_section`): feeds adds the neighbours' posts (feeds/kinds.py),
+challenges the household's challenges, next date and points
+(challenges/home.py). community imports none of them. Each section reads in a
+fixed number of queries whatever the number of posts, challenges or offers
+(tests/community/test_welcome.py).
 """
 
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable
 
 from django.utils import timezone
 
-from challenges.models import ChallengePage, GoalKind, Reward
-from challenges.near_me import (
-    cheapest_reward,
-    household_challenges,
-    next_start_near,
-    open_challenges_near,
-    rewards_within,
-)
 from community.models import Member
-from feeds import queries as feeds_queries
-from scoring import client as scoring
 
-POSTS_SHOWN = 6
-CHALLENGES_SHOWN = 3
-REWARDS_SHOWN = 3
+# section(member, home): adds its keys to the home's context.
+Section = Callable[[Member, dict], None]
 
-
-@dataclass(frozen=True)
-class Progress:
-    """A challenge the household is in, and how far it is towards the goal."""
-
-    challenge: ChallengePage
-    done: int
-    goal: int
-    # None for a reduction goal: the dashboard says it, not a count of actions.
-    value: int | None
-
-    @property
-    def percent(self) -> int:
-        if self.value is None or not self.goal:
-            return 0
-        return round(100 * self.value / self.goal)
+_sections: list[Section] = []
 
 
-@dataclass(frozen=True)
-class NextThing:
-    """The next date that matters near the member: a start or an end."""
-
-    kind: str  # "start" or "end"
-    challenge: ChallengePage
-    on: date
-
-
-def _neighbours_posts(member: Member) -> list:
-    """The latest posts of the member's neighbourhood, then of the town.
-
-    Both feeds are always read, so that the page's queries do not depend on how
-    busy the neighbourhood is.
-    """
-    household = member.household
-    posts: list = []
-    if household is not None:
-        posts = feeds_queries.neighbourhood_feed(member, household.neighbourhood).items[
-            :POSTS_SHOWN
-        ]
-    seen = {post.pk for post in posts}
-    others = [
-        post for post in feeds_queries.town_feed(member).items if post.pk not in seen
-    ]
-    return posts + others[: POSTS_SHOWN - len(posts)]
-
-
-def _progress(challenge: ChallengePage) -> Progress:
-    if challenge.goal_kind == GoalKind.ACTIONS:
-        value = min(challenge.done, challenge.goal_value)
-    else:
-        value = None
-    return Progress(challenge, challenge.done, challenge.goal_value, value)
-
-
-def _next_thing(
-    member: Member, mine: list[Progress], to_join: list[ChallengePage], today: date
-) -> NextThing | None:
-    """The soonest of: the end of a challenge the household is in (or, when it
-    is in none, of a running one it may join), the start of the next one near."""
-    candidates = [
-        NextThing("end", item.challenge, item.challenge.end_date) for item in mine
-    ] + [
-        NextThing("end", challenge, challenge.end_date)
-        for challenge in to_join
-        if challenge.start_date <= today
-    ]
-    upcoming = next_start_near(member, today)
-    if upcoming is not None:
-        candidates.append(NextThing("start", upcoming, upcoming.start_date))
-    return min(candidates, key=lambda thing: thing.on, default=None)
-
-
-def _points(member: Member) -> dict:
-    """The balance, the offers it pays for, or the cheapest one still out of reach."""
-    try:
-        balance = scoring.get_points(member.household)["total"]
-    except scoring.ScoringUnavailable:
-        return {"balance": None, "unavailable": scoring.unavailable_message()}
-    affordable: list[Reward] = list(
-        rewards_within(member.town, balance)[:REWARDS_SHOWN]
-    )
-    cheapest = None if affordable else cheapest_reward(member.town)
-    return {
-        "balance": balance,
-        "affordable": affordable,
-        "cheapest": cheapest,
-        "missing": cheapest.points - balance if cheapest is not None else 0,
-    }
+def register_section(section: Section) -> None:
+    """Add a section to every member's home, after those registered before."""
+    if section not in _sections:
+        _sections.append(section)
 
 
 def member_home(member: Member) -> dict:
     """Everything the member's home shows, read once."""
-    today = timezone.localdate()
     home: dict = {
         "member": member,
-        "posts": _neighbours_posts(member),
-        "today": today,
+        "today": timezone.localdate(),
         "welcome_unfinished": False,
     }
-    household = member.household
-    if household is None:
-        return home
-    mine = [
-        _progress(challenge)
-        for challenge in household_challenges(household.pk, today)[:CHALLENGES_SHOWN]
-    ]
-    to_join = []
-    if not mine:
-        to_join = list(
-            open_challenges_near(member, today).filter(joined=False)[:CHALLENGES_SHOWN]
-        )
-    home.update(
-        {
-            "household": household,
-            "challenges": mine,
-            "to_join": to_join,
-            "next_thing": _next_thing(member, mine, to_join, today),
-            "points": _points(member),
-            "welcome_unfinished": member.welcome_completed_at is None,
-        }
-    )
+    for section in _sections:
+        section(member, home)
+    if member.household is not None:
+        home["household"] = member.household
+        home["welcome_unfinished"] = member.welcome_completed_at is None
     return home

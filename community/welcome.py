@@ -9,11 +9,15 @@ record nothing, so the home offers « Terminer mon accueil » until all three ar
 done. Sign-up sends the new member here once; nothing forces the path after.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,8 +26,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from challenges import actions as challenge_actions
-from challenges.near_me import open_challenges_near
 from community import actions
 from community.forms import WelcomeChallengeForm, WelcomeDomainsForm
 from community.models import Member
@@ -32,6 +34,25 @@ from community.towns import town_for_request
 
 # A neighbourhood rarely has more open at once; the page lists no more.
 CHALLENGES_SHOWN = 12
+
+
+@dataclass(frozen=True)
+class ChallengeOffers:
+    """Step 3's challenges, registered by the challenges app (above this one)
+    from its AppConfig.ready(): community imports nothing of it."""
+
+    # The challenges open to the member's household on that day, each with
+    # `joined` (whether the household is in it already).
+    open_near: Callable[[Member, date], QuerySet]
+    # The challenge page's own join action; PermissionDenied when it may not.
+    join: Callable[[Member, Any], object]
+
+
+_challenge_offers: list[ChallengeOffers] = []
+
+
+def register_challenge_offers(offers: ChallengeOffers) -> None:
+    _challenge_offers[:] = [offers]
 
 
 @dataclass(frozen=True)
@@ -151,8 +172,11 @@ def _meters_step(request: HttpRequest, member: Member, context: dict) -> HttpRes
 def _challenge_step(
     request: HttpRequest, member: Member, context: dict
 ) -> HttpResponse:
+    if not _challenge_offers:
+        raise Http404
+    source = _challenge_offers[0]
     today = timezone.localdate()
-    offers = open_challenges_near(member, today)
+    offers = source.open_near(member, today)
     status = 200
     if request.method == "POST" and "continuer" in request.POST:
         return redirect(_done(request, member, "defi"))
@@ -164,7 +188,7 @@ def _challenge_step(
         if challenge is not None:
             try:
                 # The challenge page's own join action (challenges/actions).
-                challenge_actions.check_join(member, challenge)
+                source.join(member, challenge)
             except PermissionDenied:
                 challenge = None
         if challenge is not None:

@@ -1,6 +1,6 @@
 """Rate limits on the site's doors: sign-up, login, invitations, search.
 
-One fixed-window counter (`count_hit`, also used by `feeds/ratelimit.py` for
+One fixed-window counter (`count_hit`, also used by `common/ratelimit.py` for
 posts, comments and chat and by `moderation/trust.py` for new members), keyed
 by a member or, for anonymous visitors, by the client's address; limits are
 `SMARTCITIZEN["<SCOPE>_RATE"] = (count, seconds)`. Counters live in the shared
@@ -144,7 +144,7 @@ def count_hit(key: str, period: int) -> tuple[int, float]:
     Return the count so far in this window and the seconds left in it. `add`
     creates the counter with its expiry and `incr` is atomic in Redis, so
     concurrent requests count right. The one counter of every rate limit of
-    the site (feeds.ratelimit, moderation.trust and the doors below). When the
+    the site (common.ratelimit, moderation.trust and the doors below). When the
     cache fails, the hit is counted in `local_counter` instead.
     """
     now = time.time()

@@ -10,8 +10,11 @@ class FeedsConfig(AppConfig):
     def ready(self) -> None:
         # feeds owns chat rooms and direct conversations: it says who may read
         # their real-time streams.
-        from feeds import access
+        from feeds import access, kinds
         from realtime import groups, streams
 
         streams.register(groups.ROOM, access.can_read_room)
         streams.register(groups.DM, access.can_read_dm)
+        # Posts, comments and messages for moderation, search and « Mes
+        # données » (common.kinds, feeds/kinds.py).
+        kinds.register_all()

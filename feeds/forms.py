@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.trust import Capabilities, capabilities
 from community.models import Member, Neighbourhood
 from feeds.images import check_post_image
 from feeds.models import NotificationChannel, NotificationKind, PostTarget
@@ -18,7 +19,6 @@ from feeds.models.posts import (
     CONTENT_WARNING_MAX_LENGTH,
     MAX_IMAGES,
 )
-from moderation.trust import Capabilities, capabilities
 
 
 def new_client_key() -> str:

@@ -15,8 +15,6 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from community.models import Member
-from feeds.actions import chat as chat_actions
-from feeds.actions import posts as post_actions
 from feeds.actions.posts import is_moderator
 from moderation import items, trust
 from moderation.items import Item
@@ -29,7 +27,6 @@ from moderation.models import (
     Decision,
     DecisionAction,
     HiddenMessage,
-    ItemKind,
     OriginalContent,
     Reason,
     Report,
@@ -152,44 +149,29 @@ def _hide_pending_review(group: ReportGroup, item: Item) -> None:
 
 
 def _hide_item(item: Item, moderator: User | None, decision: Decision | None) -> None:
-    obj = item.obj
-    if item.kind == ItemKind.POST:
-        if moderator is None:
-            post_actions.do_hide_post_pending_review(obj)
-        else:
-            post_actions.do_hide_post(moderator, obj)
-    elif item.kind == ItemKind.COMMENT:
-        if moderator is None:
-            post_actions.do_hide_comment_pending_review(obj)
-        else:
-            post_actions.do_hide_comment(moderator, obj)
-    elif item.kind == ItemKind.MESSAGE:
-        _hidden, created = HiddenMessage.objects.get_or_create(
-            message=obj, defaults={"decision": decision}
-        )
-        if created:
-            chat_actions.publish_message_removed(obj)
-    elif item.kind == ItemKind.TIP:
-        if obj.live:
-            obj.unpublish(user=moderator)
-    else:
+    # Through the kind's own hook (common.kinds, registered by its app).
+    kind = item.content_kind
+    if kind.hide is None:
         raise ValidationError(_("Un membre ne se masque pas : avertissez, suspendez."))
+    if not kind.own_hidden_state:
+        # A chat message has no state: moderation keeps it hidden here.
+        _hidden, created = HiddenMessage.objects.get_or_create(
+            message=item.obj, defaults={"decision": decision}
+        )
+        if not created:
+            return
+    kind.hide(item.obj, moderator, decision)
 
 
 def _restore_item(item: Item, moderator: User) -> None:
-    obj = item.obj
-    if item.kind == ItemKind.POST:
-        post_actions.do_restore_post(moderator, obj)
-    elif item.kind == ItemKind.COMMENT:
-        post_actions.do_restore_comment(moderator, obj)
-    elif item.kind == ItemKind.MESSAGE:
-        deleted, _rows = HiddenMessage.objects.filter(message=obj).delete()
-        if deleted:
-            chat_actions.publish_message_restored(obj)
-    elif item.kind == ItemKind.TIP:
-        revision = obj.get_latest_revision()
-        if not obj.live and revision is not None:
-            revision.publish(user=moderator)
+    kind = item.content_kind
+    if kind.restore is None:
+        return
+    if not kind.own_hidden_state:
+        deleted, _rows = HiddenMessage.objects.filter(message=item.obj).delete()
+        if not deleted:
+            return
+    kind.restore(item.obj, moderator)
 
 
 def _decide(
@@ -292,14 +274,7 @@ def do_edit(
         raise ValidationError(_("Ce type d'élément ne se modifie pas ici."))
     original = item.obj.body
     with transaction.atomic():
-        if item.kind == ItemKind.POST:
-            post_actions.do_moderate_post_text(moderator, item.obj, body)
-        elif item.kind == ItemKind.COMMENT:
-            post_actions.do_moderate_comment_text(moderator, item.obj, body)
-        else:
-            message = item.obj
-            message.body = post_actions.clean_text(body, 2000)
-            message.save(update_fields=["body"])
+        item.content_kind.edit(item.obj, moderator, body)
         if group is not None and group.state == CaseState.HIDDEN_PENDING:
             _restore_item(item, moderator)
         decision = _decide(
@@ -428,15 +403,7 @@ def _undo(decision: Decision, moderator: User) -> None:
     elif decision.action == DecisionAction.EDIT and item is not None:
         original = decision.originals.first()
         if original is not None:
-            if item.kind == ItemKind.POST:
-                post_actions.do_moderate_post_text(moderator, item.obj, original.body)
-            elif item.kind == ItemKind.COMMENT:
-                post_actions.do_moderate_comment_text(
-                    moderator, item.obj, original.body
-                )
-            else:
-                item.obj.body = original.body
-                item.obj.save(update_fields=["body"])
+            item.content_kind.edit(item.obj, moderator, original.body)
     elif decision.action in (DecisionAction.SUSPEND, DecisionAction.BAN):
         Sanction.objects.filter(decision=decision, lifted_at__isnull=True).update(
             lifted_at=timezone.now()

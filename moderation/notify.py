@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_noop
 from notifications.models import Notification
 
-from feeds.notify import publish_badge
+from common.notify import publish_badge
 from moderation.models import Decision
 
 MODERATION_VERB = "moderation"

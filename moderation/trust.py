@@ -213,7 +213,7 @@ def _checked_level(member: Member) -> TrustLevel:
 
 
 def _check_new_member_rate(member: Member, scope: str) -> None:
-    # The same fixed window as feeds.ratelimit, with the lower new-member limit.
+    # The same fixed window as common.ratelimit, with the lower new-member limit.
     limit, period = conf(f"NEW_{scope.upper()}_RATE")
     count, _left = count_hit(f"moderation:rate:{scope}:{member.pk}", period)
     if count > limit:

@@ -6,8 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from common.views import add_action_error, back_url, member_required
 from community.models import Member
-from feeds.views.common import add_action_error, back_url, member_required
 from moderation import actions, items, queries
 from moderation.forms import AppealForm, ReportForm
 from moderation.models import Appeal, ItemKind

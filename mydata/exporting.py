@@ -3,35 +3,23 @@
 `collect(member)` answers JSON-ready dicts keyed by file name, and the stored
 files (pictures) to copy into the archive; `write_zip` writes both. Reads only:
 the actions in `mydata.actions.exports` own the DataExport row and the file.
+mydata writes the profile, notifications, points and consents; each content
+app adds its rows through the exporter it registers in `common.kinds`.
 """
 
 import io
 import json
 import zipfile
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from django.core.files.storage import default_storage, storages
 from django.db.models import Q
 from django.utils import timezone
 from notifications.models import Notification
 
-from challenges.models import Badge, LoggedAction, Participation, Redemption
+from common import kinds
+from common.archive import Archive, iso
 from community.models import ConsentRecord, Member
-from feeds.models import (
-    Block,
-    ChatMessage,
-    Comment,
-    Follow,
-    Mute,
-    NotificationPreference,
-    Post,
-    Reaction,
-)
-from mydata import exporting_meters
-from mydata.exporting_meters import iso as _iso
 from scoring import client as scoring
-from tips.models import TipDone, TipVote
 
 README = """Mes données — Smart Citizen
 ============================
@@ -62,21 +50,6 @@ Les fichiers JSON sont en UTF-8. Les dates sont en heure UTC (ISO 8601).
 """
 
 
-@dataclass
-class Collected:
-    """The archive's JSON documents and the stored files to copy in."""
-
-    documents: dict[str, object] = field(default_factory=dict)
-    # (name in the archive, name in the default storage)
-    files: list[tuple[str, str]] = field(default_factory=list)
-    # (name in the archive, name in the private "exports" storage): kept meter files
-    private_files: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _rows(queryset: Iterable, fields: list[str]) -> list[dict]:
-    return [{name: _iso(getattr(row, name)) for name in fields} for row in queryset]
-
-
 def _profile(member: Member, files: list[tuple[str, str]]) -> dict:
     user = member.user
     avatar = ""
@@ -85,14 +58,14 @@ def _profile(member: Member, files: list[tuple[str, str]]) -> dict:
         files.append((avatar, member.avatar.name))
     household = member.household
     profile: dict = {
-        "exporte_le": _iso(timezone.now()),
+        "exporte_le": iso(timezone.now()),
         "compte": {
             "identifiant": user.get_username(),
             "email": user.email,
             "prenom": user.first_name,
             "nom": user.last_name,
-            "inscrit_le": _iso(user.date_joined),
-            "derniere_connexion": _iso(user.last_login),
+            "inscrit_le": iso(user.date_joined),
+            "derniere_connexion": iso(user.last_login),
         },
         "profil": {
             "id": member.pk,
@@ -100,7 +73,7 @@ def _profile(member: Member, files: list[tuple[str, str]]) -> dict:
             "nom_affiche": member.display_name,
             "langue": member.preferred_language,
             "photo": avatar,
-            "cree_le": _iso(member.created_at),
+            "cree_le": iso(member.created_at),
         },
         "foyer": None,
     }
@@ -110,86 +83,15 @@ def _profile(member: Member, files: list[tuple[str, str]]) -> dict:
             "quartier": household.neighbourhood.name,
             "domaines": list(household.domains or []),
             "statut": household.status,
-            "cree_le": _iso(household.created_at),
-            "inscrit_le": _iso(household.joined_at),
-            "parti_le": _iso(household.left_at),
+            "cree_le": iso(household.created_at),
+            "inscrit_le": iso(household.joined_at),
+            "parti_le": iso(household.left_at),
             "membres": [
                 {"nom_affiche": other.display_name, "vous": other.pk == member.pk}
                 for other in household.members.order_by("pk")
             ],
         }
     return profile
-
-
-def _posts(member: Member, files: list[tuple[str, str]]) -> list[dict]:
-    posts = []
-    for post in Post.objects.filter(author=member).prefetch_related("images"):
-        images = []
-        for image in post.images.all():
-            name = f"images/publications/{image.image.name.rsplit('/', 1)[-1]}"
-            files.append((name, image.image.name))
-            images.append({"fichier": name, "description": image.alt_text})
-        posts.append(
-            {
-                "id": post.pk,
-                "publie_dans": post.target,
-                "quartier": post.neighbourhood_id,
-                "defi": post.challenge_id,
-                "texte": post.body,
-                "avertissement": post.content_warning,
-                "etat": post.state,
-                "cree_le": _iso(post.created_at),
-                "modifie_le": _iso(post.edited_at),
-                "images": images,
-            }
-        )
-    return posts
-
-
-def _actions(member: Member, files: list[tuple[str, str]]) -> dict:
-    household_id = member.household_id
-    if household_id is None:
-        return {}
-    logged = []
-    for action in LoggedAction.objects.filter(household_id=household_id).select_related(
-        "action_type"
-    ):
-        photo = ""
-        if action.photo:
-            photo = f"images/preuves/{action.photo.name.rsplit('/', 1)[-1]}"
-            files.append((photo, action.photo.name))
-        logged.append(
-            {
-                "defi": action.challenge_id,
-                "action": action.action_type.code,
-                "domaine": action.action_type.domain,
-                "faite_le": _iso(action.occurred_at),
-                "declaree_le": _iso(action.created_at),
-                "par_vous": action.member_id == member.pk,
-                "preuve": action.proof,
-                "photo": photo,
-                "points": action.points_awarded,
-            }
-        )
-    return {
-        "actions_declarees": logged,
-        "defis": _rows(
-            Participation.objects.filter(household_id=household_id),
-            ["challenge_id", "joined_at", "left_at"],
-        ),
-        "badges": _rows(
-            Badge.objects.filter(household_id=household_id),
-            ["challenge_id", "kind", "awarded_at"],
-        ),
-        "astuces_faites": _rows(
-            TipDone.objects.filter(household_id=household_id),
-            ["tip_id", "created_at", "points_awarded"],
-        ),
-        "bons_d_achat": _rows(
-            Redemption.objects.filter(household_id=household_id),
-            ["reward_id", "points", "code", "created_at", "used_at"],
-        ),
-    }
 
 
 def _points(member: Member) -> dict:
@@ -212,82 +114,43 @@ def _consents(member: Member) -> list[dict]:
             "version": record.text.version,
             "texte": record.text.text,
             "pour": "foyer" if record.household_id else "membre",
-            "donne_le": _iso(record.given_at),
-            "retire_le": _iso(record.withdrawn_at),
+            "donne_le": iso(record.given_at),
+            "retire_le": iso(record.withdrawn_at),
         }
         for record in records
     ]
 
 
-def collect(member: Member) -> Collected:
+def collect(member: Member) -> Archive:
     """Every document of a member's archive, read in a bounded number of queries."""
     member = Member.objects.select_related(
         "user", "town", "household__neighbourhood"
     ).get(pk=member.pk)
-    out = Collected()
+    out = Archive()
     docs = out.documents
     docs["profil.json"] = _profile(member, out.files)
-    docs["publications.json"] = _posts(member, out.files)
-    docs["commentaires.json"] = _rows(
-        Comment.objects.filter(author=member),
-        ["id", "post_id", "parent_id", "body", "state", "created_at", "edited_at"],
-    )
-    docs["messages.json"] = [
-        {
-            "id": message.pk,
-            "salon": message.room_id,
-            "type_de_salon": message.room.kind,
-            "texte": message.body,
-            "cree_le": _iso(message.created_at),
-        }
-        for message in ChatMessage.objects.filter(author=member).select_related("room")
-    ]
-    docs["reactions.json"] = _rows(
-        Reaction.objects.filter(member=member), ["post_id", "kind", "created_at"]
-    )
-    docs["abonnements.json"] = {
-        "abonnements": _rows(
-            Follow.objects.filter(follower=member), ["kind", "target_id", "created_at"]
-        ),
-        "sourdines": _rows(
-            Mute.objects.filter(muter=member), ["muted_id", "created_at"]
-        ),
-        "blocages": _rows(
-            Block.objects.filter(blocker=member), ["blocked_id", "created_at"]
-        ),
-    }
     docs["notifications.json"] = {
         "recues": [
             {
                 "type": notification.verb,
                 "lue": not notification.unread,
-                "date": _iso(notification.timestamp),
+                "date": iso(notification.timestamp),
                 "donnees": notification.data or {},
             }
             for notification in Notification.objects.filter(
                 recipient_id=member.user_id, deleted=False
             ).order_by("timestamp")
         ],
-        "preferences": _rows(
-            NotificationPreference.objects.filter(member=member), ["kind", "channel"]
-        ),
     }
-    docs["actions.json"] = _actions(member, out.files)
-    docs["actions.json"]["astuces_utiles"] = _rows(
-        TipVote.objects.filter(member=member), ["tip_id", "created_at"]
-    )
+    # Every app's rows (feeds, tips, challenges, meters), in INSTALLED_APPS order.
+    for export in kinds.exporters():
+        export(member, out)
     docs["points.json"] = _points(member)
     docs["consentements.json"] = _consents(member)
-    if member.household is not None:
-        meters = exporting_meters.uploads_and_indexes(
-            member.household, out.private_files
-        )
-        meters["releves"] = exporting_meters.readings(member.household)
-        docs["compteurs.json"] = meters
     return out
 
 
-def write_zip(collected: Collected) -> bytes:
+def write_zip(collected: Archive) -> bytes:
     """The archive: README, one JSON file per document, then the pictures."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

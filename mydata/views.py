@@ -13,9 +13,9 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.views import add_action_error, member_required
 from community import privacy as consent
 from community.models import ConsentKind, Member
-from feeds.views.common import add_action_error, member_required
 from mydata import conf, queries
 from mydata.actions import exports
 from mydata.actions.deletion import check_delete_account

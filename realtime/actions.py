@@ -8,6 +8,7 @@ from django.db.models import F, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from realtime.groups import user_stream
 from realtime.models import Event, Stream
 
 
@@ -46,3 +47,16 @@ def do_prune_events(retention_days: int | None = None) -> int:
             )
         ).delete()
     return deleted
+
+
+def do_redact_member_events(member_id: int, user_id: int) -> int:
+    """Forget a deleted member in the event log: their private stream goes, and
+    logged events that carry their rendered name lose their content (a client
+    resuming from the log never sees the name again). Answers how many were
+    redacted."""
+    stream = user_stream(user_id)
+    Event.objects.filter(stream=stream).delete()
+    Stream.objects.filter(name=stream).delete()
+    return Event.objects.filter(data__author_id=member_id).update(
+        event="redacted", data={"redacted": True}
+    )

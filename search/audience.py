@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from elasticsearch.dsl import Q
 
 from community.models import Member, TownPage
-from feeds.access import hidden_author_ids
 from search import registry
 from search.registry import Entry
 
@@ -27,7 +26,7 @@ def audience_for(town: TownPage, member: Member | None) -> Audience:
     """A member of this town reads its feeds; anyone else reads public pages."""
     if member is None or member.town_id != town.pk:
         return Audience()
-    return Audience(is_member=True, hidden_authors=frozenset(hidden_author_ids(member)))
+    return Audience(is_member=True, hidden_authors=registry.hidden_authors(member))
 
 
 def must_not(audience: Audience) -> list[Q]:

@@ -1,19 +1,20 @@
-"""Published tips and neighbourhoods, and the helpers every page kind shares.
+"""Neighbourhoods, and the helpers every page kind shares.
 
-Challenges and ambassadors live in `page_kinds.py`, posts and comments in
-`feed_kinds.py`; each is a class with `name`, `label`, `model`, `members_only`,
-`indexable`, `entry`, `entries` and `dependents`, registered with
-`registry.register`; `signals.connect` imports the three modules.
+The content apps own their kinds and register them from their AppConfig.ready()
+(`tips.kinds`, `challenges.kinds`, `ambassadors.kinds`, `feeds.search_kinds`);
+each is a class with `name`, `label`, `model`, `members_only`, `indexable`,
+`entry`, `entries` and `dependents`, registered with `registry.register`.
+search itself imports no content app.
 """
+
+from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from community.models import Neighbourhood, TownPage
-from search import registry
-from search.registry import Entry, register
-from tips.models import TipPage
+from search.registry import Entry, Kind, register
 
 
 def town_of_page(page: Page) -> TownPage | None:
@@ -26,58 +27,49 @@ def path_in_site(page: Page, town: TownPage) -> str:
     return "/" + page.url_path[len(town.url_path) :]
 
 
-class TipKind:
-    name = "tip"
-    label = _("Astuces")
-    model = TipPage
+class PageKind:
+    """What tips, challenges and ambassadors share: live, public, of a town.
+
+    A page is indexed while it is live and under no view restriction (the page
+    signals in `signals.py` resync it on publish, unpublish, move, new slug,
+    restriction and deletion).
+    """
+
+    name: str
+    label: str
+    model: type[Page]
     members_only = False
 
     def indexable(self) -> QuerySet:
-        return TipPage.objects.live().public().select_related("author")
+        return self.model.objects.live().public()
 
-    def entry(self, tip: TipPage, town: TownPage | None = None) -> Entry | None:
-        if not tip.live or tip.get_view_restrictions().exists():
+    def entry(self, page: Page, town: TownPage | None = None) -> Entry | None:
+        if not page.live or page.get_view_restrictions().exists():
             return None
-        town = town or town_of_page(tip)
+        town = town or town_of_page(page)
         if town is None:
             return None
-        return self._bulk_entry(tip, town)
+        return self._bulk_entry(page, town)
 
     def entries(self) -> list[Entry]:
-        """Every indexable tip, with one query for the towns."""
+        """Every indexable page, with one query for the towns."""
         towns = {town.path: town for town in TownPage.objects.all()}
         entries = []
-        for tip in self.indexable().iterator(chunk_size=500):
-            town = towns.get(tip.path[: 2 * Page.steplen])
+        for page in self.indexable().iterator(chunk_size=500):
+            town = towns.get(page.path[: 2 * Page.steplen])
             if town is not None:
-                entries.append(self._bulk_entry(tip, town))
+                entries.append(self._bulk_entry(page, town))
         return entries
 
-    def _bulk_entry(self, tip: TipPage, town: TownPage) -> Entry:
-        # `indexable()` already keeps live, public tips only.
-        return Entry(
-            kind=self.name,
-            pk=tip.pk,
-            town_id=town.pk,
-            title=tip.title,
-            url=path_in_site(tip, town),
-            summary=tip.summary,
-            text=tip.body_text(),
-            domain=tip.domain,
-            published_at=(
-                tip.first_published_at.isoformat() if tip.first_published_at else None
-            ),
-        )
+    def dependents(self, pk: int) -> Iterable[tuple[Kind, int]]:
+        return []
 
-    def dependents(self, pk: int) -> list:
-        """The comments of its discussion: readable only while the tip is live."""
-        from feeds.models import Comment
+    def _bulk_entry(self, page: Page, town: TownPage) -> Entry:
+        raise NotImplementedError
 
-        comments = registry.get("comment")
-        if comments is None:
-            return []
-        ids = Comment.objects.filter(post__tip_id=pk).values_list("pk", flat=True)
-        return [(comments, i) for i in ids]
+
+def published_at(page: Page) -> str | None:
+    return page.first_published_at.isoformat() if page.first_published_at else None
 
 
 class NeighbourhoodKind:
@@ -109,5 +101,4 @@ class NeighbourhoodKind:
         return []
 
 
-TIPS = register(TipKind())
 NEIGHBOURHOODS = register(NeighbourhoodKind())

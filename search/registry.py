@@ -3,11 +3,15 @@
 A kind says which rows it indexes, which of them may be indexed at all (live,
 public, not hidden) and how one becomes a document; the same documents go to
 Elasticsearch and to the database's own index (`search.database`), which
-answers when Elasticsearch cannot. Apps plug in by registering a kind (see `kinds.py`);
-nothing else in `search` knows their models.
+answers when Elasticsearch cannot. Apps plug in by registering a kind from
+their AppConfig.ready() (`feeds.search_kinds`, `tips.kinds`, `challenges.kinds`,
+`ambassadors.kinds`; neighbourhoods in `search/kinds.py`), and feeds registers
+what hangs on a page (`register_page_dependents`) and whose writing a member
+does not want to see (`register_hidden_authors`): `search` imports no content
+app.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -91,11 +95,41 @@ class Kind(Protocol):
 
 
 _kinds: dict[str, Kind] = {}
+_page_dependents: list[Callable[[int], Iterable[tuple[Kind, int]]]] = []
+_hidden_authors: list[Callable[[object], Iterable[int]]] = []
 
 
 def register(kind: Kind) -> Kind:
+    """Index the kind's rows, kept in sync by the model's signals from now on."""
+    from search.signals import connect_kind
+
     _kinds[kind.name] = kind
+    connect_kind(kind)
     return kind
+
+
+def register_page_dependents(
+    dependents: Callable[[int], Iterable[tuple[Kind, int]]],
+) -> None:
+    """`dependents(page_pk)`: rows of other apps readable only while that page
+    is live (a challenge's posts, a tip's comments), resynced with it."""
+    if dependents not in _page_dependents:
+        _page_dependents.append(dependents)
+
+
+def page_dependents(pk: int) -> list[tuple[Kind, int]]:
+    return [pair for dependents in _page_dependents for pair in dependents(pk)]
+
+
+def register_hidden_authors(hidden: Callable[[object], Iterable[int]]) -> None:
+    """`hidden(member)`: the members whose writing that member does not see
+    (blocked, muted, or who blocked them)."""
+    if hidden not in _hidden_authors:
+        _hidden_authors.append(hidden)
+
+
+def hidden_authors(member: object) -> frozenset[int]:
+    return frozenset(i for hidden in _hidden_authors for i in hidden(member))
 
 
 def kinds() -> list[Kind]:

@@ -1,6 +1,7 @@
 """Which database changes move the index: page publication, edits and deletions.
 
-Posts and comments change state in `feeds.actions` through `save(update_fields=
+Each kind's own rows are connected when it registers (`connect_kind`). Posts and
+comments change state in `feeds.actions` through `save(update_fields=
 [...])`, so `post_save` sees every creation, edit, hiding and deletion by the
 author; none goes through a queryset `.update()` (only the comment counter does,
 which the index does not hold).
@@ -47,8 +48,22 @@ def on_subtree_changed(sender, instance, **kwargs) -> None:
                 schedule_sync(kind, pk, dependents=True)
 
 
+def connect_kind(kind: registry.Kind) -> None:
+    """Deletion of a page, and any save of a row that is not a page (pages
+    change the index when published, not when a draft is saved)."""
+    post_delete.connect(
+        on_row_changed, sender=kind.model, dispatch_uid=f"search_del_{kind.name}"
+    )
+    if not issubclass(kind.model, Page):
+        post_save.connect(
+            on_row_saved,
+            sender=kind.model,
+            dispatch_uid=f"search_save_{kind.name}",
+        )
+
+
 def connect() -> None:
-    from search import feed_kinds, kinds, page_kinds  # noqa: F401  (registration)
+    from search import kinds  # noqa: F401  (registers the neighbourhoods)
 
     page_published.connect(on_page_changed, dispatch_uid="search_published")
     page_unpublished.connect(on_page_changed, dispatch_uid="search_unpublished")
@@ -60,15 +75,3 @@ def connect() -> None:
             sender=PageViewRestriction,
             dispatch_uid=f"search_restriction_{signal is post_save}",
         )
-    for kind in registry.kinds():
-        # Deletion of a page, and any save of a row that is not a page (pages
-        # change the index when published, not when a draft is saved).
-        post_delete.connect(
-            on_row_changed, sender=kind.model, dispatch_uid=f"search_del_{kind.name}"
-        )
-        if not issubclass(kind.model, Page):
-            post_save.connect(
-                on_row_saved,
-                sender=kind.model,
-                dispatch_uid=f"search_save_{kind.name}",
-            )

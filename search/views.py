@@ -5,9 +5,9 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from community.queries import member_of
 from community.towns import town_for_request
 from config import ratelimit
-from feeds.queries import member_for
 from search import queries
 
 
@@ -36,7 +36,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             domain=get.get("domain", ""),
             neighbourhood=get.get("neighbourhood", ""),
             page=_page_number(get.get("page")),
-            viewer=member_for(request.user, town),
+            viewer=member_of(request.user),
         )
     facets = []
     if results is not None:
@@ -84,9 +84,7 @@ def suggest(request: HttpRequest) -> JsonResponse:
     retry_after = ratelimit.hit("suggest", ratelimit.identity(request))
     if retry_after:
         return ratelimit.too_many_requests_json(retry_after)
-    suggestions, precise = queries.suggest(
-        town, query, viewer=member_for(request.user, town)
-    )
+    suggestions, precise = queries.suggest(town, query, viewer=member_of(request.user))
     return JsonResponse(
         {"query": query[:200], "precise": precise, "suggestions": suggestions}
     )

@@ -14,13 +14,13 @@ from notifications.signals import notify
 from wagtail.coreutils import find_available_slug
 from wagtail.models import WorkflowState
 
+from common.ratelimit import check_rate
 from community.models import Member
 from feeds.actions import check_add_comment
 from feeds.actions.discussions import do_open_tip_discussion
 from feeds.actions.posts import clean_client_key, clean_text
 from feeds.models import Comment
 from feeds.models.posts import COMMENT_MAX_LENGTH
-from feeds.ratelimit import check_rate
 from scoring import client as scoring
 from tips.models import TipDone, TipIndexPage, TipPage, TipStats, TipVote
 from tips.queries import can_act_on, town_of_tip

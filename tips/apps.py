@@ -8,6 +8,8 @@ class TipsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from tips import signals
+        from tips import kinds, signals
 
         signals.connect()
+        # Search, moderation and « Mes données » (common.kinds, tips/kinds.py).
+        kinds.register_all()

@@ -9,9 +9,9 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 
+from common.views import add_action_error
 from community.queries import member_of
 from feeds.forms import CommentForm
-from feeds.views.common import add_action_error
 from tips import actions
 from tips.forms import TipProposalForm
 from tips.models import TipIndexPage, TipPage

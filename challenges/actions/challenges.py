@@ -38,9 +38,9 @@ from challenges.models import (
     LoggedAction,
     Participation,
 )
+from common.notify import publish_badge, translatable_excerpt
+from common.ratelimit import check_rate
 from community.models import Household, Member
-from feeds.notify import publish_badge, translatable_excerpt
-from feeds.ratelimit import check_rate
 from realtime.groups import leaderboard_stream
 from realtime.publish import publish
 from scoring import client as scoring

@@ -6,14 +6,14 @@ from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
+from common import ratelimit, trust
 from community.models import Member, Neighbourhood
-from feeds import ratelimit, rendering
+from feeds import rendering
 from feeds.access import can_use_room, is_blocked_between
 from feeds.actions.posts import clean_client_key, clean_text
 from feeds.models import ChatMessage, ChatRoom, NotificationKind, ReadMarker, RoomKind
 from feeds.models.chat import MESSAGE_MAX_LENGTH
 from feeds.notify import notify_member
-from moderation import trust
 from realtime.groups import dm_stream, room_stream
 from realtime.publish import publish
 

@@ -3,8 +3,8 @@
 from django.db import transaction
 from notifications.models import Notification
 
+from common.notify import publish_badge
 from community.models import Member
-from feeds.notify import publish_badge
 
 
 def do_mark_notification_read(member: Member, notification_id: int) -> None:

@@ -10,10 +10,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from challenges.models import ChallengePage
+from common import ratelimit, trust
 from community import roles
 from community.models import Member, Neighbourhood
-from feeds import ratelimit, rendering
+from feeds import rendering
 from feeds.access import is_blocked_between
 from feeds.images import check_post_image, make_post_image
 from feeds.models import (
@@ -35,8 +35,8 @@ from feeds.models.posts import (
 from feeds.models.social import NotificationKind
 from feeds.notify import notify_member
 from feeds.queries import decorate_posts
+from feeds.targets import challenge_pages
 from feeds.text import find_mentions
-from moderation import trust
 from realtime.groups import challenge_stream, neighbourhood_stream, town_stream
 from realtime.publish import publish, sends_first
 
@@ -99,17 +99,10 @@ def _publish_post(post: Post, event: str) -> None:
 
 def open_challenge_id(member: Member, challenge_id: int | None) -> int | None:
     """The id of a live, not yet ended challenge of the member's town, else None."""
-    if challenge_id is None:
+    pages = challenge_pages()
+    if challenge_id is None or pages is None:
         return None
-    challenge = (
-        ChallengePage.objects.live()
-        .descendant_of(member.town)
-        .filter(pk=challenge_id)
-        .first()
-    )
-    if challenge is None or challenge.has_ended():
-        return None
-    return challenge.pk
+    return pages.open_for(member, challenge_id)
 
 
 def _check_target(

@@ -4,11 +4,11 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from common import kinds
 from community.models import Member
 from feeds.access import can_use_room
 from feeds.models import ChatMessage, ChatRoom, ReadMarker, RoomKind
 from feeds.queries.posts import FeedPage, hidden_q
-from moderation.models import HiddenMessage
 
 HISTORY_PAGE_SIZE = 30
 
@@ -63,9 +63,12 @@ def room_history(viewer: Member, room: ChatRoom, before: str | None) -> FeedPage
     queryset = (
         ChatMessage.objects.filter(room=room)
         .exclude(hidden_q(viewer))
-        .exclude(pk__in=HiddenMessage.objects.values("message_id"))
         .select_related("author")
     )
+    # Messages moderation hid (its own rows: moderation sits above feeds).
+    hidden = kinds.moderation_hidden_ids("message")
+    if hidden is not None:
+        queryset = queryset.exclude(pk__in=hidden)
     try:
         before_id = int(before) if before else None
     except ValueError:

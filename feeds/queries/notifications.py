@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext
 from notifications.models import Notification
 
+from common.notify import localised_excerpt
 from community.models import Member
 from feeds.models import NotificationKind
-from feeds.notify import localised_excerpt
 
 CENTRE_SIZE = 50
 

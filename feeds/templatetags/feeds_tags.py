@@ -3,9 +3,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
+from common.notify import unread_count
 from community.templatetags.community_tags import item_url
 from feeds import cards
-from feeds.notify import unread_count
 from feeds.text import render_text
 
 register = template.Library()

@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from common import trust
+from common.views import add_action_error, member_required
 from community.models import Member
 from feeds import actions
 from feeds.access import hidden_author_ids
@@ -13,8 +15,6 @@ from feeds.actions.chat import room_stream_name
 from feeds.forms import MessageForm
 from feeds.queries import access_member
 from feeds.queries.chat import access_room, room_history, rooms_of
-from feeds.views.common import add_action_error, member_required
-from moderation import trust
 from realtime.queries import latest_event_id
 
 

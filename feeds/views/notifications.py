@@ -6,12 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.views import member_required
 from community.models import Member
 from feeds import actions
 from feeds.forms import PreferencesForm
 from feeds.models import NotificationPreference
 from feeds.queries.notifications import notification_groups
-from feeds.views.common import member_required
 
 
 @member_required

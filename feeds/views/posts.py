@@ -10,16 +10,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common import trust
+from common.views import add_action_error, back, back_url, member_required
 from community.models import Member
 from feeds import actions, queries
 from feeds.access import hidden_author_ids
 from feeds.actions.posts import home_stream, is_moderator
 from feeds.forms import CommentForm, EditPostForm, PostForm, neighbourhood_choices
 from feeds.models import Comment, FollowKind
-from feeds.views.common import add_action_error, back, back_url, member_required
-from moderation import actions as moderation_actions
-from moderation import trust
-from moderation.items import load
 from realtime.groups import neighbourhood_stream, town_stream
 from realtime.queries import latest_event_id
 
@@ -244,10 +242,8 @@ def delete_post(request: HttpRequest, viewer: Member, post_id: int) -> HttpRespo
 def hide_post(request: HttpRequest, viewer: Member, post_id: int) -> HttpResponse:
     post = queries.access_post(viewer, post_id)
     # Through moderation: the decision is logged, the author told (and may appeal).
-    moderation_actions.do_hide(
-        request.user,
-        load("post", post.pk),
-        _("Masquée depuis la page de la publication."),
+    trust.hide_as_moderator(
+        request.user, "post", post.pk, _("Masquée depuis la page de la publication.")
     )
     messages.success(request, _("La publication est masquée."))
     return redirect("feeds:town")

@@ -5,9 +5,9 @@ from django.db import transaction
 from django.db.models import Sum
 
 from community import roles
-from community.demo import DEMO_ACCOUNTS, TOWN_SLUG
-from community.demo_life import POSTS
 from community.models import Household, HouseholdStatus, Member, Neighbourhood, TownPage
+from demo.life import POSTS
+from demo.town import DEMO_ACCOUNTS, TOWN_SLUG
 
 
 class Rollback(Exception):

@@ -19,10 +19,10 @@ from feeds.models import (
     PostImage,
     Reaction,
 )
+from feeds.search_kinds import COMMENTS, POSTS
 from mydata.actions.deletion import DeletionMode, check_delete_account
 from realtime.models import Event
 from scoring.models import HouseholdBalance, LedgerEntry
-from search.feed_kinds import COMMENTS, POSTS
 from tests.factories import PASSWORD, make_member
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from community.models import HouseholdStatus
-from mydata import exporting_meters
+from meters import exporting as exporting_meters
 from mydata.actions import exports
 from mydata.models import DataExport, ExportState
 from scoring import client as scoring

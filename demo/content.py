@@ -13,9 +13,9 @@ from django.contrib.auth.models import User
 from django.core.files.images import ImageFile
 from django.utils.text import slugify
 
-from community.demo_pictures import CAPTIONS, SCENES, as_upload
 from community.domains import Domain
 from community.models import Household, Member, Neighbourhood, TownPage
+from demo.pictures import CAPTIONS, SCENES, as_upload
 
 # code, label, domain, difficulty (1-3), commitment
 ACTIONS = [

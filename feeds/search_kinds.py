@@ -11,7 +11,8 @@ leaves out the authors a member blocked or muted (`author_ids`), as the feeds
 do.
 
 The database fallback searches them in its own full-text index
-(`search.database`), written from the same documents.
+(`search.database`), written from the same documents. Registered with search
+when feeds is ready (feeds/apps.py).
 """
 
 from collections.abc import Iterable
@@ -22,12 +23,15 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
-from challenges.models import ChallengePage
 from community.models import TownPage
 from feeds.models import Comment, ContentState, Post, PostTarget
+from feeds.targets import challenge_pages
 from search.kinds import path_in_site
 from search.registry import Entry, Kind, register
-from tips.models import TipPage
+
+# A tip's discussion post reaches its tip through its own foreign key, and the
+# challenges through `feeds.targets`: feeds imports neither app.
+TipPage = Post.tip.field.related_model
 
 TITLE_LENGTH = 90
 
@@ -36,8 +40,9 @@ def _title(text: str) -> str:
     return Truncator(" ".join(text.split())).chars(TITLE_LENGTH)
 
 
-def visible_challenges() -> QuerySet[ChallengePage]:
-    return ChallengePage.objects.live().public()
+def visible_challenges() -> QuerySet:
+    pages = challenge_pages()
+    return pages.visible() if pages else Page.objects.none()
 
 
 def visible_posts() -> QuerySet[Post]:
@@ -88,13 +93,13 @@ def _tips(ids: Iterable[int | None] | None = None) -> dict[int, tuple[str, str]]
     return places
 
 
-def _all_challenges() -> dict[int, ChallengePage]:
+def _all_challenges() -> dict[int, Page]:
     """Every visible challenge's facets, in one query (rebuilds)."""
     rows = visible_challenges().only("pk", "domain", "neighbourhood_id")
     return {c.pk: c for c in rows}
 
 
-def _challenges(ids: Iterable[int | None]) -> dict[int, ChallengePage]:
+def _challenges(ids: Iterable[int | None]) -> dict[int, Page]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
@@ -102,7 +107,7 @@ def _challenges(ids: Iterable[int | None]) -> dict[int, ChallengePage]:
     return {c.pk: c for c in rows.only("pk", "domain", "neighbourhood_id")}
 
 
-def _place(post: Post, challenges: dict[int, ChallengePage]) -> dict:
+def _place(post: Post, challenges: dict[int, Page]) -> dict:
     """Domain and neighbourhood facets: the post's own, or its challenge's."""
     challenge = challenges.get(post.challenge_id) if post.challenge_id else None
     neighbourhood = post.neighbourhood if post.neighbourhood_id else None
@@ -135,7 +140,7 @@ class PostKind:
         for post in self.indexable().iterator(chunk_size=1000):
             yield self._entry(post, challenges)
 
-    def _entry(self, post: Post, challenges: dict[int, ChallengePage]) -> Entry:
+    def _entry(self, post: Post, challenges: dict[int, Page]) -> Entry:
         if post.content_warning:
             # Behind a warning the feed shows the warning and asks before the
             # text: search finds the post by its warning and never quotes it.
@@ -188,7 +193,7 @@ class CommentKind:
     def _entry(
         self,
         comment: Comment,
-        challenges: dict[int, ChallengePage],
+        challenges: dict[int, Page],
         tips: dict[int, tuple[str, str]],
     ) -> Entry | None:
         post = comment.post
@@ -222,3 +227,14 @@ class CommentKind:
 
 POSTS = register(PostKind())
 COMMENTS = register(CommentKind())
+
+
+def page_dependents(pk: int) -> list[tuple[Kind, int]]:
+    """The posts of a challenge and the comments of its posts or of a tip's
+    discussion: they leave the index with the page (page ids are unique
+    across page types, so one query serves both)."""
+    post_ids = list(Post.objects.filter(challenge_id=pk).values_list("pk", flat=True))
+    comment_ids = Comment.objects.filter(
+        Q(post_id__in=post_ids) | Q(post__tip_id=pk)
+    ).values_list("pk", flat=True)
+    return [(POSTS, i) for i in post_ids] + [(COMMENTS, i) for i in comment_ids]

@@ -1,4 +1,5 @@
-"""Per-member rate limits on writes, counted in the shared cache (Redis)."""
+"""Per-member rate limits on writes (posts, comments, chat, tips, challenge
+actions), counted in the shared cache (Redis)."""
 
 import math
 

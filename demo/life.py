@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from community.demo_pictures import CAPTIONS, SCENES, as_upload, portrait
 from community.models import Household, HouseholdStatus, Member, TownPage
+from demo.pictures import CAPTIONS, SCENES, as_upload, portrait
 
 SEED = 20261206
 EMAIL_DOMAIN = "demo.smartcitizen.fr"

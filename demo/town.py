@@ -17,8 +17,6 @@ from wagtail.models import Page, Site
 
 from community import roles
 from community.actions import do_grant_role
-from community.demo_content import seed_demo_content
-from community.demo_life import seed_demo_life
 from community.domains import Domain
 from community.models import (
     ConsentKind,
@@ -32,6 +30,8 @@ from community.models import (
     TownPage,
 )
 from community.models.households import PUBLIC_ID_ALPHABET, PUBLIC_ID_LENGTH
+from demo.content import seed_demo_content
+from demo.life import seed_demo_life
 
 # The demo's staff accounts hold their role in the demo town.
 STAFF_ROLES = {

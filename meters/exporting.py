@@ -7,25 +7,14 @@ is embedded or remote; nothing here reads the scoring tables.
 """
 
 import itertools
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from datetime import date, timedelta
 
 from django.utils import timezone
 
+from common.archive import iso
 from community.models import Household
 from meters.models import MeterIndex, MeterUpload
 from scoring import client as scoring
-
-
-def iso(value: object) -> object:
-    """A value as the archive's JSON writes it (dates ISO, times in UTC)."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
 
 
 def archive_name(upload: MeterUpload) -> str:

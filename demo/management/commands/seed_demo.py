@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from community.demo import TOWN_TITLE, demo_town_exists, seed_demo_town
 from community.models import Household, HouseholdStatus, TownPage
+from demo.town import TOWN_TITLE, demo_town_exists, seed_demo_town
 from meters.demo import write_demo_files
 
 

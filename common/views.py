@@ -1,4 +1,5 @@
-"""What feeds views share: the signed-in member of this town, errors, redirects."""
+"""What the apps' views share: the signed-in member of this town, an action's
+errors on a form, redirects back to the page a form came from."""
 
 import unicodedata
 from collections.abc import Callable
@@ -11,8 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from community.queries import member_of
 from community.towns import town_for_request
-from feeds.queries import member_for
 
 
 def member_required(view: Callable) -> Callable:
@@ -21,8 +22,9 @@ def member_required(view: Callable) -> Callable:
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        viewer = member_for(request.user, town_for_request(request))
-        if viewer is None:
+        viewer = member_of(request.user)
+        town = town_for_request(request)
+        if viewer is None or town is None or viewer.town_id != town.pk:
             raise Http404
         return view(request, viewer, *args, **kwargs)
 
