@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from community import roles
 from community.models import Member
 from feeds import actions, queries
 from feeds.access import hidden_author_ids
-from feeds.actions.posts import home_stream, is_moderator
+from feeds.actions.posts import home_stream
 from feeds.forms import CommentForm, EditPostForm, PostForm, neighbourhood_choices
 from feeds.models import Comment, FollowKind
 from feeds.views.common import add_action_error, back, back_url, member_required
@@ -179,7 +180,7 @@ def _post_detail(
             "form": form,
             "live_stream": stream,
             "live_since": latest_event_id(stream),
-            "can_hide": is_moderator(request.user),
+            "can_hide": roles.is_moderator(request.user, post.town_id),
             "hidden_authors": hidden,
         },
         status=200 if form.is_bound is False or form.is_valid() else 400,
