@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django.views.defaults import permission_denied
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
@@ -39,11 +40,15 @@ def managed_towns(user):
     ).order_by("title", "pk")
 
 
+def _refuse(request: HttpRequest) -> HttpResponse:
+    """A 403 page: Wagtail's admin turns a raised PermissionDenied into a
+    redirect to its home page, which tells a script or a test nothing."""
+    return permission_denied(request, PermissionDenied())
+
+
 def _access_town(user, town_id) -> TownPage:
-    """A town the user manages; 403 for someone who manages none, 404 for a
-    town that is not theirs (as for an unknown id)."""
-    if not can_manage_roles(user):
-        raise PermissionDenied
+    """A town the user manages; 404 for a town that is not theirs (as for an
+    unknown id). The views answer 403 first to someone who manages none."""
     town = managed_towns(user).filter(pk=town_id).first() if town_id else None
     if town is None:
         raise Http404
@@ -68,7 +73,7 @@ class RolesView(WagtailAdminTemplateMixin, TemplateView):
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not can_manage_roles(request.user):
-            raise PermissionDenied
+            return _refuse(request)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs) -> dict:
@@ -105,6 +110,8 @@ def _back(town: TownPage) -> HttpResponse:
 
 @require_POST
 def grant_role(request: HttpRequest, town_id: int) -> HttpResponse:
+    if not can_manage_roles(request.user):
+        return _refuse(request)
     town = _access_town(request.user, town_id)
     form = GrantRoleForm(request.POST)
     if not form.is_valid():
@@ -133,6 +140,8 @@ def grant_role(request: HttpRequest, town_id: int) -> HttpResponse:
 
 @require_POST
 def revoke_role(request: HttpRequest, town_id: int) -> HttpResponse:
+    if not can_manage_roles(request.user):
+        return _refuse(request)
     town = _access_town(request.user, town_id)
     form = RevokeRoleForm(request.POST)
     if not form.is_valid():

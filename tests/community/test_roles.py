@@ -12,7 +12,14 @@ from community import roles
 from community.actions import do_grant_role, do_revoke_role
 from community.models import Role
 from community.queries import nav_permissions
-from tests.factories import PASSWORD, grant, make_member, make_staff, make_town
+from tests.factories import (
+    PASSWORD,
+    NeighbourhoodFactory,
+    grant,
+    make_member,
+    make_staff,
+    make_town,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +168,7 @@ def test_a_town_admin_manages_their_town_only(genlis, auxonne):
 
 def test_a_moderator_or_a_resident_may_not_manage_roles(genlis):
     moderator = make_staff(genlis, Role.MODERATOR)
-    resident = make_member(genlis).user
+    resident = make_member(genlis, neighbourhood=NeighbourhoodFactory(town=genlis)).user
     claire = account("claire@example.org")
     for user in (moderator, resident):
         client = logged_in(user)

@@ -3,13 +3,17 @@ Auxonne's things gets the answer of someone without the role and changes
 nothing; a person holding roles in both towns works in both. Through the real
 views (the site and the Wagtail admin), two towns on two host names."""
 
+import io
 import itertools
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from PIL import Image as PILImage
+from wagtail.images.models import Image
 from wagtail.models import Collection
 
 from ambassadors import actions as ambassador_actions
@@ -19,6 +23,7 @@ from ambassadors.models.visits import VisitOutcome
 from community import privacy
 from community.models import HouseholdStatus, Role
 from feeds import actions as feed_actions
+from feeds.actions import posts as post_actions
 from feeds.models import ContentState
 from moderation import actions as moderation_actions
 from moderation import items
@@ -65,7 +70,9 @@ class Town:
         self.author = make_member(
             self.page, household=household, display_name=f"Autrice {title}"
         )
-        self.reporter = make_member(self.page, display_name=f"Voisin {title}")
+        self.reporter = make_member(
+            self.page, neighbourhood=self.neighbourhood, display_name=f"Voisin {title}"
+        )
         self.post = feed_actions.check_create_post(
             self.author, body=f"Une publication de {title}", client_key=key()
         )
@@ -160,7 +167,11 @@ def test_a_resident_moderating_elsewhere_cannot_hide_a_post_of_their_own_town(
 ):
     """A member of Auxonne who moderates Genlis reads Auxonne's feed as a
     resident: no hide button, and the hide URL refuses."""
-    neighbour = make_member(auxonne.page, display_name="Modératrice de Genlis")
+    neighbour = make_member(
+        auxonne.page,
+        neighbourhood=auxonne.neighbourhood,
+        display_name="Modératrice de Genlis",
+    )
     grant(neighbour.user, genlis.page, Role.MODERATOR)
     client = auxonne.client(neighbour.user)
     page = client.get(reverse("feeds:post", args=[auxonne.post.pk]))
@@ -188,9 +199,9 @@ def test_a_resident_moderating_elsewhere_cannot_hide_a_post_of_their_own_town(
         lambda mod, item: moderation_actions.do_warn(mod, item, "x"),
         lambda mod, item: moderation_actions.do_suspend(mod, item, 3, "x"),
         lambda mod, item: moderation_actions.do_ban(mod, item, "x"),
-        lambda mod, item: feed_actions.do_hide_post(mod, item.obj),
-        lambda mod, item: feed_actions.do_restore_post(mod, item.obj),
-        lambda mod, item: feed_actions.do_moderate_post_text(mod, item.obj, "x"),
+        lambda mod, item: post_actions.do_hide_post(mod, item.obj),
+        lambda mod, item: post_actions.do_restore_post(mod, item.obj),
+        lambda mod, item: post_actions.do_moderate_post_text(mod, item.obj, "x"),
     ],
 )
 def test_every_decision_on_another_town_s_post_is_refused(genlis, auxonne, act):
@@ -204,9 +215,9 @@ def test_every_decision_on_another_town_s_post_is_refused(genlis, auxonne, act):
 @pytest.mark.parametrize(
     "act",
     [
-        lambda mod, comment: feed_actions.do_hide_comment(mod, comment),
-        lambda mod, comment: feed_actions.do_restore_comment(mod, comment),
-        lambda mod, comment: feed_actions.do_moderate_comment_text(mod, comment, "x"),
+        lambda mod, comment: post_actions.do_hide_comment(mod, comment),
+        lambda mod, comment: post_actions.do_restore_comment(mod, comment),
+        lambda mod, comment: post_actions.do_moderate_comment_text(mod, comment, "x"),
         lambda mod, comment: moderation_actions.do_hide(
             mod, items.load("comment", comment.pk), "x"
         ),
@@ -218,7 +229,7 @@ def test_every_decision_on_another_town_s_comment_is_refused(genlis, auxonne, ac
         act(moderator, auxonne.comment)
     auxonne.comment.refresh_from_db()
     assert auxonne.comment.state == ContentState.PUBLISHED
-    assert auxonne.comment.body == "Commentaire de Auxonne"
+    assert auxonne.comment.body == "Un commentaire de Auxonne"
 
 
 def test_an_appeal_of_auxonne_is_answered_by_auxonne_s_moderators_only(genlis, auxonne):
@@ -288,7 +299,7 @@ def do_the_rounds(town: Town, ambassador: User) -> tuple[int, str]:
         consent_text_id=privacy.current_consent_text().pk,
         contact="",
     )
-    return visit.pk, onboarding.household.public_id
+    return visit.visit.pk, onboarding.household.public_id
 
 
 def test_an_ambassador_of_genlis_sees_nothing_of_auxonne(genlis, auxonne):
@@ -356,15 +367,32 @@ def test_a_moderator_of_genlis_cannot_edit_auxonne_s_pages(genlis, auxonne):
     assert auxonne.page.title == "Auxonne"
 
 
-def test_a_moderator_uploads_to_their_town_s_collection_only(genlis, auxonne):
-    moderator = make_staff(genlis.page, Role.MODERATOR)
-    client = genlis.client(moderator)
-    form = client.get(reverse("wagtailimages:add"))
-    assert form.status_code == 200
+def png(name: str) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (8, 8), "white").save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def test_a_moderator_sees_and_uploads_to_their_town_s_collection_only(genlis, auxonne):
     ours = Collection.objects.get(name="Genlis")
     theirs = Collection.objects.get(name="Auxonne")
-    assert f'value="{ours.pk}"' in form.text
+    Image.objects.create(title="Lavoir de Genlis", file=png("g.png"), collection=ours)
+    Image.objects.create(title="Pont d'Auxonne", file=png("a.png"), collection=theirs)
+    client = genlis.client(make_staff(genlis.page, Role.MODERATOR))
+    listing = client.get(reverse("wagtailimages:index"))
+    assert listing.status_code == 200
+    assert "Lavoir de Genlis" in listing.text
+    assert "Pont d&#x27;Auxonne" not in listing.text and "Pont d'Auxonne" not in (
+        listing.text
+    )
+    form = client.get(reverse("wagtailimages:add"))
+    assert form.status_code == 200
     assert f'value="{theirs.pk}"' not in form.text
+    client.post(
+        reverse("wagtailimages:add"),
+        {"title": "Glissée", "file": png("x.png"), "collection": theirs.pk},
+    )
+    assert not Image.objects.filter(collection=theirs, title="Glissée").exists()
 
 
 def test_a_tip_of_auxonne_awaits_auxonne_s_moderators_only(genlis, auxonne):
