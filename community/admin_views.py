@@ -6,6 +6,9 @@ without the role 403. Every change goes through `do_grant_role` and
 `do_revoke_role`; the pages work without JavaScript (forms and redirects).
 """
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -104,19 +107,35 @@ class RolesView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-def _back(town: TownPage) -> HttpResponse:
-    return redirect(f"{reverse('community_roles')}?commune={town.pk}")
+def _town_admin_post(view: Callable) -> Callable:
+    """A POST of the roles page: 403 to someone who manages no town, 404 for a
+    town that is not theirs; the view gets the town and redirects back to it."""
+
+    @require_POST
+    @wraps(view)
+    def wrapper(request: HttpRequest, town_id: int) -> HttpResponse:
+        if not can_manage_roles(request.user):
+            return _refuse(request)
+        town = _access_town(request.user, town_id)
+        view(request, town)
+        return redirect(f"{reverse('community_roles')}?commune={town.pk}")
+
+    return wrapper
 
 
-@require_POST
-def grant_role(request: HttpRequest, town_id: int) -> HttpResponse:
-    if not can_manage_roles(request.user):
-        return _refuse(request)
-    town = _access_town(request.user, town_id)
+def _told(request: HttpRequest, text: str, user: User, role: str, town) -> None:
+    messages.success(
+        request,
+        text % {"email": user.email, "role": Role(role).label, "town": town.title},
+    )
+
+
+@_town_admin_post
+def grant_role(request: HttpRequest, town: TownPage) -> None:
     form = GrantRoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(_flat_errors(form)))
-        return _back(town)
+        return
     email, role = form.cleaned_data["email"], form.cleaned_data["role"]
     user = User.objects.filter(email__iexact=email, is_active=True).first()
     if user is None:
@@ -128,35 +147,24 @@ def grant_role(request: HttpRequest, town_id: int) -> HttpResponse:
             )
             % {"email": email},
         )
-        return _back(town)
+        return
     actions.do_grant_role(user, town, role)
-    messages.success(
-        request,
-        _("%(email)s est désormais %(role)s de %(town)s.")
-        % {"email": user.email, "role": Role(role).label, "town": town.title},
-    )
-    return _back(town)
+    _told(request, _("%(email)s est désormais %(role)s de %(town)s."), user, role, town)
 
 
-@require_POST
-def revoke_role(request: HttpRequest, town_id: int) -> HttpResponse:
-    if not can_manage_roles(request.user):
-        return _refuse(request)
-    town = _access_town(request.user, town_id)
+@_town_admin_post
+def revoke_role(request: HttpRequest, town: TownPage) -> None:
     form = RevokeRoleForm(request.POST)
-    if not form.is_valid():
-        raise Http404
-    user = User.objects.filter(pk=form.cleaned_data["user"]).first()
+    user = (
+        User.objects.filter(pk=form.cleaned_data["user"]).first()
+        if form.is_valid()
+        else None
+    )
     if user is None:
         raise Http404
     role = form.cleaned_data["role"]
     actions.do_revoke_role(user, town, role)
-    messages.success(
-        request,
-        _("%(email)s n'est plus %(role)s de %(town)s.")
-        % {"email": user.email, "role": Role(role).label, "town": town.title},
-    )
-    return _back(town)
+    _told(request, _("%(email)s n'est plus %(role)s de %(town)s."), user, role, town)
 
 
 def _flat_errors(form) -> list[str]:

@@ -352,12 +352,12 @@ def test_a_moderator_of_genlis_cannot_edit_auxonne_s_pages(genlis, auxonne):
         == 200
     )
     for url in (
+        reverse("wagtailadmin_explore", args=[auxonne.page.pk]),
         reverse("wagtailadmin_pages:edit", args=[auxonne.page.pk]),
         reverse("wagtailadmin_pages:add_subpage", args=[auxonne.page.pk]),
     ):
         response = client.get(url)
         assert response.status_code in (302, 403, 404), url
-        assert "Auxonne" not in response.text or response.status_code != 200
     # Posting an edit changes nothing.
     client.post(
         reverse("wagtailadmin_pages:edit", args=[auxonne.page.pk]),
