@@ -148,6 +148,8 @@ def test_a_town_admin_manages_their_town_only(genlis, auxonne):
     admin = make_staff(genlis, Role.TOWN_ADMIN)
     claire = account("claire@example.org")
     client = logged_in(admin)
+    # The menu's « Rôles » item, under Settings.
+    assert reverse(ROLES_URL) in client.get(reverse("wagtailadmin_home")).text
     page = client.get(reverse(ROLES_URL))
     assert page.status_code == 200
     assert "Genlis" in page.text and "Auxonne" not in page.text
