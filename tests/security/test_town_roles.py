@@ -8,7 +8,7 @@ import itertools
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -414,3 +414,20 @@ def test_a_tip_of_auxonne_awaits_auxonne_s_moderators_only(genlis, auxonne):
     edit = reverse("wagtailadmin_pages:edit", args=[tip.pk])
     assert genlis.client(ours).get(edit).status_code in (302, 403, 404)
     assert auxonne.client(theirs).get(edit).status_code == 200
+
+
+def test_an_ambassador_page_needs_the_role_in_its_town(genlis, auxonne):
+    ours = make_ambassador(genlis)
+    index = auxonne.page.add_child(
+        instance=AmbassadorIndexPage(title="Ambassadeurs", slug="ambassadeurs")
+    )
+    with pytest.raises(ValidationError) as refused:
+        index.add_child(instance=AmbassadorPage(title="Léa", slug="lea", user=ours))
+    assert "pas ambassadeur de cette commune" in str(refused.value)
+    assert not AmbassadorPage.objects.descendant_of(auxonne.page).exists()
+    # A second page in the same town stays refused.
+    genlis_index = AmbassadorIndexPage.objects.child_of(genlis.page).get()
+    with pytest.raises(ValidationError):
+        genlis_index.add_child(
+            instance=AmbassadorPage(title="Léa bis", slug="lea-bis", user=ours)
+        )
