@@ -24,27 +24,6 @@ from community.models import (
 )
 
 
-def in_group(user: User | AnonymousUser, name: str) -> bool:
-    """Group membership, read once per user object (one query per request)."""
-    if not user.is_authenticated:
-        return False
-    names = getattr(user, "_smartcitizen_groups", None)
-    if names is None:
-        names = set(user.groups.values_list("name", flat=True))
-        user._smartcitizen_groups = names
-    return name in names
-
-
-def is_ambassador(user: User | AnonymousUser) -> bool:
-    return in_group(user, roles.AMBASSADOR)
-
-
-def is_moderator(user: User | AnonymousUser) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or in_group(user, roles.MODERATOR)
-    )
-
-
 @dataclass(frozen=True)
 class AmbassadorScope:
     """An ambassador acting in a town, with the neighbourhoods their page covers."""
@@ -70,7 +49,7 @@ def access_ambassador_scope(
     The neighbourhoods are those of the ambassador's page in this town as stored
     (its last publication): the page is the one source of truth for coverage.
     """
-    if not is_ambassador(user):
+    if not roles.is_ambassador(user, town):
         raise PermissionDenied
     page = (
         AmbassadorPage.objects.descendant_of(town)

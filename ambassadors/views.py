@@ -41,7 +41,7 @@ def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE) -> Page:
 
 
 def ambassador_view(view: Callable) -> Callable:
-    """Signed in, in a town, in the Ambassadeurs group: the view gets the scope."""
+    """Signed in, an ambassador of the request's town: the view gets the scope."""
 
     @login_required
     @wraps(view)

@@ -54,10 +54,6 @@ def town_of(challenge: ChallengePage) -> TownPage | None:
     return challenge._town
 
 
-def is_ambassador(user: User | AnonymousUser) -> bool:
-    return user.is_authenticated and user.groups.filter(name=roles.AMBASSADOR).exists()
-
-
 def can_read_challenge(user: User, challenge_id: int) -> bool:
     """A challenge's streams (feed, leaderboard): the members of its town."""
     challenge = ChallengePage.objects.live().filter(pk=challenge_id).first()
@@ -123,7 +119,7 @@ def challenge_state_for(user: User | AnonymousUser, challenge: ChallengePage) ->
         "action_count": 0,
         "badges": [],
         "action_types": list(challenge.action_types.order_by("label")),
-        "is_ambassador": is_ambassador(user),
+        "is_ambassador": roles.is_ambassador(user, town_of(challenge)),
         "running": challenge.is_running(),
         "feed_posts": None,
     }
@@ -234,7 +230,7 @@ def access_action_to_confirm(
 ) -> tuple[Member, LoggedAction]:
     """An ambassador of the challenge's town and one of its actions; else 404."""
     member = member_in_town(user, challenge)
-    if not is_ambassador(user):
+    if not roles.is_ambassador(user, town_of(challenge)):
         raise Http404
     action = actions_to_confirm(challenge).filter(pk=action_id).first()
     if action is None:

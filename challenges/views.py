@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_protect
 from challenges import actions, queries
 from challenges.forms import LogActionForm
 from challenges.models import ChallengePage
+from community import roles
 from feeds import queries as feeds_queries
 from feeds.access import hidden_author_ids
 from feeds.forms import PostForm
@@ -190,7 +191,7 @@ def to_confirm(request: HttpRequest, challenge: ChallengePage) -> HttpResponse:
     member, refusal = _signed_in(request, challenge)
     if refusal is not None:
         return refusal
-    if not queries.is_ambassador(request.user):
+    if not roles.is_ambassador(request.user, queries.town_of(challenge)):
         raise PermissionDenied
     page = Paginator(queries.actions_to_confirm(challenge), TO_CONFIRM_PER_PAGE)
     return TemplateResponse(

@@ -14,10 +14,11 @@ def town(request: HttpRequest) -> dict:
     """
     user = getattr(request, "user", None)
     member = member_of(user) if user is not None else None
+    current_town = town_for_request(request)
     return {
-        "current_town": town_for_request(request),
+        "current_town": current_town,
         "current_member": member,
-        "nav_perms": SimpleLazyObject(lambda: nav_permissions(user))
+        "nav_perms": SimpleLazyObject(lambda: nav_permissions(user, current_town))
         if user is not None
         else {},
     }

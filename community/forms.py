@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community.actions import check_invitation_usable, find_invitation
 from community.domains import Domain
-from community.models import Member, Neighbourhood, TownPage
+from community.models import Member, Neighbourhood, Role, TownPage
 from community.queries import town_neighbourhoods
 
 
@@ -188,3 +188,15 @@ class WelcomeChallengeForm(forms.Form):
     """Welcome, step 3: the challenge the household joins (one button per offer)."""
 
     challenge = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class GrantRoleForm(forms.Form):
+    """Give a role of a town to an existing account, found by its e-mail."""
+
+    email = forms.EmailField(label=_("Adresse e-mail du compte"), max_length=254)
+    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices)
+
+
+class RevokeRoleForm(forms.Form):
+    user = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    role = forms.ChoiceField(choices=Role.choices, widget=forms.HiddenInput)

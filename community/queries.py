@@ -8,7 +8,14 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 
-from community.models import Household, Member, Neighbourhood, TownPage
+from community.models import (
+    Household,
+    Member,
+    Neighbourhood,
+    Role,
+    TownPage,
+    TownRole,
+)
 
 # The member is remembered on the user object, which lives as long as one
 # request (or one websocket connection): the context processor, the view's
@@ -20,6 +27,9 @@ NAV_PERMISSIONS = {
     "ambassador_tour": ("ambassadors", "doorstep"),
     "admin": ("wagtailadmin", "access_admin"),
 }
+# The role a link also needs in the request's town (roles are per town: the
+# tour of this town is for this town's ambassadors).
+NAV_TOWN_ROLES = {"ambassador_tour": Role.AMBASSADOR}
 
 
 def member_of(user: User | AnonymousUser) -> Member | None:
@@ -36,14 +46,16 @@ def member_of(user: User | AnonymousUser) -> Member | None:
     return getattr(user, _MEMBER_ATTR)
 
 
-def nav_permissions(user: User | AnonymousUser) -> dict[str, bool]:
-    """Which permission-gated links of the navigation the user gets.
+def nav_permissions(
+    user: User | AnonymousUser, town: TownPage | None = None
+) -> dict[str, bool]:
+    """Which permission-gated links of the navigation the user gets in a town.
 
-    The same answer as `user.has_perm` with the model backend (active users
-    only, superusers everything, a permission held directly or through a
-    group), in one query for the two permissions the
-    navigation needs, where `{{ perms }}` loads every permission of the user
-    and of their groups on each page.
+    The permission as `user.has_perm` answers it with the model backend
+    (active users only, superusers everything, a permission held directly or
+    through a group) and, for a link in `NAV_TOWN_ROLES`, the role held in
+    this town, in one query for what the navigation needs, where `{{ perms }}`
+    loads every permission of the user and of their groups on each page.
     """
     if not user.is_authenticated or not user.is_active:
         return dict.fromkeys(NAV_PERMISSIONS, False)
@@ -52,10 +64,24 @@ def nav_permissions(user: User | AnonymousUser) -> dict[str, bool]:
     with connection.cursor() as cursor:
         cursor.execute(
             _NAV_PERMISSIONS_SQL,
-            [*chain.from_iterable(NAV_PERMISSIONS.values()), user.pk, user.pk],
+            [
+                *chain.from_iterable(NAV_PERMISSIONS.values()),
+                user.pk,
+                user.pk,
+                user.pk,
+                town.pk if town is not None else None,
+            ],
         )
         held = set(cursor.fetchall())
-    return {name: perm in held for name, perm in NAV_PERMISSIONS.items()}
+    return {
+        name: perm in held
+        and (name not in NAV_TOWN_ROLES or (_ROLE, NAV_TOWN_ROLES[name]) in held)
+        for name, perm in NAV_PERMISSIONS.items()
+    }
+
+
+# The rows of the town's roles in the query's answer: (_ROLE, role).
+_ROLE = "town_role"
 
 
 def _nav_permissions_sql() -> str:
@@ -65,12 +91,13 @@ def _nav_permissions_sql() -> str:
         "user_permissions": User.user_permissions.through._meta.db_table,
         "group_permissions": Group.permissions.through._meta.db_table,
         "user_groups": User.groups.through._meta.db_table,
+        "town_role": TownRole._meta.db_table,
     }
     wanted = " OR ".join(
         ["(ct.app_label = %s AND p.codename = %s)"] * len(NAV_PERMISSIONS)
     )
     return f"""
-SELECT DISTINCT ct.app_label, p.codename
+SELECT ct.app_label, p.codename
 FROM "{tables["permission"]}" p
 JOIN "{tables["content_type"]}" ct ON ct.id = p.content_type_id
 WHERE ({wanted})
@@ -81,6 +108,11 @@ WHERE ({wanted})
                 JOIN "{tables["user_groups"]}" ug ON ug.group_id = gp.group_id
                 WHERE ug.user_id = %s)
   )
+UNION
+SELECT '{_ROLE}', tr.role
+FROM "{tables["town_role"]}" tr
+JOIN "{tables["user_groups"]}" ug ON ug.group_id = tr.group_id
+WHERE ug.user_id = %s AND tr.town_id = %s
 """  # noqa: S608 (table names from the models, values as parameters)
 
 

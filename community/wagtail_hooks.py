@@ -1,8 +1,12 @@
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from community.admin_views import RolesView, can_manage_roles, grant_role, revoke_role
 from community.models import Household, Invitation, Member, Neighbourhood
 
 
@@ -56,3 +60,26 @@ class CommunityGroup(SnippetViewSetGroup):
 
 
 register_snippet(CommunityGroup)
+
+
+@hooks.register("register_admin_urls")
+def roles_urls():
+    return [
+        path("roles/", RolesView.as_view(), name="community_roles"),
+        path("roles/<int:town_id>/donner/", grant_role, name="community_roles_grant"),
+        path(
+            "roles/<int:town_id>/retirer/", revoke_role, name="community_roles_revoke"
+        ),
+    ]
+
+
+class RolesMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return can_manage_roles(request.user)
+
+
+@hooks.register("register_settings_menu_item")
+def roles_menu_item():
+    return RolesMenuItem(
+        _("Rôles"), reverse("community_roles"), icon_name="key", order=350
+    )

@@ -14,8 +14,8 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from community import roles
 from community.models import Member
-from feeds.actions.posts import is_moderator
 from moderation import items, trust
 from moderation.items import Item
 from moderation.models import (
@@ -39,8 +39,10 @@ from moderation.notify import notify_decision
 REASON_MAX_LENGTH = 1000
 
 
-def check_moderator(user: User) -> None:
-    if not is_moderator(user):
+def check_moderator(user: User, town_id: int | None) -> None:
+    """A moderator (or administrator) of that town, or a superuser; a moderator
+    of another town is refused like anyone else."""
+    if not roles.is_moderator(user, town_id):
         raise PermissionDenied
 
 
@@ -214,7 +216,7 @@ def _item_of(group: ReportGroup) -> Item:
 
 def do_dismiss(moderator: User, group: ReportGroup, reason: str) -> Decision:
     """Close the reports without action; an item hidden pending review comes back."""
-    check_moderator(moderator)
+    check_moderator(moderator, group.town_id)
     reason = _clean_reason(reason)
     item = _item_of(group)
     with transaction.atomic():
@@ -227,7 +229,7 @@ def do_hide(
     moderator: User, item: Item, reason: str, group: ReportGroup | None = None
 ) -> Decision:
     """Hide an item: it leaves feeds, search and live pages at once."""
-    check_moderator(moderator)
+    check_moderator(moderator, item.town_id)
     reason = _clean_reason(reason)
     with transaction.atomic():
         decision = _decide(
@@ -246,7 +248,7 @@ def do_restore(
     moderator: User, item: Item, reason: str, group: ReportGroup | None = None
 ) -> Decision:
     """Put a hidden item back where it was."""
-    check_moderator(moderator)
+    check_moderator(moderator, item.town_id)
     reason = _clean_reason(reason)
     with transaction.atomic():
         _restore_item(item, moderator)
@@ -268,7 +270,7 @@ def do_edit(
     group: ReportGroup | None = None,
 ) -> Decision:
     """Rewrite an item's text; the original is kept for the audit and appeals."""
-    check_moderator(moderator)
+    check_moderator(moderator, item.town_id)
     reason = _clean_reason(reason)
     if not item.can_edit:
         raise ValidationError(_("Ce type d'élément ne se modifie pas ici."))
@@ -301,7 +303,7 @@ def do_warn(
     moderator: User, item: Item, reason: str, group: ReportGroup | None = None
 ) -> Decision:
     """Warn the author of an item (or the reported member)."""
-    check_moderator(moderator)
+    check_moderator(moderator, item.town_id)
     reason = _clean_reason(reason)
     member = _member_of(item)
     with transaction.atomic():
@@ -324,7 +326,7 @@ def do_suspend(
     group: ReportGroup | None = None,
 ) -> Decision:
     """Suspend the author for some days: no posting, commenting, chatting, reacting."""
-    check_moderator(moderator)
+    check_moderator(moderator, item.town_id)
     reason = _clean_reason(reason)
     if not 1 <= int(days) <= 365:
         raise ValidationError({"days": _("Une suspension dure de 1 à 365 jours.")})
@@ -355,10 +357,11 @@ def do_ban(
     moderator: User, item: Item, reason: str, group: ReportGroup | None = None
 ) -> Decision:
     """Ban the author: they can no longer sign in nor take part."""
-    check_moderator(moderator)
+    check_moderator(moderator, item.town_id)
     reason = _clean_reason(reason)
     member = _member_of(item)
-    if is_moderator(member.user):
+    # Whoever moderates somewhere (an exclusion closes the whole account).
+    if roles.holds_anywhere(member.user, roles.Role.MODERATOR, roles.Role.TOWN_ADMIN):
         raise ValidationError(_("Un modérateur ne peut pas être exclu d'ici."))
     with transaction.atomic():
         decision = _decide(
@@ -416,7 +419,7 @@ def do_answer_appeal(
     moderator: User, appeal: Appeal, *, granted: bool, answer: str
 ) -> Decision:
     """Grant (the decision is undone) or reject an appeal; the member is told."""
-    check_moderator(moderator)
+    check_moderator(moderator, appeal.member.town_id)
     answer = _clean_reason(answer, field="answer")
     if appeal.state != AppealState.PENDING:
         raise ValidationError(_("Ce recours a déjà reçu une réponse."))

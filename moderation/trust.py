@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from enum import IntEnum
 
 from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import (
@@ -34,8 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ambassadors.models import Onboarding
-from community import roles
-from community.models import Member
+from community.models import Member, Role, TownRole
 from config.ratelimit import count_hit
 from feeds.models import (
     ChatMessage,
@@ -79,9 +78,19 @@ def _published_comments(author) -> QuerySet[Comment]:
     return Comment.objects.filter(author=author, state=ContentState.PUBLISHED)
 
 
-def _staff_users() -> QuerySet[User]:
+# The roles that make a member staff in their own town (roles are per town: a
+# moderator of another town is an ordinary member here).
+STAFF_ROLES = (Role.AMBASSADOR, Role.MODERATOR, Role.TOWN_ADMIN)
+
+
+def _staff_users(town_id) -> QuerySet[User]:
+    """Superusers and the holders of a staff role in that town."""
     return User.objects.filter(
-        Q(is_superuser=True) | Q(groups__name__in=(roles.AMBASSADOR, roles.MODERATOR))
+        Q(is_superuser=True)
+        | Q(
+            groups__town_role__town_id=town_id,
+            groups__town_role__role__in=STAFF_ROLES,
+        )
     )
 
 
@@ -94,7 +103,9 @@ def _staff_and_activity_annotations() -> dict:
     """Whether the member's account is staff (superuser, ambassador, moderator)
     and their published posts and comments, as annotations of a member query."""
     return {
-        "is_staff": Exists(_staff_users().filter(pk=OuterRef("user_id"))),
+        "is_staff": Exists(
+            _staff_users(OuterRef("town_id")).filter(pk=OuterRef("user_id"))
+        ),
         "n_posts": _counted(_published_posts(OuterRef("pk"))),
         "n_comments": _counted(_published_comments(OuterRef("pk"))),
     }
@@ -405,7 +416,7 @@ def _tables() -> dict[str, str]:
         "member": Member,
         "user": User,
         "user_groups": User.groups.through,
-        "group": Group,
+        "town_role": TownRole,
         "post": Post,
         "comment": Comment,
         "decision": Decision,
@@ -426,9 +437,11 @@ SELECT
   EXISTS (
     SELECT 1 FROM "{user}" u
     LEFT JOIN "{user_groups}" ug ON ug.user_id = u.id
-    LEFT JOIN "{group}" g ON g.id = ug.group_id
+    LEFT JOIN "{town_role}" tr ON tr.group_id = ug.group_id
     WHERE u.id = m.user_id
-      AND (u.is_superuser OR g.name IN (%(ambassadors)s, %(moderators)s))
+      AND (u.is_superuser OR (tr.town_id = m.town_id
+                              AND tr.role IN (%(ambassador)s, %(moderator)s,
+                                              %(town_admin)s)))
   ) AS is_staff,
   (SELECT COUNT(*) FROM "{post}" p
    WHERE p.author_id = m.id AND p.state = %(published)s
@@ -491,8 +504,9 @@ def read_capabilities(member: Member) -> Capabilities:
             _CAPABILITIES_SQL,
             {
                 "member": member.pk,
-                "ambassadors": roles.AMBASSADOR,
-                "moderators": roles.MODERATOR,
+                "ambassador": Role.AMBASSADOR.value,
+                "moderator": Role.MODERATOR.value,
+                "town_admin": Role.TOWN_ADMIN.value,
                 "published": ContentState.PUBLISHED.value,
                 "tip": PostTarget.TIP.value,
                 "since": now - timedelta(days=conf("TRUSTED_DAYS")),

@@ -21,7 +21,6 @@ from wagtail.snippets.views.snippets import (
 
 from community import roles
 from community.models import Neighbourhood
-from feeds.actions.posts import is_moderator
 from moderation import dashboard
 from moderation.admin_views import CaseView, answer_appeal, decide
 from moderation.models import (
@@ -35,6 +34,12 @@ from moderation.models import (
 )
 
 
+def _moderates_somewhere(user) -> bool:
+    """A moderator or administrator of at least one town (or a superuser); what
+    they see of each case is checked against the case's town."""
+    return roles.holds_anywhere(user, roles.Role.MODERATOR, roles.Role.TOWN_ADMIN)
+
+
 class ModeratorsOnlyPolicy(ModelPermissionPolicy):
     """Moderators may view; nobody adds, edits or deletes from the admin."""
 
@@ -44,7 +49,7 @@ class ModeratorsOnlyPolicy(ModelPermissionPolicy):
         # Asked once per row of the list: remembered on the request's user.
         cached = getattr(user, "_moderation_is_moderator", None)
         if cached is None:
-            cached = is_moderator(user)
+            cached = _moderates_somewhere(user)
             user._moderation_is_moderator = cached
         return cached
 
@@ -196,5 +201,5 @@ class ModerationPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_moderation_panel(request, panels) -> None:
-    if is_moderator(request.user):
+    if _moderates_somewhere(request.user):
         panels.append(ModerationPanel())

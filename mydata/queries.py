@@ -24,7 +24,8 @@ def access_export(member: Member, export_id: UUID) -> DataExport:
 
 
 def is_research_exporter(user: User) -> bool:
-    """Moderators (and superusers) download the research export."""
+    """Moderators of a town (and superusers) download the research export;
+    what it holds is scoped to their towns by the export itself."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or user.groups.filter(name=roles.MODERATOR).exists()
+    return roles.holds_anywhere(user, roles.Role.MODERATOR, roles.Role.TOWN_ADMIN)

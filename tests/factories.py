@@ -4,12 +4,12 @@ import itertools
 from datetime import timedelta
 
 import factory
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 from wagtail.models import Page, Site
 
-from community import actions
+from community import actions, roles
 from community.models import (
     Household,
     HouseholdStatus,
@@ -85,10 +85,23 @@ def make_member(
     )
 
 
+# A role named by its deployment-wide group (roles.MODERATOR) or as a Role.
+_ROLE_OF_GROUP = {name: role for role, name in roles.ROLE_GROUPS.items()}
+
+
+def grant(user: User, town: TownPage, role: str) -> User:
+    """Give the user a role in this town, as the roles' admin does."""
+    actions.do_grant_role(user, town, _ROLE_OF_GROUP.get(role, role))
+    return user
+
+
 def make_staff(town: TownPage, role: str, email: str | None = None) -> User:
-    """A moderator or ambassador account with its group and member profile."""
+    """An account holding a role in this town (a moderator, an ambassador…),
+    with its member profile there."""
     email = email or f"equipe{next(_emails)}@example.org"
     user = User.objects.create_user(username=email, email=email, password=PASSWORD)
-    user.groups.add(Group.objects.get(name=role))
-    Member.objects.create(user=user, town=town, display_name=role)
+    grant(user, town, role)
+    Member.objects.create(
+        user=user, town=town, display_name=str(roles.ROLE_GROUPS.get(role, role))
+    )
     return user

@@ -186,12 +186,28 @@ class AmbassadorPage(Page):
         return Member.objects.filter(user_id=self.user_id, town=town).first()
 
     def clean(self) -> None:
+        """One page per ambassador and town, for an ambassador of that town
+        (roles are per town: an ambassador of two towns has a page in each)."""
         super().clean()
         if self.user_id is not None:
+            # A page not yet in the tree (the admin's form) is checked again
+            # when it is saved under its parent.
+            town = TownPage.objects.ancestor_of(self).first() if self.path else None
             others = AmbassadorPage.objects.filter(user_id=self.user_id)
+            if town is not None:
+                others = others.descendant_of(town)
             if self.pk:
                 others = others.exclude(pk=self.pk)
             if others.exists():
                 raise ValidationError(
                     {"user": _("Ce compte a déjà une page d'ambassadeur.")}
+                )
+            if town is not None and not roles.is_ambassador(self.user, town):
+                raise ValidationError(
+                    {
+                        "user": _(
+                            "Ce compte n'est pas ambassadeur de cette commune : "
+                            "donnez-lui d'abord ce rôle (Paramètres › Rôles)."
+                        )
+                    }
                 )

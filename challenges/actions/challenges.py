@@ -40,6 +40,7 @@ from challenges.models import (
 )
 from common.notify import publish_badge, translatable_excerpt
 from common.ratelimit import check_rate
+from community import roles
 from community.models import Household, Member
 from realtime.groups import leaderboard_stream
 from realtime.publish import publish
@@ -422,7 +423,7 @@ def _send_one_pending(
 
 def check_confirm_action(ambassador: Member, action: LoggedAction) -> LoggedAction:
     """An ambassador confirms an action: the core raises its proof and its points."""
-    if not queries.is_ambassador(ambassador.user):
+    if not roles.is_ambassador(ambassador.user, queries.town_of(action.challenge)):
         raise PermissionDenied
     try:
         answer = scoring.confirm_action(

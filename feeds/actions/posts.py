@@ -241,13 +241,9 @@ def do_delete_post(author: Member, post: Post) -> None:
         _remove(post, ContentState.DELETED, author.user)
 
 
-def is_moderator(user: User) -> bool:
-    return user.is_superuser or user.groups.filter(name=roles.MODERATOR).exists()
-
-
 def do_hide_post(moderator: User, post: Post) -> None:
     """A moderator hides a post: it disappears for everyone but stays in the admin."""
-    if not is_moderator(moderator):
+    if not roles.is_moderator(moderator, post.town_id):
         raise PermissionDenied
     if post.state == ContentState.PUBLISHED:
         _remove(post, ContentState.HIDDEN, moderator)
@@ -261,7 +257,7 @@ def do_hide_post_pending_review(post: Post) -> None:
 
 def do_restore_post(moderator: User, post: Post) -> None:
     """A moderator puts a hidden post back: it reappears live where it was."""
-    if not is_moderator(moderator):
+    if not roles.is_moderator(moderator, post.town_id):
         raise PermissionDenied
     if post.state == ContentState.HIDDEN:
         with transaction.atomic(), sends_first():
@@ -274,7 +270,7 @@ def do_restore_post(moderator: User, post: Post) -> None:
 
 def do_moderate_post_text(moderator: User, post: Post, body: str) -> None:
     """A moderator rewrites a post's text (moderation keeps the original)."""
-    if not is_moderator(moderator):
+    if not roles.is_moderator(moderator, post.town_id):
         raise PermissionDenied
     post.body = clean_text(body, BODY_MAX_LENGTH)
     post.mentions = find_mentions(post.town_id, post.body)
@@ -311,7 +307,7 @@ def _set_comment_state(comment: Comment, state: str, delta: int, event: str) -> 
 
 def do_hide_comment(moderator: User, comment: Comment) -> None:
     """A moderator hides a comment: it disappears live, the row stays."""
-    if not is_moderator(moderator):
+    if not roles.is_moderator(moderator, comment.post.town_id):
         raise PermissionDenied
     if comment.state == ContentState.PUBLISHED:
         with transaction.atomic(), sends_first():
@@ -327,7 +323,7 @@ def do_hide_comment_pending_review(comment: Comment) -> None:
 
 def do_restore_comment(moderator: User, comment: Comment) -> None:
     """A moderator puts a hidden comment back in its thread."""
-    if not is_moderator(moderator):
+    if not roles.is_moderator(moderator, comment.post.town_id):
         raise PermissionDenied
     if comment.state == ContentState.HIDDEN:
         with transaction.atomic(), sends_first():
@@ -336,7 +332,7 @@ def do_restore_comment(moderator: User, comment: Comment) -> None:
 
 def do_moderate_comment_text(moderator: User, comment: Comment, body: str) -> None:
     """A moderator rewrites a comment's text (moderation keeps the original)."""
-    if not is_moderator(moderator):
+    if not roles.is_moderator(moderator, comment.post.town_id):
         raise PermissionDenied
     comment.body = clean_text(body, COMMENT_MAX_LENGTH)
     comment.mentions = find_mentions(comment.post.town_id, comment.body)

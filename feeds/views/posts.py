@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 
 from common import trust
 from common.views import add_action_error, back, back_url, member_required
+from community import roles
 from community.models import Member
 from feeds import actions, queries
 from feeds.access import hidden_author_ids
-from feeds.actions.posts import home_stream, is_moderator
+from feeds.actions.posts import home_stream
 from feeds.forms import CommentForm, EditPostForm, PostForm, neighbourhood_choices
 from feeds.models import Comment, FollowKind
 from realtime.groups import neighbourhood_stream, town_stream
@@ -177,7 +178,7 @@ def _post_detail(
             "form": form,
             "live_stream": stream,
             "live_since": latest_event_id(stream),
-            "can_hide": is_moderator(request.user),
+            "can_hide": roles.is_moderator(request.user, post.town_id),
             "hidden_authors": hidden,
         },
         status=200 if form.is_bound is False or form.is_valid() else 400,

@@ -5,11 +5,10 @@ import importlib
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from playwright.sync_api import Page
 
 from ambassadors.models import AmbassadorIndexPage, AmbassadorPage
-from community import roles
 from community.models import (
     ConsentKind,
     ConsentText,
@@ -17,10 +16,11 @@ from community.models import (
     HouseholdStatus,
     Member,
     Neighbourhood,
+    Role,
 )
 from tests.browser.conftest import PHONE
 from tests.browser.support import assert_accessible, expect, login
-from tests.factories import PASSWORD, NeighbourhoodFactory
+from tests.factories import PASSWORD, NeighbourhoodFactory, grant
 
 pytestmark = [
     pytest.mark.browser,
@@ -44,7 +44,7 @@ def ambassador(live_town, live_neighbourhood) -> User:
     user = User.objects.create_user(
         username=AMBASSADOR_EMAIL, email=AMBASSADOR_EMAIL, password=PASSWORD
     )
-    user.groups.add(Group.objects.get(name=roles.AMBASSADOR))
+    grant(user, live_town, Role.AMBASSADOR)
     Member.objects.create(user=user, town=live_town, display_name="Léa")
     index = live_town.add_child(
         instance=AmbassadorIndexPage(title="Nos ambassadeurs", slug="ambassadeurs")

@@ -7,19 +7,24 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.utils import timezone
 from playwright.sync_api import Page
 
 from ambassadors import actions, queries
 from ambassadors.models import AmbassadorIndexPage, AmbassadorPage
-from community import roles
-from community.models import ConsentKind, ConsentText, HouseholdStatus, Member
+from community.models import (
+    ConsentKind,
+    ConsentText,
+    HouseholdStatus,
+    Member,
+    Role,
+)
 from meters.models import MeterIndex, MeterUpload, UploadStatus
 from scoring.models import SensorReading
 from tests.browser.conftest import PHONE
 from tests.browser.support import assert_accessible, expect, login
-from tests.factories import PASSWORD, make_household, make_member
+from tests.factories import PASSWORD, grant, make_household, make_member
 from tests.meters.files import enedis_daily
 
 pytestmark = [
@@ -188,7 +193,7 @@ def make_ambassador(town, neighbourhood) -> User:
     user = User.objects.create_user(
         username=AMBASSADOR_EMAIL, email=AMBASSADOR_EMAIL, password=PASSWORD
     )
-    user.groups.add(Group.objects.get(name=roles.AMBASSADOR))
+    grant(user, town, Role.AMBASSADOR)
     Member.objects.create(user=user, town=town, display_name="Léa, ambassadrice")
     index = town.add_child(
         instance=AmbassadorIndexPage(title="Nos ambassadeurs", slug="ambassadeurs")

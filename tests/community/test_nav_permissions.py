@@ -1,6 +1,7 @@
 """The navigation's permission-gated links: `nav_permissions` (one written-out
 query) gives `user.has_perm`'s answer, a permission held directly or through a
-group, and a change shows on the next page."""
+group, and a change shows on the next page; the tour's link also needs the
+ambassador's role in the request's town."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -10,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from community import roles
+from community.models import Role
 from community.queries import NAV_PERMISSIONS, nav_permissions
-from tests.factories import make_member, make_staff
+from tests.factories import grant, make_member, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -55,14 +57,22 @@ def test_held_directly_or_through_a_group_shows_at_once(town, neighbourhood):
     crew = Group.objects.create(name="Équipe de test")
     crew.permissions.add(perm("ambassadors", "doorstep"))
     user.groups.add(crew)
-    assert nav_permissions(user) == has_perm_answer(user)
-    assert nav_permissions(user)["ambassador_tour"]
+    # The permission without the role in this town: no tour.
+    assert has_perm_answer(user)["ambassador_tour"]
+    assert not nav_permissions(user, town)["ambassador_tour"]
+    grant(user, town, Role.AMBASSADOR)
+    with CaptureQueriesContext(connection) as queries:
+        assert nav_permissions(user, town)["ambassador_tour"]
+    assert len(queries.captured_queries) == 1
     crew.permissions.clear()
-    assert nav_permissions(user) == has_perm_answer(user)
-    assert not nav_permissions(user)["ambassador_tour"]
+    Group.objects.get(name=roles.AMBASSADOR).permissions.remove(
+        perm("ambassadors", "doorstep")
+    )
+    assert nav_permissions(user, town) == has_perm_answer(user)
+    assert not nav_permissions(user, town)["ambassador_tour"]
 
 
 @pytest.mark.parametrize("role", [roles.AMBASSADOR, roles.MODERATOR])
 def test_the_roles_groups(town, role):
     user = make_staff(town, role)
-    assert nav_permissions(user) == has_perm_answer(user)
+    assert nav_permissions(user, town) == has_perm_answer(user)

@@ -49,7 +49,8 @@ def test_a_proposal_is_a_draft_in_the_moderators_workflow(client, tip_index, res
     state = WorkflowState.objects.get(object_id=str(tip.pk))
     assert state.status == WorkflowState.STATUS_IN_PROGRESS
     assert state.requested_by == resident.user
-    assert state.workflow.name == "Moderators approval"
+    # The town's own review workflow: its moderators review its tips.
+    assert state.workflow.name == "Relecture · Val-Test"
     # Not visible to anyone before approval.
     assert client.get(tip.url or f"{tip_index.url}{tip.slug}/").status_code == 404
     # And the resident has no access to the admin.
