@@ -82,6 +82,11 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
     # Beyond this many missed events the client reloads the page rather than
     # receive them one by one.
     replay_limit = 500
+    # Per-viewer filtering, set per connection in `__call__` (defaults for a
+    # consumer made by hand, as in tests): see `_watch_hides`.
+    hidden: set[int] | None = None
+    pending_hides: list[dict] | None = None
+    own_stream: str | None = None
 
     async def __call__(self, scope, receive, send) -> None:
         """Serve one socket; if the channel layer is unreachable, close it with 1013.
@@ -335,23 +340,18 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             return False
         return not (members and self.hidden and not self.hidden.isdisjoint(members))
 
-    def live(self, message: dict) -> None:
+    def live(self, message: dict, arrived: bool = True) -> None:
         """A live event from the hub: sent once, in order, with no hole.
 
         Runs in the hub's task, for every subscriber of the process in turn:
         it decides synchronously and never waits. A `viewer.hides` of the
-        viewer changes the connection's filter at once, in the order of the
-        events around it.
+        viewer changes the connection's filter when it arrives (`arrived`;
+        False when a held event is released), in the order of the events
+        around it.
         """
-        if message.get("event") == HIDES_EVENT and message["stream"] == self.own_stream:
-            if self.pending_hides is not None:
-                self.pending_hides.append(message)
-            elif self.hidden is not None:
-                self._apply_hides(message, self.hidden)
-        self._deliver(message)
-
-    def _deliver(self, message: dict) -> None:
         stream = message["stream"]
+        if arrived and stream == self.own_stream:
+            self._arrived_on_own_stream(message)
         hold = self.held.get(stream)
         if hold is not None:
             hold.append(message)
@@ -368,9 +368,24 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             self._spawn(self._fill_gap(stream, hold, last, seq))
             return
         self.positions[stream] = seq
-        if self._wanted(message.get("event"), message.get("members")):
-            # Encoded once by `publish()` for every subscriber: forwarded as is.
-            self._push(message["text"])
+        # The per-viewer filter, inline: this runs once per socket and frame.
+        members = message.get("members")
+        if members:
+            hidden = self.hidden
+            if hidden and not hidden.isdisjoint(members):
+                return
+        elif message.get("event") == HIDES_EVENT:
+            return
+        # Encoded once by `publish()` for every subscriber: forwarded as is.
+        self._push(message["text"])
+
+    def _arrived_on_own_stream(self, message: dict) -> None:
+        if message.get("event") != HIDES_EVENT:
+            return
+        if self.pending_hides is not None:
+            self.pending_hides.append(message)
+        elif self.hidden is not None:
+            self._apply_hides(message, self.hidden)
 
     async def _fill_gap(
         self, stream: str, hold: list[dict], last: int, seq: int
@@ -403,7 +418,7 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         del self.held[stream]
         if deliver:
             for message in sorted(hold, key=lambda m: m["seq"]):
-                self._deliver(message)
+                self.live(message, arrived=False)
 
     def _push(self, text: str) -> None:
         """Send a frame after every frame pushed before it, without waiting."""
