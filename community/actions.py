@@ -3,12 +3,23 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 from community import roles
 from community.images import make_avatar
@@ -19,6 +30,7 @@ from community.models import (
     Member,
     Neighbourhood,
     TownPage,
+    TownRole,
 )
 from community.models.invitations import normalise_code
 
@@ -227,3 +239,93 @@ def do_mark_welcome_step(member: Member, step: str, all_steps: list[str]) -> boo
     member.welcome_done = locked.welcome_done
     member.welcome_completed_at = locked.welcome_completed_at
     return just_completed
+
+
+# Roles per town (community/roles.py). A town's roles are set up when the town
+# is created (community/signals.py) and by every `migrate` for towns made before.
+TOWN_PAGE_ACTIONS = ["add", "change", "publish", "lock", "unlock", "bulk_delete"]
+TOWN_COLLECTION_PERMISSIONS = {
+    ("wagtailimages", "image"): ["add", "change", "choose"],
+    ("wagtaildocs", "document"): ["add", "change", "choose"],
+}
+# Roles whose town group edits the town's pages and pictures.
+EDITING_ROLES = (roles.Role.MODERATOR, roles.Role.TOWN_ADMIN)
+
+
+def _town_group_name(town: TownPage, role: str) -> str:
+    return f"{roles.ROLE_GROUPS[role]} · {town.title} ({town.pk})"
+
+
+@transaction.atomic
+def do_setup_town_roles(town: TownPage) -> dict[str, TownRole]:
+    """Give a town its four roles, each with its group; the editing roles get
+    the town's tree, its own collection and a review workflow of its own (so
+    a resident's tip in this town is reviewed by this town's moderators only).
+    Running it again changes nothing."""
+    existing = {r.role: r for r in TownRole.objects.filter(town=town)}
+    made = {}
+    for role in roles.Role:
+        town_role = existing.get(role)
+        if town_role is None:
+            group, _created = Group.objects.get_or_create(
+                name=_town_group_name(town, role)
+            )
+            town_role = TownRole.objects.create(town=town, role=role, group=group)
+        made[role] = town_role
+
+    collection = Collection.objects.filter(name=town.title, depth=2).first()
+    if collection is None:
+        collection = Collection.get_first_root_node().add_child(name=town.title)
+    page_permissions = Permission.objects.filter(
+        content_type=ContentType.objects.get_for_model(Page),
+        codename__in=[f"{action}_page" for action in TOWN_PAGE_ACTIONS],
+    )
+    for role in EDITING_ROLES:
+        group = made[role].group
+        for permission in page_permissions:
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=town, permission=permission
+            )
+        for (app_label, model), actions in TOWN_COLLECTION_PERMISSIONS.items():
+            for permission in Permission.objects.filter(
+                content_type__app_label=app_label,
+                codename__in=[f"{action}_{model}" for action in actions],
+            ):
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=collection, permission=permission
+                )
+
+    if not WorkflowPage.objects.filter(page=town).exists():
+        workflow = Workflow.objects.create(name=f"Relecture · {town.title}")
+        task = GroupApprovalTask.objects.create(
+            name=f"Relecture par les modérateurs · {town.title}"
+        )
+        task.groups.set([made[role].group for role in EDITING_ROLES])
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+        WorkflowPage.objects.create(page=town, workflow=workflow)
+    return made
+
+
+@transaction.atomic
+def do_grant_role(user: User, town: TownPage, role: str) -> None:
+    """Give a person a role in a town (and the role's deployment-wide group).
+    A town's administrator is also one of its moderators."""
+    town_role = TownRole.objects.filter(town=town, role=role).first()
+    if town_role is None:
+        town_role = do_setup_town_roles(town)[role]
+    user.groups.add(town_role.group, Group.objects.get(name=roles.ROLE_GROUPS[role]))
+    roles.forget(user)
+    if role == roles.Role.TOWN_ADMIN:
+        do_grant_role(user, town, roles.Role.MODERATOR)
+
+
+@transaction.atomic
+def do_revoke_role(user: User, town: TownPage, role: str) -> None:
+    """Take a role in a town back; the role's deployment-wide group goes with
+    the last town where the person held it."""
+    town_role = TownRole.objects.filter(town=town, role=role).first()
+    if town_role is not None:
+        user.groups.remove(town_role.group)
+    if not TownRole.objects.filter(role=role, group__user=user).exists():
+        user.groups.remove(*Group.objects.filter(name=roles.ROLE_GROUPS[role]))
+    roles.forget(user)

@@ -7,7 +7,9 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Communauté")
 
     def ready(self) -> None:
-        from community import site_paths
+        from community import signals, site_paths
+
+        signals.connect(self)
 
         # Wagtail page URLs keep working while Redis is down (site_paths.py).
         site_paths.install()

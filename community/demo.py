@@ -16,6 +16,7 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from community import roles
+from community.actions import do_grant_role
 from community.demo_content import seed_demo_content
 from community.demo_life import seed_demo_life
 from community.domains import Domain
@@ -31,6 +32,12 @@ from community.models import (
     TownPage,
 )
 from community.models.households import PUBLIC_ID_ALPHABET, PUBLIC_ID_LENGTH
+
+# The demo's staff accounts hold their role in the demo town.
+STAFF_ROLES = {
+    roles.MODERATOR: roles.Role.MODERATOR,
+    roles.AMBASSADOR: roles.Role.AMBASSADOR,
+}
 
 SEED = 20260901
 TOWN_SLUG = "val-de-lys"
@@ -321,6 +328,8 @@ def _create_demo_accounts(
         if account.role == "admin":
             user.is_superuser = True
             user.save(update_fields=["is_superuser"])
+        elif account.role in STAFF_ROLES:
+            do_grant_role(user, town, STAFF_ROLES[account.role])
         else:
             user.groups.add(groups[account.role])
         household = None

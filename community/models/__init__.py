@@ -2,6 +2,7 @@ from .consent import ConsentKind, ConsentRecord, ConsentText
 from .households import Household, HouseholdStatus
 from .invitations import Invitation
 from .members import Member
+from .roles import Role, TownRole
 from .towns import Neighbourhood, TownPage
 
 __all__ = [
@@ -13,5 +14,7 @@ __all__ = [
     "Invitation",
     "Member",
     "Neighbourhood",
+    "Role",
     "TownPage",
+    "TownRole",
 ]
