@@ -11,7 +11,7 @@ PORT ?= 8000
 DEV_ENV := DJANGO_SETTINGS_MODULE=config.settings.dev
 TEST_ENV := DJANGO_SETTINGS_MODULE=config.settings.test
 
-.PHONY: run test lint format messages compilemessages install services stop-services clean bench screenshots
+.PHONY: run test lint format messages compilemessages install services stop-services clean bench screenshots bench-towns
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,12 @@ bench: install services
 	bash scripts/system-packages.sh wrk
 	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/peer_bench.py $(PEER_BENCH_ARGS)
 	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/ws_bench.py $(WS_BENCH_ARGS)
+
+# Issue 15: one town's feed, moderation queue and coverage report in a one-town
+# and a 100-town database (100,000 households), alternated; builds both
+# databases on the first run (`TOWNS_BENCH_ARGS=--reuse-db` keeps them).
+bench-towns: install services
+	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/towns_bench.py $(TOWNS_BENCH_ARGS)
 
 # The layers of docs/architecture.md: import-linter's contracts in
 # pyproject.toml ([tool.importlinter]).

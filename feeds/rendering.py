@@ -1,15 +1,21 @@
-"""The HTML of one item, from the template fragment the pages include.
+"""The HTML of one item for live events, from the template fragment pages include.
 
 Live events carry this HTML, so a live item and a reloaded one come from the
-same markup. A live copy is rendered for nobody in particular (`viewer` None):
-it shows the item and its counts, and the viewer's own forms appear on reload.
+same markup. A live copy is the same bytes for every member who receives it:
+rendered for nobody in particular (`live`), in the site's language, with every
+control a viewer may have (owner's edit and delete, report, reaction buttons)
+and no CSRF token, no return address, no « pressed » reaction. The page
+personalises it from data attributes (`feeds/static/feeds/feeds.js`: the item's
+`data-author` against the page's `data-feeds-member`, the page's token and
+address). Without JavaScript the page reloaded is rendered for its viewer by the
+server. Who does not see an item at all (blocks, mutes) is decided by the
+server per connection (realtime/consumers.py), not in the page.
 """
 
 from django.conf import settings
 from django.template.loader import render_to_string as _render
 from django.utils import translation
 
-from community.models import Member
 from feeds.models import ChatMessage, Comment, Post
 
 
@@ -22,17 +28,13 @@ def render_to_string(template: str, context: dict) -> str:
         return _render(template, context)
 
 
-def render_post(post: Post, viewer: Member | None = None) -> str:
-    return render_to_string(
-        "feeds/includes/post.html",
-        {"post": post, "viewer": viewer, "live": viewer is None},
-    )
+def render_post(post: Post) -> str:
+    return render_to_string("feeds/includes/post.html", {"post": post, "live": True})
 
 
-def render_reactions(post: Post, viewer: Member | None = None) -> str:
+def render_reactions(post: Post) -> str:
     return render_to_string(
-        "feeds/includes/reactions.html",
-        {"post": post, "viewer": viewer, "live": viewer is None},
+        "feeds/includes/reactions.html", {"post": post, "live": True}
     )
 
 
@@ -40,20 +42,14 @@ def render_comment_count(post: Post) -> str:
     return render_to_string("feeds/includes/comment_count.html", {"post": post})
 
 
-def render_comment(comment: Comment, viewer: Member | None = None) -> str:
+def render_comment(comment: Comment) -> str:
     return render_to_string(
         "feeds/includes/comment.html",
-        {
-            "comment": comment,
-            "post": comment.post,
-            "viewer": viewer,
-            "live": viewer is None,
-        },
+        {"comment": comment, "post": comment.post, "live": True},
     )
 
 
-def render_message(message: ChatMessage, viewer: Member | None = None) -> str:
+def render_message(message: ChatMessage) -> str:
     return render_to_string(
-        "feeds/includes/message.html",
-        {"message": message, "viewer": viewer, "live": viewer is None},
+        "feeds/includes/message.html", {"message": message, "live": True}
     )

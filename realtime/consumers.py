@@ -7,6 +7,13 @@ Live events come from the hub's task instead (`live`), synchronously: a live
 event of a stream whose subscribe or gap filling is under way is held until
 that is sent, and every frame of the connection goes out through `_push`, in
 the order it was decided.
+
+Per-viewer filtering happens here: each connection keeps the ids of the
+members its viewer hides (blocked either way, muted; realtime/viewers.py),
+read once, and drops every event that concerns one of them (`Event.members`),
+live or replayed. The set follows the viewer's blocks and mutes through
+`viewer.hides` events of the viewer's private stream, which the connection
+listens to from its first subscribe on and never forwards.
 """
 
 import asyncio
@@ -19,10 +26,10 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 
-from realtime import queries, streams
+from realtime import queries, streams, viewers
 from realtime.fanout import hub_for, start
-from realtime.groups import StreamName, parse_stream
-from realtime.publish import RELOAD_EVENT, encode_frame, start_retrier
+from realtime.groups import USER, StreamName, parse_stream
+from realtime.publish import HIDES_EVENT, RELOAD_EVENT, encode_frame, start_retrier
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +82,11 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
     # Beyond this many missed events the client reloads the page rather than
     # receive them one by one.
     replay_limit = 500
+    # Per-viewer filtering, set per connection in `__call__` (defaults for a
+    # consumer made by hand, as in tests): see `_watch_hides`.
+    hidden: set[int] | None = None
+    pending_hides: list[dict] | None = None
+    own_stream: str | None = None
 
     async def __call__(self, scope, receive, send) -> None:
         """Serve one socket; if the channel layer is unreachable, close it with 1013.
@@ -88,6 +100,13 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         # Groups this connection receives live events of, through the hub.
         self.live_groups: set[str] = set()
         self.tasks: set[asyncio.Task] = set()
+        # The members whose events this connection drops; None until read (at
+        # the first subscribe). `viewer.hides` events that come while it is
+        # read wait in `pending_hides`, then apply over what was read.
+        self.hidden: set[int] | None = None
+        self.pending_hides: list[dict] | None = None
+        # The viewer's private stream, listened to for `viewer.hides`.
+        self.own_stream: str | None = None
         try:
             await super().__call__(scope, receive, send)
         except LAYER_ERRORS as error:
@@ -228,6 +247,12 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
                 FORBIDDEN, _("Vous n'avez pas accès à ce flux."), stream
             )
             return
+        try:
+            await self._watch_hides()
+        except LAYER_ERRORS as error:
+            logger.warning("Listening to hides failed, closing with 1013: %r", error)
+            await self.close(code=CLOSE_TRY_AGAIN_LATER)
+            return
         # Join first, then read the log: an event committed in between is both
         # in the replay and held as a live message, and the position check in
         # `live` drops the second copy. The other order would lose it. Live
@@ -250,7 +275,8 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             stream, since, self.replay_limit
         )
         for event in replay.events:
-            self._push(encode_frame(event.as_message()))
+            if self._wanted(event.event, event.members):
+                self._push(encode_frame(event.as_message()))
         if replay.reload:
             self._push(
                 encode_frame(
@@ -275,13 +301,57 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         await hub_for(self.channel_layer).join(name.group, self)
         self.live_groups.add(name.group)
 
-    def live(self, message: dict) -> None:
+    async def _watch_hides(self) -> None:
+        """Once per connection: listen to the viewer's `viewer.hides`, then read
+        whom the viewer hides (one query).
+
+        Listening first: a hide committed while the set is read arrives after,
+        waits in `pending_hides` and applies over the set read. A connection
+        that subscribes to nothing reads nothing.
+        """
+        if self.own_stream is not None:
+            return
+        own = StreamName(USER, self.user.pk)
+        self.own_stream = str(own)
+        self.pending_hides = []
+        try:
+            await hub_for(self.channel_layer).join(own.group, self)
+        except BaseException:
+            self.own_stream = None
+            raise
+        self.live_groups.add(own.group)
+        hidden = await database_sync_to_async(viewers.hidden_members)(self.user)
+        for message in self.pending_hides:
+            self._apply_hides(message, hidden)
+        self.pending_hides = None
+        self.hidden = hidden
+
+    def _apply_hides(self, message: dict, hidden: set[int]) -> None:
+        data = json.loads(message["text"])["data"]
+        if data["hidden"]:
+            hidden.add(data["member_id"])
+        else:
+            hidden.discard(data["member_id"])
+
+    def _wanted(self, event: str, members) -> bool:
+        """Whether this client gets an event: not a `viewer.hides`, nor about a
+        member the viewer hides (a set lookup per connection)."""
+        if event == HIDES_EVENT:
+            return False
+        return not (members and self.hidden and not self.hidden.isdisjoint(members))
+
+    def live(self, message: dict, arrived: bool = True) -> None:
         """A live event from the hub: sent once, in order, with no hole.
 
         Runs in the hub's task, for every subscriber of the process in turn:
-        it decides synchronously and never waits.
+        it decides synchronously and never waits. A `viewer.hides` of the
+        viewer changes the connection's filter when it arrives (`arrived`;
+        False when a held event is released), in the order of the events
+        around it.
         """
         stream = message["stream"]
+        if arrived and stream == self.own_stream:
+            self._arrived_on_own_stream(message)
         hold = self.held.get(stream)
         if hold is not None:
             hold.append(message)
@@ -298,8 +368,24 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             self._spawn(self._fill_gap(stream, hold, last, seq))
             return
         self.positions[stream] = seq
+        # The per-viewer filter, inline: this runs once per socket and frame.
+        members = message.get("members")
+        if members:
+            hidden = self.hidden
+            if hidden and not hidden.isdisjoint(members):
+                return
+        elif message.get("event") == HIDES_EVENT:
+            return
         # Encoded once by `publish()` for every subscriber: forwarded as is.
         self._push(message["text"])
+
+    def _arrived_on_own_stream(self, message: dict) -> None:
+        if message.get("event") != HIDES_EVENT:
+            return
+        if self.pending_hides is not None:
+            self.pending_hides.append(message)
+        elif self.hidden is not None:
+            self._apply_hides(message, self.hidden)
 
     async def _fill_gap(
         self, stream: str, hold: list[dict], last: int, seq: int
@@ -318,7 +404,8 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         for event in missing:
             if event.seq > self.positions[stream]:
                 self.positions[stream] = event.seq
-                self._push(encode_frame(event.as_message()))
+                if self._wanted(event.event, event.members):
+                    self._push(encode_frame(event.as_message()))
         # What the log had is sent; the event that showed the gap follows it
         # even if the log had less (pruned meanwhile), never a second filling.
         self.positions[stream] = max(self.positions[stream], seq - 1)
@@ -331,7 +418,7 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         del self.held[stream]
         if deliver:
             for message in sorted(hold, key=lambda m: m["seq"]):
-                self.live(message)
+                self.live(message, arrived=False)
 
     def _push(self, text: str) -> None:
         """Send a frame after every frame pushed before it, without waiting."""
@@ -387,6 +474,8 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         # subscription of the process that its next join or leave mends.
         self.positions.pop(stream, None)
         self.held.pop(stream, None)
+        if stream == self.own_stream:
+            return  # still listened to for `viewer.hides`
         group = parse_stream(stream).group
         self.live_groups.discard(group)
         await hub_for(self.channel_layer).leave(group, self)

@@ -39,6 +39,10 @@ class Event(models.Model):
     seq = models.BigIntegerField(_("numéro dans le flux"))
     event = models.CharField(_("type"), max_length=64)
     data = models.JSONField(_("données"), default=dict)
+    # The members the event is about (an item's author, a reply's parent
+    # author): a connection whose viewer hides one of them gets no copy of it,
+    # live or replayed (docs/realtime.md, "Per-viewer filtering"). Never sent.
+    members = models.JSONField(_("membres concernés"), default=list, blank=True)
     created_at = models.DateTimeField(_("créé le"), default=timezone.now, db_index=True)
 
     class Meta:

@@ -11,7 +11,7 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import NamedTuple
 
@@ -20,7 +20,7 @@ from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
-from realtime.groups import KINDS, parse_stream
+from realtime.groups import KINDS, parse_stream, user_stream
 from realtime.models import Event, Stream
 
 logger = logging.getLogger(__name__)
@@ -29,6 +29,10 @@ logger = logging.getLogger(__name__)
 MESSAGE_TYPE = "realtime.event"
 # Sent by the consumer itself when a client must reload; never published.
 RELOAD_EVENT = "reload"
+# Published on a user's private stream when a member becomes hidden or shown
+# for that user (a block, a mute, their end): the user's connections apply it to
+# their filter and never send it to the client (`publish_hides`).
+HIDES_EVENT = "viewer.hides"
 # A Redis that does not answer must not hold the request that published.
 SEND_TIMEOUT_SECONDS = 2.0
 # A live send that failed is tried again this often (by a task in each server
@@ -57,12 +61,19 @@ def _next_seq(stream: str) -> int:
         return cursor.fetchone()[0]
 
 
-def publish(stream: str, event: str, data: dict) -> Event:
+def publish(
+    stream: str, event: str, data: dict, *, members: Iterable[int | None] = ()
+) -> Event:
     """Log an event in the current transaction; send it live after commit.
 
     Must run inside `transaction.atomic()`: the event commits or rolls back with
     the change that caused it. `data` is stored as JSON (dates as ISO strings),
     and the live message carries exactly what a replay would.
+
+    `members` are the ids of the members the event is about (an item's author):
+    a connection whose viewer hides one of them (blocked either way, muted)
+    gets no copy of the event, live or replayed. They are kept beside the
+    frame, never sent to clients.
     """
     if parse_stream(stream).kind not in KINDS:
         raise ValueError(f"unknown stream kind in {stream!r}")
@@ -74,7 +85,11 @@ def publish(stream: str, event: str, data: dict) -> Event:
         )
     payload = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
     record = Event.objects.create(
-        stream=stream, seq=_next_seq(stream), event=event, data=payload
+        stream=stream,
+        seq=_next_seq(stream),
+        event=event,
+        data=payload,
+        members=sorted({int(pk) for pk in members if pk is not None}),
     )
     message = live_message(record)
     first = _sent_first.get()
@@ -85,6 +100,22 @@ def publish(stream: str, event: str, data: dict) -> Event:
         # may roll back alone): Django's own hook, discarded with the savepoint.
         transaction.on_commit(lambda: send_live(message), robust=True)
     return record
+
+
+def publish_hides(user_id: int, member_id: int, hidden: bool) -> Event:
+    """Tell a user's connections that a member is now hidden from them, or not.
+
+    `hidden` is the state after the change (a block lifted while the other
+    block or a mute stays keeps the member hidden). Published on the user's
+    private stream, in the caller's transaction like any event; the consumer
+    applies it to the connection's filter and never sends it to the client
+    (the one who was blocked is not told by it).
+    """
+    return publish(
+        user_stream(user_id),
+        HIDES_EVENT,
+        {"member_id": int(member_id), "hidden": bool(hidden)},
+    )
 
 
 class _First(NamedTuple):
@@ -132,10 +163,12 @@ def _send_all(messages: list[dict]) -> None:
 def live_message(record: Event) -> dict:
     """The channel-layer message of a logged event: its frame, encoded once.
 
-    Every subscriber gets the same bytes (viewer-specific parts are fixed up in
-    the browser), so the frame is JSON-encoded here, once per event, instead of
-    once per connection by each consumer: the consumer forwards `text` as is.
-    `stream` and `seq` stay beside it for the consumer's ordering and gap check.
+    Every subscriber that gets it gets the same bytes (viewer-specific parts
+    are fixed up in the browser from the page's data attributes), so the frame
+    is JSON-encoded here, once per event, instead of once per connection by each
+    consumer: the consumer forwards `text` as is. `stream` and `seq` stay beside
+    it for the consumer's ordering and gap check, `members` for its per-viewer
+    filter (a set lookup per connection), `event` for the events it keeps.
     """
     frame = record.as_message()
     return {
@@ -143,6 +176,8 @@ def live_message(record: Event) -> dict:
         "stream": frame["stream"],
         "id": frame["id"],
         "seq": record.seq,
+        "event": record.event,
+        "members": record.members,
         "text": encode_frame(frame),
     }
 

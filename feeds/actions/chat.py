@@ -80,6 +80,7 @@ def check_send_message(
                     "item": f"message-{message.pk}",
                     "author_id": author.pk,
                 },
+                members=[author.pk],
             )
             if other_id is not None:
                 notify_member(other_id, author, NotificationKind.MESSAGE, room=room)
@@ -115,6 +116,7 @@ def publish_message_removed(message: ChatMessage) -> None:
         room_stream_name(message.room),
         "message.removed",
         {"remove": True, "item": f"message-{message.pk}"},
+        members=[message.author_id],
     )
 
 
@@ -128,4 +130,5 @@ def publish_message_restored(message: ChatMessage) -> None:
             "item": f"message-{message.pk}",
             "author_id": message.author_id,
         },
+        members=[message.author_id],
     )

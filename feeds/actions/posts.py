@@ -78,9 +78,13 @@ def home_stream(post: Post) -> str:
     return post_streams(post)[-1]
 
 
-def _publish_all(streams: Sequence[str], event: str, data: dict) -> None:
+def _publish_all(
+    streams: Sequence[str], event: str, data: dict, members: Sequence[int | None]
+) -> None:
+    """Publish on every stream; `members` are those the event is about: a
+    viewer who hides one of them gets no copy (docs/realtime.md)."""
     for stream in streams:
-        publish(stream, event, data)
+        publish(stream, event, data, members=members)
 
 
 def _publish_post(post: Post, event: str) -> None:
@@ -94,7 +98,7 @@ def _publish_post(post: Post, event: str) -> None:
         "neighbourhood_id": post.neighbourhood_id,
         "challenge_id": post.challenge_id,
     }
-    _publish_all(post_streams(post), event, data)
+    _publish_all(post_streams(post), event, data, [post.author_id])
 
 
 def open_challenge_id(member: Member, challenge_id: int | None) -> int | None:
@@ -230,7 +234,7 @@ def _remove(post: Post, state: str, by: User | None) -> None:
         post.state_changed_by = by
         post.save(update_fields=["state", "state_changed_at", "state_changed_by"])
         data = {"remove": True, "item": f"post-{post.pk}"}
-        _publish_all(post_streams(post), "post.removed", data)
+        _publish_all(post_streams(post), "post.removed", data, [post.author_id])
 
 
 def do_delete_post(author: Member, post: Post) -> None:
@@ -289,6 +293,14 @@ def _set_comment_state(comment: Comment, state: str, delta: int, event: str) -> 
     )
     post = comment.post
     post.refresh_from_db(fields=["comment_count"])
+    # A reply is hidden with the comment it answers (feeds.queries.post_comments).
+    parent_author_id = (
+        Comment.objects.filter(pk=comment.parent_id)
+        .values_list("author_id", flat=True)
+        .first()
+        if comment.parent_id
+        else None
+    )
     if event == "comment.removed":
         data = {"remove": True, "item": f"comment-{comment.pk}"}
     else:
@@ -302,7 +314,7 @@ def _set_comment_state(comment: Comment, state: str, delta: int, event: str) -> 
             "post_id": post.pk,
             "author_id": comment.author_id,
         }
-    _publish_all(post_streams(post), event, data)
+    _publish_all(post_streams(post), event, data, [comment.author_id, parent_author_id])
 
 
 def do_hide_comment(moderator: User, comment: Comment) -> None:
@@ -396,7 +408,12 @@ def check_add_comment(
                 "post_id": post.pk,
                 "author_id": author.pk,
             }
-            _publish_all(post_streams(post), "comment.created", data)
+            _publish_all(
+                post_streams(post),
+                "comment.created",
+                data,
+                [author.pk, parent.author_id if parent is not None else None],
+            )
             told = {author.pk}
             reply_to = parent.author_id if parent is not None else post.author_id
             # Both quote the comment: the post is what the recipient may
@@ -438,7 +455,9 @@ def do_delete_comment(author: Member, comment: Comment) -> None:
                 comment_count=F("comment_count") - 1
             )
             data = {"remove": True, "item": f"comment-{comment.pk}"}
-            _publish_all(post_streams(comment.post), "comment.removed", data)
+            _publish_all(
+                post_streams(comment.post), "comment.removed", data, [author.pk]
+            )
 
 
 def do_react(member: Member, post: Post, kind: str) -> bool:
@@ -479,5 +498,5 @@ def do_react(member: Member, post: Post, kind: str) -> bool:
             "item": f"reactions-{post.pk}",
             "post_id": post.pk,
         }
-        _publish_all(post_streams(post), "post.reactions", data)
+        _publish_all(post_streams(post), "post.reactions", data, [post.author_id])
     return on

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from community.models import Member, Neighbourhood
-from feeds.access import is_blocked_between
+from feeds.access import hides, is_blocked_between
 from feeds.actions.posts import open_challenge_id
 from feeds.models import (
     Block,
@@ -18,6 +18,7 @@ from feeds.models import (
     NotificationPreference,
 )
 from feeds.notify import notify_member
+from realtime.publish import publish_hides
 
 
 def _check_follow_target(member: Member, kind: str, target_id: int) -> None:
@@ -57,16 +58,28 @@ def do_unfollow(member: Member, kind: str, target_id: int) -> None:
     Follow.objects.filter(follower=member, kind=kind, target_id=target_id).delete()
 
 
+def _tell_connections(member: Member, other: Member, *, both: bool) -> None:
+    """Have the open websockets of `member` (and of `other` when `both`) filter
+    live events by the new state (realtime.publish.publish_hides)."""
+    publish_hides(member.user_id, other.pk, hides(member.pk, other.pk))
+    if both:
+        publish_hides(other.user_id, member.pk, hides(other.pk, member.pk))
+
+
 def do_mute(member: Member, other: Member) -> None:
     """Hide another member's posts and comments from this member's lists."""
     if other.pk == member.pk:
         raise ValidationError(_("Vous ne pouvez pas vous masquer vous-même."))
-    Mute.objects.get_or_create(muter=member, muted=other)
+    with transaction.atomic():
+        Mute.objects.get_or_create(muter=member, muted=other)
+        publish_hides(member.user_id, other.pk, True)
 
 
 def do_unmute(member: Member, other: Member) -> None:
     """Show a muted member again."""
-    Mute.objects.filter(muter=member, muted=other).delete()
+    with transaction.atomic():
+        Mute.objects.filter(muter=member, muted=other).delete()
+        _tell_connections(member, other, both=False)
 
 
 def do_block(member: Member, other: Member) -> None:
@@ -81,11 +94,15 @@ def do_block(member: Member, other: Member) -> None:
             | Q(follower=other, target_id=member.pk),
             kind__in=people,
         ).delete()
+        publish_hides(member.user_id, other.pk, True)
+        publish_hides(other.user_id, member.pk, True)
 
 
 def do_unblock(member: Member, other: Member) -> None:
     """Lift a block this member set (a block set by the other stays)."""
-    Block.objects.filter(blocker=member, blocked=other).delete()
+    with transaction.atomic():
+        Block.objects.filter(blocker=member, blocked=other).delete()
+        _tell_connections(member, other, both=True)
 
 
 def do_set_notification_preferences(member: Member, choices: dict[str, str]) -> None:

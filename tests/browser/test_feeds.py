@@ -84,6 +84,30 @@ def test_a_post_appears_live_in_another_members_feed(
     assert paul_page.evaluate("() => window.__notReloaded === true")
 
 
+def test_one_live_copy_gets_each_viewers_controls_from_the_page(
+    new_context, asgi_server, live_neighbourhood, anne, paul
+):
+    """The same frame on the author's page and a reader's: feeds.js keeps edit
+    and delete for the author, the report link for the reader."""
+    _, anne_page = _open_feed(new_context, asgi_server, anne, live_neighbourhood)
+    _, paul_page = _open_feed(new_context, asgi_server, paul, live_neighbourhood)
+    actions.check_create_post(
+        anne,
+        body="Atelier réparation samedi",
+        client_key="atelier",
+        target=PostTarget.NEIGHBOURHOOD,
+        neighbourhood_id=live_neighbourhood.pk,
+    )
+    mine = anne_page.locator("article.post", has_text="Atelier réparation")
+    theirs = paul_page.locator("article.post", has_text="Atelier réparation")
+    expect(mine).to_be_visible()
+    expect(theirs).to_be_visible()
+    expect(mine.get_by_role("link", name="Modifier")).to_be_visible()
+    expect(mine.locator("[data-others-only]")).to_have_count(0)
+    expect(theirs.locator("[data-owner-only]")).to_have_count(0)
+    expect(theirs.locator(".report-link")).to_have_count(1)
+
+
 def test_a_post_made_while_the_connection_was_cut_appears_on_return(
     new_context, asgi_server, live_neighbourhood, anne, paul
 ):

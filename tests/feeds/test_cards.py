@@ -91,6 +91,9 @@ def test_the_author_and_a_reader_share_no_controls(client, member, neighbour):
     as_author = card(feed(client), post)
     assert "Signaler" in as_reader and "data-owner-only" not in as_reader
     assert "Signaler" not in as_author and "data-owner-only" in as_author
+    # Without JavaScript the page is the viewer's; with it, a live copy holds
+    # both, marked, and the page keeps one by its `data-feeds-member`.
+    assert "data-others-only" in as_reader and "data-others-only" not in as_author
 
 
 def test_an_edit_shows_at_once(client, member, neighbour):
@@ -252,7 +255,23 @@ def test_a_live_copy_is_the_page_card_with_every_control(member, neighbour):
     assert "<!--" not in live and "csrfmiddlewaretoken" not in live
     assert 'Merci <span class="count">1</span>' in live
     assert "Signaler" in live and "data-owner-only" in live
+    assert "data-others-only" in live and 'aria-pressed="true"' not in live
     assert 'name="next" value=""' in live
+
+
+def test_a_live_copy_is_kept_once_for_every_viewer(client, member, neighbour):
+    """Live copies carry no viewer: the author's and a reader's pages leave the
+    one kept live card alone, and a live copy after them is the same bytes."""
+    post = post_as(neighbour, "En direct pour tous")
+    post = Post.objects.select_related("author", "neighbourhood").get(pk=post.pk)
+    from feeds.queries import decorate_posts
+
+    decorate_posts([post], None)
+    before = rendering.render_post(post)
+    for viewer in (member, neighbour):
+        client.force_login(viewer.user)
+        feed(client)
+    assert rendering.render_post(post) == before
 
 
 def test_a_card_escapes_what_its_snapshot_holds(member, neighbourhood):

@@ -9,11 +9,15 @@
  *   (reaction counts, comment counts), and is never added as a new item;
  * - `data.item` + `data.html` outside a live list (post detail page): the item
  *   shown is replaced in place (edits);
- * - items by authors this member muted or blocked
- *   (`data-feeds-hidden-authors` on <main>) are dropped;
- * - owner-only controls are kept for the viewer's own items only, reaction
- *   buttons keep the viewer's pressed state, and forms rendered for nobody get
- *   the page's CSRF token and a return address.
+ * - live copies are the same bytes for every viewer; they are made the
+ *   viewer's here, from data attributes only: an item's `data-author` against
+ *   the page's `data-feeds-member` keeps `data-owner-only` controls (edit,
+ *   delete) on the viewer's own items and `data-others-only` ones (report) on
+ *   the others'; reaction buttons keep the viewer's pressed state and are
+ *   disabled on a page marked `data-feeds-read-only` (a sanctioned member);
+ *   forms get the page's CSRF token and a return address.
+ * Items by members the viewer blocked, was blocked by or muted never arrive:
+ * the server leaves them out of this connection's frames (docs/realtime.md).
  * Without JavaScript none of this is needed: pages are rendered for the viewer.
  */
 (function () {
@@ -22,7 +26,7 @@
   var root = document.querySelector("[data-feeds-member]");
   if (!root) return;
   var me = root.getAttribute("data-feeds-member");
-  var hidden = (root.getAttribute("data-feeds-hidden-authors") || "").split(" ");
+  var readOnly = root.hasAttribute("data-feeds-read-only");
   var pressed = {};
 
   function csrfToken() {
@@ -38,18 +42,18 @@
     }
   }
 
+  function keepFor(scope, selector, mine) {
+    var controls = scope.querySelectorAll(selector);
+    for (var i = 0; i < controls.length; i++) {
+      var item = controls[i].closest("[data-author]");
+      if (item && (item.getAttribute("data-author") === me) !== mine) controls[i].remove();
+    }
+  }
+
   function fix(scope) {
     if (!scope || !scope.querySelectorAll) return;
-    var owned = scope.querySelectorAll("[data-owner-only]");
-    for (var i = 0; i < owned.length; i++) {
-      var item = owned[i].closest("[data-author]");
-      if (item && item.getAttribute("data-author") !== me) owned[i].remove();
-    }
-    var authored = scope.matches && scope.matches("[data-author]") ? [scope] : [];
-    authored = authored.concat(Array.prototype.slice.call(scope.querySelectorAll("[data-author]")));
-    authored.forEach(function (item) {
-      if (hidden.indexOf(item.getAttribute("data-author")) !== -1) item.remove();
-    });
+    keepFor(scope, "[data-owner-only]", true);
+    keepFor(scope, "[data-others-only]", false);
     var token = csrfToken();
     var forms = scope.querySelectorAll("form[method=post]");
     for (var j = 0; j < forms.length; j++) {
@@ -67,6 +71,7 @@
       for (var k = 0; k < buttons.length; k++) {
         var key = form.getAttribute("action") + " " + buttons[k].value;
         buttons[k].setAttribute("aria-pressed", pressed[key] ? "true" : "false");
+        if (readOnly) buttons[k].disabled = true;
       }
     }
   }
