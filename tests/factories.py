@@ -4,7 +4,7 @@ import itertools
 from datetime import timedelta
 
 import factory
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 from wagtail.models import Page, Site
@@ -90,7 +90,11 @@ _ROLE_OF_GROUP = {name: role for role, name in roles.ROLE_GROUPS.items()}
 
 
 def grant(user: User, town: TownPage, role: str) -> User:
-    """Give the user a role in this town, as the roles' admin does."""
+    """Give the user a role in this town, as the roles' admin does; a resident
+    is one deployment-wide group (their town is their member profile's)."""
+    if role == roles.RESIDENT:
+        user.groups.add(Group.objects.get(name=roles.RESIDENT))
+        return user
     actions.do_grant_role(user, town, _ROLE_OF_GROUP.get(role, role))
     return user
 
