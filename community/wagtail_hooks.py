@@ -1,22 +1,29 @@
+"""The community's rows in the Wagtail admin, each list in the user's towns."""
+
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from community.admin_towns import TownScopedViewSet
 from community.models import Household, Invitation, Member, Neighbourhood
 
 
-class NeighbourhoodViewSet(SnippetViewSet):
+class NeighbourhoodViewSet(TownScopedViewSet, SnippetViewSet):
     model = Neighbourhood
+    town_field = "town"
     icon = "site"
     menu_label = _("Quartiers")
     list_display = ["name", "town", "household_count", "population"]
-    list_filter = ["town"]
     search_fields = ["name"]
 
+    def base_queryset(self, request):
+        return Neighbourhood.objects.select_related("town")
 
-class HouseholdViewSet(SnippetViewSet):
+
+class HouseholdViewSet(TownScopedViewSet, SnippetViewSet):
     model = Household
+    town_field = "neighbourhood__town"
     icon = "home"
     menu_label = _("Foyers")
     list_display = ["public_id", "neighbourhood", "status", "joined_at"]
@@ -24,13 +31,17 @@ class HouseholdViewSet(SnippetViewSet):
     search_fields = ["public_id"]
     panels = [FieldPanel("neighbourhood"), FieldPanel("domains"), FieldPanel("status")]
 
+    def base_queryset(self, request):
+        return Household.objects.select_related("neighbourhood")
 
-class MemberViewSet(SnippetViewSet):
+
+class MemberViewSet(TownScopedViewSet, SnippetViewSet):
     model = Member
+    town_field = "town"
     icon = "user"
     menu_label = _("Membres")
     list_display = ["display_name", "household", "town", "created_at"]
-    list_filter = ["town", "preferred_language"]
+    list_filter = ["preferred_language"]
     search_fields = ["display_name"]
     panels = [
         FieldPanel("display_name"),
@@ -38,14 +49,21 @@ class MemberViewSet(SnippetViewSet):
         FieldPanel("preferred_language"),
     ]
 
+    def base_queryset(self, request):
+        return Member.objects.select_related("household", "town")
 
-class InvitationViewSet(SnippetViewSet):
+
+class InvitationViewSet(TownScopedViewSet, SnippetViewSet):
     model = Invitation
+    town_field = "household__neighbourhood__town"
     icon = "mail"
     menu_label = _("Invitations")
     list_display = ["code", "household", "expires_at", "used_at"]
     search_fields = ["code"]
     panels = [FieldPanel("household"), FieldPanel("expires_at")]
+
+    def base_queryset(self, request):
+        return Invitation.objects.select_related("household")
 
 
 class CommunityGroup(SnippetViewSetGroup):

@@ -67,7 +67,8 @@ def _moderator_or_403(request: HttpRequest) -> None:
 def decide(request: HttpRequest, group_id: int) -> HttpResponse:
     """Apply one action of the queue to a case; the action checks the rights."""
     _moderator_or_403(request)
-    group = get_object_or_404(ReportGroup, pk=group_id)
+    # Another town's case answers as a missing one.
+    group = get_object_or_404(queries.queue(request.user), pk=group_id)
     case_url = redirect("moderation_reportgroup:inspect", group.pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
@@ -105,7 +106,7 @@ def decide(request: HttpRequest, group_id: int) -> HttpResponse:
 def answer_appeal(request: HttpRequest, appeal_id: int) -> HttpResponse:
     """Grant or reject an appeal from the case page."""
     _moderator_or_403(request)
-    appeal = get_object_or_404(Appeal.objects.select_related("decision"), pk=appeal_id)
+    appeal = get_object_or_404(queries.appeals(request.user), pk=appeal_id)
     form = AppealAnswerForm(request.POST)
     back = request.POST.get("group")
     target = (

@@ -9,7 +9,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 from wagtail.models import Page, Site
 
-from community import actions
+from community import actions, roles
 from community.models import (
     Household,
     HouseholdStatus,
@@ -89,6 +89,11 @@ def make_staff(town: TownPage, role: str, email: str | None = None) -> User:
     """A moderator or ambassador account with its group and member profile."""
     email = email or f"equipe{next(_emails)}@example.org"
     user = User.objects.create_user(username=email, email=email, password=PASSWORD)
-    user.groups.add(Group.objects.get(name=role))
+    # A staff role is held in the town (its town group and the deployment-wide one).
+    town_role = {name: key for key, name in roles.ROLE_GROUPS.items()}.get(role)
+    if town_role is None:
+        user.groups.add(Group.objects.get(name=role))
+    else:
+        actions.do_grant_role(user, town, town_role)
     Member.objects.create(user=user, town=town, display_name=role)
     return user
