@@ -14,6 +14,7 @@ from collections.abc import Callable
 import django_filters
 from django import forms
 from django.contrib.admin.utils import unquote
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -38,6 +39,20 @@ CHOICE_TOWN_PATHS: dict[type, str] = {
     Household: "neighbourhood__town",
     Member: "town",
 }
+
+
+def pages_in_towns(pages, user, roles_held=MODERATION_ROLES):
+    """The pages under the towns where the user holds one of `roles_held` (a
+    superuser: all): one condition on the tree paths, not one query per town."""
+    if user.is_superuser:
+        return pages
+    paths = TownPage.objects.filter(
+        pk__in=roles.town_ids_where(user, *roles_held)
+    ).values_list("path", flat=True)
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return pages.filter(condition)
 
 
 def town_choices(request: HttpRequest, roles_held=MODERATION_ROLES):

@@ -1,12 +1,14 @@
 """The community's rows in the Wagtail admin, each list in the user's towns."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from community.admin_towns import TownScopedViewSet
+from community.admin_towns import TownScopedViewSet, pages_in_towns
 from community.models import Household, Invitation, Member, Neighbourhood
+from community.roles import STAFF
 
 
 class NeighbourhoodViewSet(TownScopedViewSet, SnippetViewSet):
@@ -74,3 +76,9 @@ class CommunityGroup(SnippetViewSetGroup):
 
 
 register_snippet(CommunityGroup)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def pages_of_the_users_towns(pages, request):
+    """The page chooser offers the pages of the towns where the user works."""
+    return pages_in_towns(pages, request.user, STAFF)

@@ -3,15 +3,16 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import CharField, Q, QuerySet
+from django.db.models import CharField
 from django.db.models.functions import Cast
 from django.utils import timezone
 from wagtail.models import Page, WorkflowState
 
 from ambassadors import coverage
 from challenges.models import ChallengePage
-from community.models import Household, Neighbourhood, Role, TownPage
-from community.roles import scope_to_towns, town_ids_where
+from community.admin_towns import pages_in_towns
+from community.models import Household, Neighbourhood
+from community.roles import scope_to_towns
 from moderation import queries
 from moderation.models import OPEN_STATES
 
@@ -27,20 +28,6 @@ class Figures:
     coverage_active: int
     active_challenges: int
     pending_tips: int
-
-
-def _in_towns(pages: QuerySet, user) -> QuerySet:
-    """The pages under the towns the user moderates: one condition on the tree
-    paths (a town's pages start with its path), not one query per town."""
-    if user.is_superuser:
-        return pages
-    paths = TownPage.objects.filter(
-        pk__in=town_ids_where(user, Role.MODERATOR, Role.TOWN_ADMIN)
-    ).values_list("path", flat=True)
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    return pages.filter(condition)
 
 
 def figures(user) -> Figures:
@@ -63,7 +50,7 @@ def figures(user) -> Figures:
         coverage_signed_up=sum(row.signed_up for row in rows),
         coverage_target=sum(row.target for row in rows),
         coverage_active=sum(row.active for row in rows),
-        active_challenges=_in_towns(
+        active_challenges=pages_in_towns(
             ChallengePage.objects.live().filter(
                 start_date__lte=today, end_date__gte=today
             ),
@@ -73,7 +60,7 @@ def figures(user) -> Figures:
             status=WorkflowState.STATUS_IN_PROGRESS,
             content_type__app_label="tips",
             content_type__model="tippage",
-            object_id__in=_in_towns(Page.objects.all(), user)
+            object_id__in=pages_in_towns(Page.objects.all(), user)
             .annotate(text_id=Cast("pk", CharField()))
             .values("text_id"),
         ).count(),
