@@ -568,7 +568,42 @@ def test_every_stream_kind_has_an_entry():
 
 
 def _concrete(model) -> type:
+    """The key of a model's rows: pages of every type share Page's ids."""
+    from wagtail.models import Page
+
+    if issubclass(model, Page):
+        return Page
     return model._meta.concrete_model
+
+
+# Rows that point at B's rows by (kind, id) rather than a foreign key:
+# (model label, kind field, id field, {kind: the model its ids are of}).
+def _generic_refs() -> list[tuple[str, str, str, dict]]:
+    from wagtail.models import Page
+
+    from community.models import Member, Neighbourhood
+    from feeds.models import ChatMessage, Comment, Post
+
+    items = {
+        "post": Post,
+        "comment": Comment,
+        "message": ChatMessage,
+        "tip": Page,
+        "member": Member,
+    }
+    follows = {
+        "member": Member,
+        "neighbourhood": Neighbourhood,
+        "ambassador": Page,
+        "challenge": Page,
+    }
+    return [
+        ("feeds.Follow", "kind", "target_id", follows),
+        ("moderation.ReportGroup", "kind", "object_id", items),
+        ("moderation.Report", "kind", "object_id", items),
+        ("moderation.Decision", "kind", "object_id", items),
+        ("moderation.OriginalContent", "kind", "object_id", items),
+    ]
 
 
 def b_rows(town: CrossTown) -> dict[type, set]:
@@ -650,6 +685,14 @@ def fingerprint(rows: dict[type, set]) -> dict:
                 snapshot[f"{model._meta.label}.{fk.name}"] = (
                     model._default_manager.filter(**{f"{fk.name}__in": ids}).count()
                 )
+    for label, kind_field, id_field, kinds in _generic_refs():
+        model = apps.get_model(label)
+        for kind, target in kinds.items():
+            ids = rows.get(_concrete(target))
+            if ids:
+                snapshot[f"{label}[{kind}]"] = model._default_manager.filter(
+                    **{kind_field: kind, f"{id_field}__in": ids}
+                ).count()
     return snapshot
 
 
@@ -901,5 +944,7 @@ def test_the_harness_catches_a_read_and_a_write(cross_town_ids):
     feed_actions.check_add_comment(
         town.b.other, town.b.post, body="Encore", client_key="croise-temoin"
     )
+    feed_actions.do_follow(town.a.resident, "member", town.b.resident.pk)
     after = fingerprint(rows)
-    assert {k for k in after if after[k] != before.get(k)} >= {"feeds.Comment.post"}
+    changed = {k for k in after if after[k] != before.get(k)}
+    assert changed >= {"feeds.Comment.post", "feeds.Follow[member]"}
