@@ -1,8 +1,10 @@
 """The community's rows in the Wagtail admin, each list in the user's towns."""
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -82,3 +84,13 @@ register_snippet(CommunityGroup)
 def pages_of_the_users_towns(pages, request):
     """The page chooser offers the pages of the towns where the user works."""
     return pages_in_towns(pages, request.user, STAFF)
+
+
+@hooks.register("before_move_page")
+def move_only_the_users_towns_pages(request, page, destination):
+    """Wagtail's move confirmation shows the page before any check: another
+    town's page answers as a missing one."""
+    if not pages_in_towns(
+        Page.objects.filter(pk=page.pk), request.user, STAFF
+    ).exists():
+        raise Http404
