@@ -1,4 +1,5 @@
-"""The moderators' coverage report in the Wagtail admin (all towns)."""
+"""The moderators' coverage report in the Wagtail admin: the towns they moderate
+(a superuser: every town, or one chosen with `?town=`)."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -8,6 +9,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from ambassadors import coverage
+from community.admin_towns import town_choices
 from community.models import Neighbourhood
 
 REPORT_PERMISSION = "ambassadors.view_visit"
@@ -25,19 +27,32 @@ class CoverageReportView(WagtailAdminTemplateMixin, TemplateView):
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not can_see_coverage(request.user):
             raise PermissionDenied
+        self.towns = list(town_choices(request))
+        chosen = request.GET.get("town", "")
+        self.town_ids = [town.pk for town in self.towns]
+        if chosen.isdigit() and int(chosen) in self.town_ids:
+            self.town_ids = [int(chosen)]
+        self.chosen = chosen
         return super().dispatch(request, *args, **kwargs)
+
+    def neighbourhoods(self):
+        return Neighbourhood.objects.filter(town__in=self.town_ids)
+
+    def ambassador_rows(self) -> list:
+        return coverage.by_ambassador(
+            coverage.ambassadors_queryset(self.town_ids), self.town_ids
+        )
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         export = request.GET.get("export")
         if export in ("quartiers", "ambassadeurs"):
             if export == "quartiers":
                 body = coverage.rows_as_csv(
-                    coverage.by_neighbourhood(Neighbourhood.objects.all())
+                    coverage.by_neighbourhood(self.neighbourhoods())
                 )
             else:
                 body = coverage.rows_as_csv(
-                    coverage.by_ambassador(coverage.ambassadors_queryset()),
-                    first_column="ambassadeur",
+                    self.ambassador_rows(), first_column="ambassadeur"
                 )
             response = HttpResponse(body, content_type="text/csv; charset=utf-8")
             stamp = timezone.localdate().isoformat()
@@ -49,12 +64,16 @@ class CoverageReportView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        neighbourhoods = Neighbourhood.objects.all()
+        neighbourhoods = self.neighbourhoods()
         weeks = coverage.weekly(neighbourhoods)
         context.update(
             neighbourhood_rows=coverage.by_neighbourhood(neighbourhoods),
-            ambassador_rows=coverage.by_ambassador(coverage.ambassadors_queryset()),
+            ambassador_rows=self.ambassador_rows(),
             weeks=weeks,
             chart=coverage.chart(weeks),
+            # The « Commune » filter: for whoever sees several towns.
+            towns=self.towns if len(self.towns) > 1 else [],
+            chosen_town=self.chosen,
+            town_query=f"&town={self.chosen}" if self.chosen.isdigit() else "",
         )
         return context

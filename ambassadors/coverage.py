@@ -6,6 +6,7 @@ counts are correlated subqueries on one base query, never one query per row.
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -32,7 +33,13 @@ from django.utils import timezone
 from ambassadors.models import AmbassadorPage, AssistedAction, Visit
 from ambassadors.models.visits import VisitOutcome
 from community import roles
-from community.models import Household, HouseholdStatus, Member, Neighbourhood
+from community.models import (
+    Household,
+    HouseholdStatus,
+    Member,
+    Neighbourhood,
+    Role,
+)
 from community.participation import Participation, signed_up_count
 
 WEEKS = 12
@@ -153,26 +160,40 @@ def total(rows: list[Row]) -> Participation:
     return sum((row.participation for row in rows), Participation(0, 0))
 
 
-def ambassadors_queryset() -> QuerySet[User]:
-    return User.objects.filter(groups__name=roles.AMBASSADOR).order_by("username")
+def ambassadors_queryset(town_ids: Iterable[int] | None = None) -> QuerySet[User]:
+    """The ambassadors (of these towns: the role held there), by user name."""
+    if town_ids is None:
+        users = User.objects.filter(groups__name=roles.AMBASSADOR)
+    else:
+        users = User.objects.filter(
+            groups__town_role__role=Role.AMBASSADOR,
+            groups__town_role__town__in=list(town_ids),
+        ).distinct()
+    return users.order_by("username")
 
 
-def by_ambassador(users: QuerySet[User]) -> list[Row]:
-    """One row per ambassador: their visits and the households they brought in.
+def by_ambassador(
+    users: QuerySet[User], town_ids: Iterable[int] | None = None
+) -> list[Row]:
+    """One row per ambassador: their visits and the households they brought in
+    (in these towns only, when given: an ambassador may work in several).
 
     The census is the sum over the neighbourhoods their pages cover.
     """
     visits = Visit.objects.filter(ambassador=OuterRef("pk"))
     onboarded = Household.objects.filter(onboarding__ambassador=OuterRef("pk"))
-    active = onboarded.filter(status=HouseholdStatus.ACTIVE).filter(_active_filter())
+    covered = Neighbourhood.objects.filter(ambassador_pages__user=OuterRef("pk"))
     page = AmbassadorPage.objects.filter(user=OuterRef("pk")).order_by("pk")
+    if town_ids is not None:
+        town_ids = list(town_ids)
+        visits = visits.filter(neighbourhood__town__in=town_ids)
+        onboarded = onboarded.filter(neighbourhood__town__in=town_ids)
+        covered = covered.filter(town__in=town_ids)
+        page = page.filter(neighbourhoods__town__in=town_ids)
+    active = onboarded.filter(status=HouseholdStatus.ACTIVE).filter(_active_filter())
     rows = users.annotate(
         page_title=Subquery(page.values("title")[:1]),
-        n_census=_count(
-            Neighbourhood.objects.filter(ambassador_pages__user=OuterRef("pk")),
-            "ambassador_pages__user",
-            Sum("household_count"),
-        ),
+        n_census=_count(covered, "ambassador_pages__user", Sum("household_count")),
         n_visited=_count(visits, "ambassador", Count(_door(), distinct=True)),
         n_interested=_count(
             visits.filter(outcome=VisitOutcome.INTERESTED),

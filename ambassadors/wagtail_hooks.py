@@ -14,7 +14,9 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from ambassadors import coverage
 from ambassadors.admin_views import CoverageReportView, can_see_coverage
 from ambassadors.models import AssistedAction, AuditEntry, Onboarding, Visit
+from community.admin_towns import TownScopedViewSet
 from community.models import Neighbourhood
+from community.roles import scope_to_towns
 
 
 class ReadOnlyPolicy(ModelPermissionPolicy):
@@ -36,8 +38,12 @@ for model in (AuditEntry, Visit, AssistedAction, Onboarding):
     register_permission_policy(model, ReadOnlyPolicy(model))
 
 
-class AuditEntryViewSet(SnippetViewSet):
+class AuditEntryViewSet(TownScopedViewSet, SnippetViewSet):
+    """The log of one town's households (an erased household's entries, which
+    keep only its public id, are the superusers' to read)."""
+
     model = AuditEntry
+    town_field = "household__neighbourhood__town"
     icon = "list-ul"
     menu_label = _("Journal")
     list_display = ["created_at", "kind", "actor", "household_public_id"]
@@ -54,8 +60,9 @@ class AuditEntryViewSet(SnippetViewSet):
     ]
 
 
-class VisitViewSet(SnippetViewSet):
+class VisitViewSet(TownScopedViewSet, SnippetViewSet):
     model = Visit
+    town_field = "neighbourhood__town"
     icon = "home"
     menu_label = _("Visites")
     list_display = ["__str__", "neighbourhood", "ambassador", "visited_on", "outcome"]
@@ -63,8 +70,9 @@ class VisitViewSet(SnippetViewSet):
     inspect_view_enabled = True
 
 
-class AssistedActionViewSet(SnippetViewSet):
+class AssistedActionViewSet(TownScopedViewSet, SnippetViewSet):
     model = AssistedAction
+    town_field = "household__neighbourhood__town"
     icon = "tick"
     menu_label = _("Actions saisies")
     list_display = [
@@ -77,8 +85,9 @@ class AssistedActionViewSet(SnippetViewSet):
     inspect_view_enabled = True
 
 
-class OnboardingViewSet(SnippetViewSet):
+class OnboardingViewSet(TownScopedViewSet, SnippetViewSet):
     model = Onboarding
+    town_field = "household__neighbourhood__town"
     icon = "group"
     menu_label = _("Foyers accompagnés")
     list_display = ["household", "ambassador", "created_at"]
@@ -127,7 +136,9 @@ class CoveragePanel(Component):
     template_name = "ambassadors/admin/coverage_panel.html"
 
     def get_context_data(self, parent_context):
-        rows = coverage.by_neighbourhood(Neighbourhood.objects.all())
+        rows = coverage.by_neighbourhood(
+            scope_to_towns(Neighbourhood.objects.all(), parent_context["request"].user)
+        )
         totals = {
             key: sum(getattr(row, key) for row in rows) for key in ("visited", "active")
         }

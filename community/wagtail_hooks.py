@@ -1,26 +1,37 @@
+"""The community's rows in the Wagtail admin, each list in the user's towns,
+and the page that grants a town's roles."""
+
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from community.admin_towns import TownScopedViewSet, pages_in_towns
 from community.admin_views import RolesView, can_manage_roles, grant_role, revoke_role
 from community.models import Household, Invitation, Member, Neighbourhood
+from community.roles import STAFF
 
 
-class NeighbourhoodViewSet(SnippetViewSet):
+class NeighbourhoodViewSet(TownScopedViewSet, SnippetViewSet):
     model = Neighbourhood
+    town_field = "town"
     icon = "site"
     menu_label = _("Quartiers")
     list_display = ["name", "town", "household_count", "population"]
-    list_filter = ["town"]
     search_fields = ["name"]
 
+    def base_queryset(self, request):
+        return Neighbourhood.objects.select_related("town")
 
-class HouseholdViewSet(SnippetViewSet):
+
+class HouseholdViewSet(TownScopedViewSet, SnippetViewSet):
     model = Household
+    town_field = "neighbourhood__town"
     icon = "home"
     menu_label = _("Foyers")
     list_display = ["public_id", "neighbourhood", "status", "joined_at"]
@@ -28,13 +39,17 @@ class HouseholdViewSet(SnippetViewSet):
     search_fields = ["public_id"]
     panels = [FieldPanel("neighbourhood"), FieldPanel("domains"), FieldPanel("status")]
 
+    def base_queryset(self, request):
+        return Household.objects.select_related("neighbourhood")
 
-class MemberViewSet(SnippetViewSet):
+
+class MemberViewSet(TownScopedViewSet, SnippetViewSet):
     model = Member
+    town_field = "town"
     icon = "user"
     menu_label = _("Membres")
     list_display = ["display_name", "household", "town", "created_at"]
-    list_filter = ["town", "preferred_language"]
+    list_filter = ["preferred_language"]
     search_fields = ["display_name"]
     panels = [
         FieldPanel("display_name"),
@@ -42,14 +57,21 @@ class MemberViewSet(SnippetViewSet):
         FieldPanel("preferred_language"),
     ]
 
+    def base_queryset(self, request):
+        return Member.objects.select_related("household", "town")
 
-class InvitationViewSet(SnippetViewSet):
+
+class InvitationViewSet(TownScopedViewSet, SnippetViewSet):
     model = Invitation
+    town_field = "household__neighbourhood__town"
     icon = "mail"
     menu_label = _("Invitations")
     list_display = ["code", "household", "expires_at", "used_at"]
     search_fields = ["code"]
     panels = [FieldPanel("household"), FieldPanel("expires_at")]
+
+    def base_queryset(self, request):
+        return Invitation.objects.select_related("household")
 
 
 class CommunityGroup(SnippetViewSetGroup):
@@ -83,3 +105,19 @@ def roles_menu_item():
     return RolesMenuItem(
         _("Rôles"), reverse("community_roles"), icon_name="key", order=350
     )
+
+
+@hooks.register("construct_page_chooser_queryset")
+def pages_of_the_users_towns(pages, request):
+    """The page chooser offers the pages of the towns where the user works."""
+    return pages_in_towns(pages, request.user, STAFF)
+
+
+@hooks.register("before_move_page")
+def move_only_the_users_towns_pages(request, page, destination):
+    """Wagtail's move confirmation shows the page before any check: another
+    town's page answers as a missing one."""
+    if not pages_in_towns(
+        Page.objects.filter(pk=page.pk), request.user, STAFF
+    ).exists():
+        raise Http404

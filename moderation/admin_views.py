@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -30,7 +29,9 @@ class CaseView(InspectView):
 
     def get_object(self, queryset=None):
         # A case of a town the user does not moderate: 404, as for an unknown id.
-        return get_object_or_404(_cases(self.request.user), pk=unquote(str(self.pk)))
+        return get_object_or_404(
+            queries.queue(self.request.user), pk=unquote(str(self.pk))
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -71,16 +72,12 @@ def _moderator_or_403(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _cases(user) -> QuerySet[ReportGroup]:
-    """The cases of the towns the user moderates."""
-    return roles.scope_to_towns(ReportGroup.objects.all(), user)
-
-
 @require_POST
 def decide(request: HttpRequest, group_id: int) -> HttpResponse:
     """Apply one action of the queue to a case; the action checks the rights."""
     _moderator_or_403(request)
-    group = get_object_or_404(_cases(request.user), pk=group_id)
+    # Another town's case answers as a missing one.
+    group = get_object_or_404(queries.queue(request.user), pk=group_id)
     case_url = redirect("moderation_reportgroup:inspect", group.pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
@@ -118,14 +115,7 @@ def decide(request: HttpRequest, group_id: int) -> HttpResponse:
 def answer_appeal(request: HttpRequest, appeal_id: int) -> HttpResponse:
     """Grant or reject an appeal from the case page."""
     _moderator_or_403(request)
-    appeal = get_object_or_404(
-        roles.scope_to_towns(
-            Appeal.objects.select_related("decision", "member"),
-            request.user,
-            field="member__town",
-        ),
-        pk=appeal_id,
-    )
+    appeal = get_object_or_404(queries.appeals(request.user), pk=appeal_id)
     form = AppealAnswerForm(request.POST)
     back = request.POST.get("group")
     target = (

@@ -3,13 +3,18 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from django.utils import timezone
-from wagtail.models import WorkflowState
+from wagtail.models import Page, WorkflowState
 
 from ambassadors import coverage
 from challenges.models import ChallengePage
+from community.admin_towns import pages_in_towns
 from community.models import Household, Neighbourhood
-from moderation.models import OPEN_STATES, Appeal, AppealState, ReportGroup
+from community.roles import scope_to_towns
+from moderation import queries
+from moderation.models import OPEN_STATES
 
 
 @dataclass
@@ -25,27 +30,38 @@ class Figures:
     pending_tips: int
 
 
-def figures() -> Figures:
-    """Every figure of the panel; counts only, never one query per row."""
+def figures(user) -> Figures:
+    """Every figure of the panel, over the towns the user moderates; counts
+    only, never one query per row (nor per town)."""
     today = timezone.localdate()
-    open_groups = ReportGroup.objects.filter(state__in=OPEN_STATES)
-    rows = coverage.by_neighbourhood(Neighbourhood.objects.all())
+    open_groups = queries.queue(user).filter(state__in=OPEN_STATES)
+    rows = coverage.by_neighbourhood(scope_to_towns(Neighbourhood.objects.all(), user))
     return Figures(
         open_reports=open_groups.count(),
         hidden_pending=open_groups.filter(state="hidden_pending").count(),
-        pending_appeals=Appeal.objects.filter(state=AppealState.PENDING).count(),
-        new_households=Household.objects.filter(
-            created_at__gte=timezone.now() - timedelta(days=7)
+        pending_appeals=queries.pending_appeals(user).count(),
+        new_households=scope_to_towns(
+            Household.objects.filter(
+                created_at__gte=timezone.now() - timedelta(days=7)
+            ),
+            user,
+            field="neighbourhood__town",
         ).count(),
         coverage_signed_up=sum(row.signed_up for row in rows),
         coverage_target=sum(row.target for row in rows),
         coverage_active=sum(row.active for row in rows),
-        active_challenges=ChallengePage.objects.live()
-        .filter(start_date__lte=today, end_date__gte=today)
-        .count(),
+        active_challenges=pages_in_towns(
+            ChallengePage.objects.live().filter(
+                start_date__lte=today, end_date__gte=today
+            ),
+            user,
+        ).count(),
         pending_tips=WorkflowState.objects.filter(
             status=WorkflowState.STATUS_IN_PROGRESS,
             content_type__app_label="tips",
             content_type__model="tippage",
+            object_id__in=pages_in_towns(Page.objects.all(), user)
+            .annotate(text_id=Cast("pk", CharField()))
+            .values("text_id"),
         ).count(),
     )

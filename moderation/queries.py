@@ -4,6 +4,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from community.models import Member
+from community.roles import scope_to_towns
 from feeds.models import Comment, ContentState, Post
 from moderation.models import Appeal, AppealState, Decision, Report, ReportGroup
 
@@ -24,9 +25,22 @@ def access_own_decision(member: Member, decision_id: int) -> Decision:
     return decision
 
 
-def queue() -> QuerySet[ReportGroup]:
-    """The queue's rows with what the list shows, in one query."""
-    return ReportGroup.objects.select_related("author", "neighbourhood", "town")
+def queue(user) -> QuerySet[ReportGroup]:
+    """The queue's rows of the towns the user moderates, with what the list
+    shows, in one query (all towns for a superuser)."""
+    return scope_to_towns(
+        ReportGroup.objects.select_related("author", "neighbourhood", "town"), user
+    )
+
+
+def decisions(user) -> QuerySet[Decision]:
+    """The audit log of the towns the user moderates, by the concerned
+    member's town (a decision whose member was erased: superusers only)."""
+    return scope_to_towns(
+        Decision.objects.select_related("member", "moderator"),
+        user,
+        field="member__town",
+    )
 
 
 def reports_of(group: ReportGroup) -> list[Report]:
@@ -58,7 +72,12 @@ def author_history(member: Member | None) -> dict:
     }
 
 
-def pending_appeals() -> QuerySet[Appeal]:
-    return Appeal.objects.filter(state=AppealState.PENDING).select_related(
-        "member", "decision"
+def appeals(user) -> QuerySet[Appeal]:
+    """The appeals of the members of the towns the user moderates."""
+    return scope_to_towns(
+        Appeal.objects.select_related("member", "decision"), user, field="member__town"
     )
+
+
+def pending_appeals(user) -> QuerySet[Appeal]:
+    return appeals(user).filter(state=AppealState.PENDING)

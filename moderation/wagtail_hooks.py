@@ -1,6 +1,7 @@
 """The moderation queue, the audit log and appeals in the Wagtail admin, and the
-moderators' dashboard panel. Only moderators (group Modérateurs, superusers)
-see any of it; rows are written by moderation.actions, never edited here."""
+moderators' dashboard panel. Only moderators (of some town, or superusers) see
+any of it, and only their towns' rows; rows are written by moderation.actions,
+never edited here."""
 
 import django_filters
 from django.contrib.auth import get_user_model
@@ -20,8 +21,9 @@ from wagtail.snippets.views.snippets import (
 )
 
 from community import roles
+from community.admin_towns import TownFilterSetMixin, TownScopedViewSet, town_filter
 from community.models import Neighbourhood
-from moderation import dashboard
+from moderation import dashboard, queries
 from moderation.admin_views import CaseView, answer_appeal, decide
 from moderation.models import (
     Appeal,
@@ -34,9 +36,8 @@ from moderation.models import (
 )
 
 
-def _moderates_somewhere(user) -> bool:
-    """A moderator or administrator of at least one town (or a superuser); what
-    they see of each case is checked against the case's town."""
+def is_moderator_somewhere(user) -> bool:
+    """A moderator or administrator of at least one town (or a superuser)."""
     return roles.holds_anywhere(user, roles.Role.MODERATOR, roles.Role.TOWN_ADMIN)
 
 
@@ -49,7 +50,7 @@ class ModeratorsOnlyPolicy(ModelPermissionPolicy):
         # Asked once per row of the list: remembered on the request's user.
         cached = getattr(user, "_moderation_is_moderator", None)
         if cached is None:
-            cached = _moderates_somewhere(user)
+            cached = is_moderator_somewhere(user)
             user._moderation_is_moderator = cached
         return cached
 
@@ -69,7 +70,8 @@ for model in (ReportGroup, Decision, Appeal):
     register_permission_policy(model, ModeratorsOnlyPolicy(model))
 
 
-class QueueFilterSet(WagtailFilterSet):
+class QueueFilterSet(TownFilterSetMixin, WagtailFilterSet):
+    town = town_filter("town")
     state = django_filters.ChoiceFilter(
         label=_("État"), choices=CaseState.choices, empty_label=_("Tous")
     )
@@ -97,8 +99,9 @@ class QueueFilterSet(WagtailFilterSet):
         )
 
 
-class ReportGroupViewSet(SnippetViewSet):
+class ReportGroupViewSet(TownScopedViewSet, SnippetViewSet):
     model = ReportGroup
+    town_field = "town"
     icon = "warning"
     menu_label = _("File de modération")
     url_prefix = "moderation/file"
@@ -122,11 +125,12 @@ class ReportGroupViewSet(SnippetViewSet):
     list_per_page = 30
 
     def get_queryset(self, request):
-        return ReportGroup.objects.select_related("author", "neighbourhood")
+        return queries.queue(request.user)
 
 
-class DecisionViewSet(SnippetViewSet):
+class DecisionViewSet(TownScopedViewSet, SnippetViewSet):
     model = Decision
+    town_field = "member__town"
     icon = "list-ul"
     menu_label = _("Journal de modération")
     url_prefix = "moderation/journal"
@@ -136,15 +140,16 @@ class DecisionViewSet(SnippetViewSet):
     inspect_view_enabled = True
 
     def get_queryset(self, request):
-        return Decision.objects.select_related("member", "moderator")
+        return queries.decisions(request.user)
 
 
 class AppealInspectView(InspectView):
     template_name = "moderation/admin/appeal.html"
 
 
-class AppealViewSet(SnippetViewSet):
+class AppealViewSet(TownScopedViewSet, SnippetViewSet):
     model = Appeal
+    town_field = "member__town"
     icon = "help"
     menu_label = _("Recours")
     url_prefix = "moderation/recours"
@@ -155,7 +160,7 @@ class AppealViewSet(SnippetViewSet):
     inspect_view_class = AppealInspectView
 
     def get_queryset(self, request):
-        return Appeal.objects.select_related("member", "decision")
+        return queries.appeals(request.user)
 
 
 class ModerationGroup(SnippetViewSetGroup):
@@ -191,7 +196,7 @@ class ModerationPanel(Component):
 
     def get_context_data(self, parent_context):
         return {
-            "figures": dashboard.figures(),
+            "figures": dashboard.figures(parent_context["request"].user),
             "queue_url": reverse("moderation_reportgroup:list")
             + f"?state={CaseState.OPEN}",
             "appeals_url": reverse("moderation_appeal:list")
@@ -201,5 +206,5 @@ class ModerationPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_moderation_panel(request, panels) -> None:
-    if _moderates_somewhere(request.user):
+    if is_moderator_somewhere(request.user):
         panels.append(ModerationPanel())

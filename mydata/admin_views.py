@@ -1,4 +1,5 @@
-"""The research export in the Wagtail admin: moderators download two files."""
+"""The research export in the Wagtail admin: moderators download two files,
+of the towns they moderate (a superuser: every town)."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from community import roles
 from mydata.forms import ResearchExportForm
 from mydata.queries import is_research_exporter
 from mydata.research import build_research_export
@@ -28,7 +30,13 @@ class ResearchExportView(WagtailAdminTemplateMixin, TemplateView):
             form = ResearchExportForm(request.GET)
             if not form.is_valid():
                 return self.render_to_response(self.get_context_data(form=form))
-            export = build_research_export(form.cleaned_data["weeks"])
+            towns = roles.town_ids_where(
+                request.user, roles.Role.MODERATOR, roles.Role.TOWN_ADMIN
+            )
+            export = build_research_export(
+                form.cleaned_data["weeks"],
+                town_ids=None if request.user.is_superuser else towns,
+            )
             stamp = timezone.localdate().isoformat()
             # Two separate downloads: the map never travels with the export.
             if what == "export":

@@ -35,6 +35,7 @@ import io
 import statistics
 import zipfile
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -178,11 +179,25 @@ def _suppress(value: object, households: int, minimum: int) -> object:
     return value if households >= minimum else None
 
 
-def build_research_export(weeks: int = 12, today: date | None = None) -> ResearchExport:
-    """Compute the aggregates over the last `weeks` completed ISO weeks."""
+def build_research_export(
+    weeks: int = 12,
+    today: date | None = None,
+    town_ids: Iterable[int] | None = None,
+) -> ResearchExport:
+    """Compute the aggregates over the last `weeks` completed ISO weeks (of
+    these towns only, when given)."""
     minimum = int(conf.get("RESEARCH_MIN_HOUSEHOLDS"))
     start, end = week_bounds(weeks, today)
+    hoods_queryset = Neighbourhood.objects.select_related("town")
     consenting = research_consenting_household_ids()
+    if town_ids is not None:
+        town_ids = list(town_ids)
+        hoods_queryset = hoods_queryset.filter(town__in=town_ids)
+        consenting = set(
+            Household.objects.filter(
+                pk__in=consenting, neighbourhood__town__in=town_ids
+            ).values_list("pk", flat=True)
+        )
     hood_of = dict(
         Household.objects.filter(pk__in=consenting).values_list(
             "pk", "neighbourhood_id"
@@ -260,7 +275,7 @@ def build_research_export(weeks: int = 12, today: date | None = None) -> Researc
         change = (Decimal(row["mean"]) - baseline) / baseline * 100
         changes[key][row["metric"]].append(float(change))
 
-    hoods = list(Neighbourhood.objects.select_related("town").order_by("town_id", "pk"))
+    hoods = list(hoods_queryset.order_by("town_id", "pk"))
     rows = []
     for hood in hoods:
         monday = start

@@ -7,6 +7,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from community.admin_towns import TownScopedViewSet
 from scoring.admin_views import DegreeDayImportView, may_import_degree_days
 from scoring.models import ActionType, DegreeDay
 
@@ -25,7 +26,7 @@ class ActionTypeViewSet(SnippetViewSet):
 register_snippet(ActionTypeViewSet)
 
 
-class DegreeDayViewSet(SnippetViewSet):
+class DegreeDayViewSet(TownScopedViewSet, SnippetViewSet):
     """Moderators read the series (view permission); a file loads it.
 
     By `manage.py import_degree_days` or the admin's import form, for whoever
@@ -33,12 +34,12 @@ class DegreeDayViewSet(SnippetViewSet):
     """
 
     model = DegreeDay
+    town_field = "town"
     icon = "date"
     menu_label = _("Degrés-jours (DJU)")
     menu_order = 220
     add_to_admin_menu = True
     list_display = ["date", "value", "town"]
-    list_filter = ["town"]
     list_per_page = 100
     ordering = ["-date"]
 

@@ -145,17 +145,20 @@ def test_the_dashboard_panel_shows_the_figures(client, author, reporters, modera
     assert "défi" in home and "astuce" in home
 
 
-def test_the_dashboard_panel_runs_a_bounded_number_of_queries(author, reporters, town):
+def test_the_dashboard_panel_runs_a_bounded_number_of_queries(
+    author, reporters, town, moderator
+):
     from moderation import dashboard
 
     report_posts(author, reporters[0], 1)
+    dashboard.figures(moderator)  # the moderator's towns, kept on the user
     with CaptureQueriesContext(connection) as few:
-        dashboard.figures()
+        dashboard.figures(moderator)
     for _n in range(5):
         make_member(town, neighbourhood=NeighbourhoodFactory(town=town))
     report_posts(author, reporters[1], 5)
     with CaptureQueriesContext(connection) as many:
-        figures = dashboard.figures()
+        figures = dashboard.figures(moderator)
     assert figures.open_reports == 6
     assert len(many) == len(few)
 

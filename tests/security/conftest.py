@@ -100,14 +100,21 @@ def generous_rates(settings) -> None:
     }
 
 
-def build_world() -> World:
-    town = make_town("Val-Securite")
-    neighbourhood = NeighbourhoodFactory(town=town)
-    other_neighbourhood = NeighbourhoodFactory(town=town)
+def build_world(
+    title: str = "Val-Securite", hostname: str | None = None, marker: str = ""
+) -> World:
+    """The town and its objects; `marker` goes into every name and text of
+    them, so that a page showing any of them can be caught (a second town on
+    `hostname` for the cross-town matrix)."""
+    town = make_town(title, hostname=hostname)
+    neighbourhood = NeighbourhoodFactory(town=town, name=f"Les Lilas{marker}")
+    other_neighbourhood = NeighbourhoodFactory(town=town, name=f"La Gare{marker}")
     household = make_household(neighbourhood, status=HouseholdStatus.ACTIVE)
-    resident = make_member(town, household=household, display_name="Rose R.")
+    resident = make_member(town, household=household, display_name=f"Rose R.{marker}")
     other_household = make_household(other_neighbourhood, status=HouseholdStatus.ACTIVE)
-    other = make_member(town, household=other_household, display_name="Omar O.")
+    other = make_member(
+        town, household=other_household, display_name=f"Omar O.{marker}"
+    )
 
     # The ambassador covers the resident's neighbourhood.
     ambassador = make_staff(town, roles.AMBASSADOR)
@@ -115,7 +122,7 @@ def build_world() -> World:
         instance=AmbassadorIndexPage(title="Les ambassadeurs", slug="ambassadeurs")
     )
     ambassador_page = index.add_child(
-        instance=AmbassadorPage(title="Léa", slug="lea", user=ambassador)
+        instance=AmbassadorPage(title=f"Léa{marker}", slug="lea", user=ambassador)
     )
     ambassador_page.neighbourhoods.set([neighbourhood])
     ambassador_page.save()
@@ -139,10 +146,10 @@ def build_world() -> World:
     )
 
     post = feed_actions.check_create_post(
-        resident, body="Bonjour le quartier", client_key=client_key()
+        resident, body=f"Bonjour le quartier{marker}", client_key=client_key()
     )
     comment = feed_actions.check_add_comment(
-        resident, post, body="Premier commentaire", client_key=client_key()
+        resident, post, body=f"Premier commentaire{marker}", client_key=client_key()
     )
     room = feed_actions.get_or_create_neighbourhood_room(neighbourhood)
     dm = feed_actions.get_or_create_direct_room(resident, other)
@@ -151,15 +158,15 @@ def build_world() -> World:
     challenge = make_challenge(challenge_index(town), [action_type])
     challenge_actions.check_join(resident, challenge)
 
-    shop = Shop.objects.create(town=town, name="Épicerie du coin")
+    shop = Shop.objects.create(town=town, name=f"Épicerie du coin{marker}")
     reward = Reward.objects.create(
         shop=shop,
-        title="Panier de légumes",
+        title=f"Panier de légumes{marker}",
         points=10,
         valid_from=timezone.localdate(),
     )
     tip_index = make_tip_index(town)
-    tip = make_tip(tip_index, "Couvrir les casseroles")
+    tip = make_tip(tip_index, f"Couvrir les casseroles{marker}")
     return World(
         town=town,
         neighbourhood=neighbourhood,
@@ -188,3 +195,79 @@ def build_world() -> World:
 @pytest.fixture
 def world(db, generous_rates) -> World:
     return build_world()
+
+
+# The second town's marker: in every name and text of town B, never in A's.
+B_MARKER = " Zorglub"
+
+
+@dataclass
+class CrossTown:
+    """Two towns on one deployment, and the staff of town A (roles per town)."""
+
+    a: World
+    b: World
+    staff: dict  # role name -> a user holding it in town A (with the resident)
+    superuser: User
+    b_report_group: object
+    b_decision: object
+    b_appeal: object
+    b_degree_day: object
+    b_message: object
+
+
+def build_cross_town() -> CrossTown:
+    """Town A on the default site, town B on its own hostname, each with an
+    object of every kind; B's have a report, a decision and its appeal too."""
+    from community.models import Role
+    from moderation import actions as moderation_actions
+    from moderation import items
+    from moderation.models import Reason, ReportGroup
+    from scoring.models import DegreeDay
+
+    a = build_world("Val-A")
+    b = build_world("Val-B", hostname="val-b.test", marker=B_MARKER)
+    staff = {
+        "resident": a.resident.user,
+        "ambassador": make_staff(a.town, roles.AMBASSADOR),
+        "moderator": make_staff(a.town, roles.MODERATOR),
+        "service": make_staff(a.town, roles.SERVICE),
+        "town_admin": make_staff(a.town, roles.TOWN_ADMIN),
+    }
+    assert roles.is_moderator(staff["town_admin"], a.town)
+    assert not roles.has_role(staff["moderator"], b.town, *Role.values)
+    superuser = User.objects.create_superuser(
+        "racine@example.org", "racine@example.org", "un-mot-de-passe-solide"
+    )
+    moderation_actions.check_report(b.other, "post", b.post.pk, reason=Reason.SPAM)
+    group = ReportGroup.objects.get(town=b.town)
+    comment = items.load("comment", b.comment.pk)
+    decision = moderation_actions.do_warn(superuser, comment, "Ton vif" + B_MARKER)
+    appeal = moderation_actions.check_appeal(
+        b.resident, decision, "Je conteste" + B_MARKER
+    )
+    degree_day = DegreeDay.objects.create(
+        town=b.town, date=timezone.localdate(), value="12.5"
+    )
+    message = feed_actions.check_send_message(
+        b.resident,
+        b.room,
+        body="Message du quartier" + B_MARKER,
+        client_key=client_key(),
+    )
+    return CrossTown(
+        a=a,
+        b=b,
+        staff=staff,
+        superuser=superuser,
+        b_report_group=group,
+        b_decision=decision,
+        b_appeal=appeal,
+        b_degree_day=degree_day,
+        b_message=message,
+    )
+
+
+@pytest.fixture
+def cross_town(db, generous_rates) -> CrossTown:
+    return build_cross_town()

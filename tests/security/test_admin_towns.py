@@ -1,0 +1,218 @@
+"""Staff screens in the Wagtail admin show only the towns of the staff member's
+roles: every list of town data, its rows' pages (404 for another town's), its
+choosers and form choices, the dashboard panels, the coverage report and the
+exports. A superuser sees every town and filters by one."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from community.models import Household
+from tests.security.conftest import B_MARKER, CrossTown
+
+pytestmark = pytest.mark.django_db
+
+# List URL name -> how to reach a row of town B (its edit or inspect page).
+LISTS = {
+    "wagtailsnippets_community_neighbourhood": lambda t: ("edit", t.b.neighbourhood.pk),
+    "wagtailsnippets_community_household": lambda t: ("edit", t.b.household.pk),
+    "wagtailsnippets_community_member": lambda t: ("edit", t.b.resident.pk),
+    "wagtailsnippets_community_invitation": lambda t: (
+        "edit",
+        t.b.household.invitations.first().pk,
+    ),
+    "wagtailsnippets_challenges_shop": lambda t: ("edit", t.b.shop.pk),
+    "wagtailsnippets_challenges_reward": lambda t: ("edit", t.b.reward.pk),
+    "wagtailsnippets_scoring_degreeday": lambda t: ("edit", t.b_degree_day.pk),
+    "wagtailsnippets_ambassadors_visit": lambda t: ("inspect", t.b.visit_id),
+    "wagtailsnippets_ambassadors_auditentry": lambda t: (
+        "inspect",
+        t.b.visit_audit_id,
+    ),
+    "wagtailsnippets_ambassadors_onboarding": lambda t: (
+        "inspect",
+        t.b.onboarding_id,
+    ),
+    "moderation_reportgroup": lambda t: ("inspect", t.b_report_group.pk),
+    "moderation_decision": lambda t: ("inspect", t.b_decision.pk),
+    "moderation_appeal": lambda t: ("inspect", t.b_appeal.pk),
+}
+
+
+GRANTED = {"wagtailsnippets_challenges_shop", "wagtailsnippets_challenges_reward"}
+
+
+@pytest.fixture
+def towns(cross_town: CrossTown) -> CrossTown:
+    from ambassadors.models import AuditEntry, Onboarding
+
+    b = cross_town.b
+    b.visit_audit_id = AuditEntry.objects.filter(visit_id=b.visit_id).first().pk
+    b.onboarding_id = Onboarding.objects.get(
+        household__public_id=b.onboarding_public_id
+    ).pk
+    return cross_town
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("namespace", sorted(LISTS))
+def test_a_moderator_of_a_sees_a_only_and_b_answers_404(towns, namespace):
+    user = towns.staff["moderator"]
+    if namespace in GRANTED:
+        # Shops and rewards are the superusers' unless a group is given them.
+        user.user_permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="challenges",
+                codename__in=[
+                    f"{a}_{m}"
+                    for a in ("view", "change", "delete")
+                    for m in ("shop", "reward")
+                ],
+            )
+        )
+    moderator = signed_in(user)
+    listing = moderator.get(reverse(f"{namespace}:list"))
+    assert listing.status_code == 200
+    assert B_MARKER not in listing.content.decode()
+    view, pk = LISTS[namespace](towns)
+    for name in (view, "history", "usage", "delete"):
+        try:
+            url = reverse(f"{namespace}:{name}", args=[pk])
+        except Exception:  # noqa: S112 — a viewset without this view
+            continue
+        assert moderator.get(url).status_code == 404, url
+    chooser = moderator.get(reverse(f"{chooser_namespace(namespace)}:choose"))
+    assert chooser.status_code in (200, 302, 403)
+    assert B_MARKER not in chooser.content.decode()
+
+
+def chooser_namespace(namespace: str) -> str:
+    from wagtail.snippets.models import get_snippet_models
+
+    for model in get_snippet_models():
+        if model.snippet_viewset.url_namespace == namespace:
+            return model.snippet_viewset.get_chooser_admin_url_namespace()
+    raise AssertionError(namespace)
+
+
+def test_the_lists_show_a_rows_to_a_moderator_of_a(towns):
+    moderator = signed_in(towns.staff["moderator"])
+    members = moderator.get(reverse("wagtailsnippets_community_member:list"))
+    assert "Rose R." in members.content.decode()
+    queue = moderator.get(reverse("moderation_reportgroup:list")).content.decode()
+    assert "Bonjour le quartier" not in queue  # A has no report; B's is hidden
+
+
+def test_a_superuser_sees_both_towns_and_filters_by_one(towns):
+    superuser = signed_in(towns.superuser)
+    url = reverse("wagtailsnippets_community_neighbourhood:list")
+    both = superuser.get(url).content.decode()
+    assert "Les Lilas" + B_MARKER in both and ">Les Lilas</span>" in both
+    assert 'name="town"' in both  # the « Commune » filter
+    only_a = superuser.get(url, {"town": towns.a.town.pk}).content.decode()
+    assert B_MARKER not in only_a and "Les Lilas" in only_a
+    only_b = superuser.get(url, {"town": towns.b.town.pk}).content.decode()
+    assert "Les Lilas" + B_MARKER in only_b
+    queue = superuser.get(reverse("moderation_reportgroup:list"))
+    assert "Bonjour le quartier" + B_MARKER in queue.content.decode()
+    filtered = superuser.get(
+        reverse("moderation_reportgroup:list"), {"town": towns.a.town.pk}
+    )
+    # The results are A's; the neighbourhood filter still offers every town's.
+    assert "Bonjour le quartier" + B_MARKER not in filtered.content.decode()
+    edit_b = reverse(
+        "wagtailsnippets_community_household:edit", args=[towns.b.household.pk]
+    )
+    assert superuser.get(edit_b).status_code == 200
+
+
+def test_a_moderator_of_one_town_gets_no_town_filter(towns):
+    page = signed_in(towns.staff["moderator"]).get(
+        reverse("wagtailsnippets_community_neighbourhood:list")
+    )
+    assert 'name="town"' not in page.content.decode()
+
+
+def test_form_choices_offer_only_the_users_towns(towns):
+    moderator = signed_in(towns.staff["moderator"])
+    household = towns.a.household
+    in_b = Household.objects.filter(neighbourhood=towns.b.neighbourhood).count()
+    url = reverse("wagtailsnippets_community_household:edit", args=[household.pk])
+    assert moderator.get(url).status_code == 200
+    # Moving A's household into B's neighbourhood is refused as an invalid choice.
+    moved = moderator.post(
+        url,
+        {
+            "neighbourhood": towns.b.neighbourhood.pk,
+            "domains": ["energy"],
+            "status": household.status,
+        },
+    )
+    assert moved.status_code == 200  # the form again, with its error
+    household.refresh_from_db()
+    assert household.neighbourhood_id == towns.a.household.neighbourhood_id
+    assert Household.objects.filter(neighbourhood=towns.b.neighbourhood).count() == in_b
+    # A's neighbourhood filter of the visits lists A's neighbourhoods only.
+    visits = moderator.get(reverse("wagtailsnippets_ambassadors_visit:list"))
+    assert "Les Lilas" + B_MARKER not in visits.content.decode()
+
+
+def test_the_dashboard_panels_count_a_only(towns):
+    home = signed_in(towns.staff["moderator"]).get(reverse("wagtailadmin_home"))
+    body = home.content.decode()
+    assert home.status_code == 200
+    assert B_MARKER not in body
+    assert "0 signalement" in body  # B's report is not A's
+    assert "Les Lilas" + B_MARKER not in body
+
+
+def test_the_coverage_report_and_its_exports_are_a_only(towns):
+    moderator = signed_in(towns.staff["moderator"])
+    url = reverse("ambassadors_coverage")
+    report = moderator.get(url).content.decode()
+    assert "Les Lilas" in report and B_MARKER not in report
+    for export in ("quartiers", "ambassadeurs"):
+        csv = moderator.get(url, {"export": export}).content.decode()
+        assert B_MARKER not in csv
+    # A town of B given by hand is not one of A's: the report stays A's.
+    forced = moderator.get(url, {"town": towns.b.town.pk}).content.decode()
+    assert B_MARKER not in forced
+    superuser = signed_in(towns.superuser)
+    both = superuser.get(url).content.decode()
+    assert "Les Lilas" + B_MARKER in both and 'name="town"' in both
+    only_b = superuser.get(url, {"town": towns.b.town.pk, "export": "quartiers"})
+    assert "Val-B" in only_b.content.decode()
+    assert "Val-A" not in only_b.content.decode()
+
+
+def test_the_research_export_covers_a_only(towns):
+    moderator = signed_in(towns.staff["moderator"])
+    names = moderator.get(
+        reverse("mydata_research"), {"telecharger": "pseudonymes", "weeks": 4}
+    )
+    assert names.status_code == 200
+    body = names.content.decode()
+    assert "Val-A" in body and "Val-B" not in body and B_MARKER not in body
+
+
+def test_the_scoped_lists_run_a_bounded_number_of_queries(towns):
+    from tests.factories import NeighbourhoodFactory, make_household
+
+    moderator = signed_in(towns.staff["moderator"])
+    url = reverse("wagtailsnippets_community_household:list")
+    moderator.get(url)  # warm the caches (content types, site)
+    with CaptureQueriesContext(connection) as few:
+        assert moderator.get(url).status_code == 200
+    for _n in range(6):
+        make_household(NeighbourhoodFactory(town=towns.a.town))
+    with CaptureQueriesContext(connection) as many:
+        assert moderator.get(url).status_code == 200
+    assert len(many) == len(few)
