@@ -14,6 +14,7 @@ from collections.abc import Callable
 import django_filters
 from django import forms
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -242,3 +243,15 @@ class TownScopedViewSet:
             },
         )
         return edit_handler
+
+
+def superusers_only(view: Callable) -> Callable:
+    """An admin view that no town scoping reaches: superusers only (others 403;
+    anonymous visitors go on to the view, which sends them to the log-in)."""
+
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated and not request.user.is_superuser:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -121,3 +121,10 @@ def move_only_the_users_towns_pages(request, page, destination):
         Page.objects.filter(pk=page.pk), request.user, STAFF
     ).exists():
         raise Http404
+
+
+@hooks.register("construct_reports_menu")
+def page_types_report_for_superusers(request, menu_items):
+    """Its route is superusers only (config/urls.py): no link to it for others."""
+    if not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]

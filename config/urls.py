@@ -2,8 +2,10 @@ from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.documents import urls as wagtaildocs_urls
 
+from community.admin_towns import superusers_only
 from config import dbfaults, favicon, health
 
 # The database out of reach in a middleware: 503 « réessayez », not 500.
@@ -12,6 +14,19 @@ handler500 = dbfaults.server_error
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("favicon.ico", favicon.favicon, name="favicon"),
+    # Wagtail's « page types usage » report names the last edited page of each
+    # type in every town, and has no hook to scope it: superusers only (placed
+    # before the admin's own route, which it shadows).
+    path(
+        "admin/reports/page-types-usage/",
+        superusers_only(PageTypesUsageReportView.as_view()),
+        name="page_types_usage_superusers",
+    ),
+    path(
+        "admin/reports/page-types-usage/results/",
+        superusers_only(PageTypesUsageReportView.as_view(results_only=True)),
+        name="page_types_usage_results_superusers",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("api/scoring/v1/", include("scoring.urls")),
     path("documents/", include(wagtaildocs_urls)),

@@ -221,3 +221,24 @@ def test_the_list_is_paginated_with_a_bounded_number_of_queries(genlis):
     assert "Page 1 sur 2" in first.text
     second = client.get(f"{reverse(ROLES_URL)}?commune={genlis.pk}&page=2")
     assert second.text.count("@example.org") < first.text.count("@example.org")
+
+
+def test_the_page_types_report_is_for_superusers_only(genlis, auxonne):
+    """Wagtail's « page types usage » names the last edited page of every town:
+    a town's moderator gets 403 and no menu link, a superuser reads it."""
+    moderator = make_staff(genlis, Role.MODERATOR)
+    client = Client()
+    client.force_login(moderator)
+    for url in (
+        "/admin/reports/page-types-usage/",
+        "/admin/reports/page-types-usage/results/",
+    ):
+        assert client.get(url).status_code == 403
+    assert "page-types-usage" not in client.get("/admin/").content.decode()
+
+    superuser = User.objects.create_superuser("root@example.org", "root@example.org")
+    client.force_login(superuser)
+    answer = client.get("/admin/reports/page-types-usage/")
+    assert answer.status_code == 200
+    assert "Auxonne" in answer.content.decode() or "auxonne" in answer.content.decode()
+    assert "page-types-usage" in client.get("/admin/").content.decode()

@@ -377,6 +377,7 @@ FILL: dict[str, Callable[[CrossTown], object]] = {
     "uploaded_file_id": lambda t: UNKNOWN,
     "redirect_id": lambda t: UNKNOWN,
     "session_id": lambda t: UNKNOWN,
+    "town_id": lambda t: t.b.town.pk,
     "object_id": lambda t: t.b.neighbourhood.pk,
     "app_label": lambda t: "community",
     "model_name": lambda t: "neighbourhood",
@@ -420,9 +421,31 @@ ADMIN: dict[str, NoTownData | None] = {
     "admin/moderation/file/<int:group_id>/decider/": None,
     "admin/moderation/recours/<int:appeal_id>/repondre/": None,
     "admin/recherche/export/": None,
+    # A town's roles (community/admin_views.py): B's town in the URL.
+    "admin/roles/": None,
+    "admin/roles/<int:town_id>/donner/": None,
+    "admin/roles/<int:town_id>/retirer/": None,
 }
 
 EXTRA_ADMIN_PROBES = {
+    # B's roles page, and A's staff trying to give or take a role of B.
+    "admin/roles/": (probe(lambda t: f"/admin/roles/?commune={t.b.town.pk}"),),
+    "admin/roles/<int:town_id>/donner/": (
+        probe(
+            lambda t: f"/admin/roles/{t.b.town.pk}/donner/",
+            "post",
+            email="intrus@example.org",
+            role="moderator",
+        ),
+    ),
+    "admin/roles/<int:town_id>/retirer/": (
+        probe(
+            lambda t: f"/admin/roles/{t.b.town.pk}/retirer/",
+            "post",
+            user="1",
+            role="moderator",
+        ),
+    ),
     # The exports, and a town of B forced into the report's filter.
     "admin/ambassadeurs/couverture/": (
         probe(lambda t: f"/admin/ambassadeurs/couverture/?town={t.b.town.pk}"),
