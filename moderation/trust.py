@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum
 
-from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -35,7 +34,8 @@ from django.utils.translation import ngettext
 
 from ambassadors.models import Onboarding
 from community import roles
-from community.models import Member
+from community.models import Member, TownPage
+from community.towns import policy
 from config.ratelimit import count_hit
 from feeds.models import (
     ChatMessage,
@@ -57,8 +57,9 @@ class TrustLevel(IntEnum):
     TRUSTED = 2
 
 
-def conf(key: str):
-    return settings.SMARTCITIZEN["MODERATION"][key]
+def conf(key: str, town: TownPage):
+    """One of the town's moderation thresholds (its « Réglages »; no query)."""
+    return policy(town).moderation[key]
 
 
 def household_confirmed(member: Member) -> bool:
@@ -150,11 +151,14 @@ def _standing(
     if staff:
         return Standing(TrustLevel.TRUSTED)
     days = (timezone.now() - member.created_at).days
-    if days >= conf("TRUSTED_DAYS") and done >= conf("TRUSTED_ACTIVITY"):
-        since = timezone.now() - timedelta(days=conf("TRUSTED_DAYS"))
+    town = member.town
+    if days >= conf("TRUSTED_DAYS", town) and done >= conf("TRUSTED_ACTIVITY", town):
+        since = timezone.now() - timedelta(days=conf("TRUSTED_DAYS", town))
         if not sanctioned(since):
             return Standing(TrustLevel.TRUSTED, days, done)
-    if days >= conf("NEW_MEMBER_DAYS") and done >= conf("NEW_MEMBER_ACTIVITY"):
+    if days >= conf("NEW_MEMBER_DAYS", town) and done >= conf(
+        "NEW_MEMBER_ACTIVITY", town
+    ):
         return Standing(TrustLevel.MEMBER, days, done)
     if confirmed():
         return Standing(TrustLevel.MEMBER, days, done)
@@ -214,7 +218,7 @@ def _checked_level(member: Member) -> TrustLevel:
 
 def _check_new_member_rate(member: Member, scope: str) -> None:
     # The same fixed window as feeds.ratelimit, with the lower new-member limit.
-    limit, period = conf(f"NEW_{scope.upper()}_RATE")
+    limit, period = policy(member.town).new_member_rates[scope]
     count, _left = count_hit(f"moderation:rate:{scope}:{member.pk}", period)
     if count > limit:
         raise ValidationError(
@@ -495,7 +499,7 @@ def read_capabilities(member: Member) -> Capabilities:
                 "moderators": roles.MODERATOR,
                 "published": ContentState.PUBLISHED.value,
                 "tip": PostTarget.TIP.value,
-                "since": now - timedelta(days=conf("TRUSTED_DAYS")),
+                "since": now - timedelta(days=conf("TRUSTED_DAYS", member.town)),
                 "warn": DecisionAction.WARN.value,
                 "suspend": DecisionAction.SUSPEND.value,
                 "ban": DecisionAction.BAN.value,
@@ -523,8 +527,10 @@ def read_capabilities(member: Member) -> Capabilities:
         level=standing_now.level,
         sanction=sanction_message(sanction) if sanction is not None else "",
         sanction_code=_sanction_code(sanction) if sanction is not None else "",
-        days_left=max(0, conf("NEW_MEMBER_DAYS") - standing_now.days),
-        activity_left=max(0, conf("NEW_MEMBER_ACTIVITY") - standing_now.activity),
+        days_left=max(0, conf("NEW_MEMBER_DAYS", member.town) - standing_now.days),
+        activity_left=max(
+            0, conf("NEW_MEMBER_ACTIVITY", member.town) - standing_now.activity
+        ),
         confirmable=member.household_id is not None,
     )
 
