@@ -1,8 +1,12 @@
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from community.admin_views import NewTownView
 from community.models import Household, Invitation, Member, Neighbourhood
 
 
@@ -56,3 +60,20 @@ class CommunityGroup(SnippetViewSetGroup):
 
 
 register_snippet(CommunityGroup)
+
+
+@hooks.register("register_admin_urls")
+def new_town_urls():
+    return [path("communes/nouvelle/", NewTownView.as_view(), name="new_town")]
+
+
+class SuperuserMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return request.user.is_superuser
+
+
+@hooks.register("register_settings_menu_item")
+def new_town_menu_item():
+    return SuperuserMenuItem(
+        _("Nouvelle commune"), reverse("new_town"), icon_name="site", order=150
+    )
