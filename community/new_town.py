@@ -84,7 +84,7 @@ def _unique_slug(title: str) -> str:
     return slug
 
 
-def _copy_consent_texts(town: TownPage) -> None:
+def do_copy_consent_texts(town: TownPage) -> None:
     """The template's texts (those without a town) become the town's own."""
     ConsentText.objects.bulk_create(
         ConsentText(
@@ -159,7 +159,7 @@ def check_create_town(
         Neighbourhood(town=town, name=n.name, slug=slug, household_count=n.households)
         for n, slug in zip(neighbourhoods, slugs, strict=True)
     )
-    _copy_consent_texts(town)
+    do_copy_consent_texts(town)
     if admin_email.strip():
         do_grant_role(_town_admin(admin_email), town, Role.TOWN_ADMIN)
     return town

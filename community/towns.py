@@ -241,3 +241,45 @@ def absolute_url(town: TownPage | None, path: str, site: Site | None = None) -> 
     if path.startswith(("http://", "https://")):
         return path
     return base_url(town, site) + "/" + path.lstrip("/")
+
+
+# Development only: `?town=<slug>` shows another town on the same address.
+
+_DEV_TOWN_SESSION_KEY = "dev_town"
+
+
+class DevTownSwitchMiddleware:
+    """With DEBUG on, `?town=<slug>` makes the request (and the session's next
+    ones) about that town, as if on its hostname; `?town=` goes back to the
+    hostname's own. Does nothing when DEBUG is off, whatever the settings list
+    (config/settings/dev.py is the only one to install it)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if settings.DEBUG:
+            self._switch(request)
+        return self.get_response(request)
+
+    def _switch(self, request: HttpRequest) -> None:
+        session = getattr(request, "session", None)
+        slug = request.GET.get("town")
+        if session is not None and slug is not None:
+            if slug:
+                session[_DEV_TOWN_SESSION_KEY] = slug
+            else:
+                session.pop(_DEV_TOWN_SESSION_KEY, None)
+        elif session is not None:
+            slug = session.get(_DEV_TOWN_SESSION_KEY)
+        if not slug:
+            return
+        town = TownPage.objects.filter(slug=slug).first()
+        if town is None:
+            return
+        site = sites_by_town([town.pk]).get(town.pk) or Site(
+            hostname=request.get_host(), port=request.get_port(), root_page=town
+        )
+        # What town_for_request and Wagtail's Site.find_for_request read first.
+        request._wagtail_site = site
+        setattr(request, _CACHE_ATTR, town)
