@@ -205,3 +205,15 @@ def test_the_map_is_checked_with_clear_messages(town, values, field, message):
         town.full_clean()
     assert field in raised.value.message_dict
     assert any(message in text for text in raised.value.message_dict[field])
+
+
+def test_tariffs_are_the_towns(settings, town, town_b):
+    from scoring.engine.sensors import tariff, town_tariffs
+
+    town_b.tariff_water = 5.0
+    town_b.save(update_fields=["tariff_water"])
+    assert tariff("water_l", town_tariffs(pk=town_b.pk)) == {"eur": 5.0, "per": "m³"}
+    here = NeighbourhoodFactory(town=town)
+    assert tariff("water_l", town_tariffs(neighbourhoods=here.pk))["eur"] == (
+        settings.SMARTCITIZEN["TARIFFS"]["water_eur_per_m3"]
+    )
