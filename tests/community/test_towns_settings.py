@@ -214,6 +214,7 @@ def test_tariffs_are_the_towns(settings, town, town_b):
     town_b.save(update_fields=["tariff_water"])
     assert tariff("water_l", town_tariffs(pk=town_b.pk)) == {"eur": 5.0, "per": "m³"}
     here = NeighbourhoodFactory(town=town)
-    assert tariff("water_l", town_tariffs(neighbourhoods=here.pk))["eur"] == (
-        settings.SMARTCITIZEN["TARIFFS"]["water_eur_per_m3"]
+    assert (
+        tariff("water_l", town_tariffs(neighbourhoods=here.pk))["eur"]
+        == (settings.SMARTCITIZEN["TARIFFS"]["water_eur_per_m3"])
     )
