@@ -33,7 +33,7 @@ from community.models import (
     TownPage,
 )
 from community.models.households import PUBLIC_ID_ALPHABET, PUBLIC_ID_LENGTH
-from community.new_town import do_copy_consent_texts
+from community.new_town import do_build_town_tree, do_copy_consent_texts
 from community.privacy import current_consent_text
 
 # The demo's staff accounts hold their role in the demo town.
@@ -187,6 +187,7 @@ def seed_demo_town(stdout=None) -> TownPage:
     rng = random.Random(SEED)  # noqa: S311 - demo data, not secrets
     now = timezone.now().replace(microsecond=0)
     town = _create_town_page()
+    do_build_town_tree(town)
     do_copy_consent_texts(town)
     neighbourhoods = {
         slug: Neighbourhood.objects.create(

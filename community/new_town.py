@@ -84,6 +84,13 @@ def _unique_slug(title: str) -> str:
     return slug
 
 
+def do_build_town_tree(town: TownPage) -> None:
+    """The town's index pages (tips, challenges, ambassadors…), each added by
+    its app through the TOWN_TREE_HOOK."""
+    for add_index in hooks.get_hooks(TOWN_TREE_HOOK):
+        add_index(town)
+
+
 def do_copy_consent_texts(town: TownPage) -> None:
     """The template's texts (those without a town) become the town's own."""
     ConsentText.objects.bulk_create(
@@ -153,8 +160,7 @@ def check_create_town(
         site_name=title,
         is_default_site=not Site.objects.exists(),
     )
-    for add_index in hooks.get_hooks(TOWN_TREE_HOOK):
-        add_index(town)
+    do_build_town_tree(town)
     Neighbourhood.objects.bulk_create(
         Neighbourhood(town=town, name=n.name, slug=slug, household_count=n.households)
         for n, slug in zip(neighbourhoods, slugs, strict=True)

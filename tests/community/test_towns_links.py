@@ -20,20 +20,10 @@ from community.towns import (
     town_for_request,
 )
 from feeds import actions as feeds
-from tests.factories import NeighbourhoodFactory, make_household, make_member, make_town
+from tests.community.conftest import B_HOST
+from tests.factories import NeighbourhoodFactory, make_household, make_member
 
 pytestmark = pytest.mark.django_db
-B_HOST = "b.test"
-
-
-@pytest.fixture(autouse=True)
-def hosts(settings) -> None:
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, B_HOST]
-
-
-@pytest.fixture
-def town_b():
-    return make_town("Bville", hostname=B_HOST)
 
 
 # Consent texts per town.

@@ -16,6 +16,7 @@ from ambassadors.models import AmbassadorIndexPage, AmbassadorPage
 from community.actions import do_grant_role, do_issue_invitation
 from community.models import HouseholdStatus, Member, Role, TownPage
 from community.towns import policy
+from tests.community.conftest import B_HOST
 from tests.factories import (
     PASSWORD,
     NeighbourhoodFactory,
@@ -25,23 +26,16 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-B_HOST = "b.test"
-
-
-@pytest.fixture(autouse=True)
-def hosts(settings) -> None:
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, B_HOST]
 
 
 @pytest.fixture
-def town_b() -> TownPage:
-    """A second town on its own hostname, with other settings."""
-    town = make_town("Bville", hostname=B_HOST)
-    town.open_signup = False
-    town.invitation_valid_days = 7
-    town.coverage_target_share = 0.3
-    town.save()
-    return town
+def town_b(town_b) -> TownPage:
+    """The second town, with other settings."""
+    town_b.open_signup = False
+    town_b.invitation_valid_days = 7
+    town_b.coverage_target_share = 0.3
+    town_b.save()
+    return town_b
 
 
 def signup_data(**overrides) -> dict:
