@@ -357,7 +357,11 @@ def tariff(metric: str, tariffs: dict) -> dict:
 
 
 def household_summary(
-    household_id: int, public_id: str, period: Period, town_id: int | None = None
+    household_id: int,
+    public_id: str,
+    period: Period,
+    town_id: int | None = None,
+    tariffs: dict[str, Decimal] | None = None,
 ) -> dict:
     """Every metric of one household over a period, against its own baseline.
 
@@ -366,7 +370,8 @@ def household_summary(
     """
     stats = _HouseholdStats([household_id], period, same_days=True)
     daily = _daily([household_id], period, mean=False)
-    tariffs = town_tariffs(pk=town_id)
+    if tariffs is None:
+        tariffs = town_tariffs(pk=town_id)
     metrics: dict[str, dict] = {}
     for metric in Metric.values:
         found = stats.metric(household_id, metric)
@@ -420,12 +425,16 @@ def household_summary(
 
 
 def neighbourhood_summary(
-    neighbourhood_id: int, household_ids: Sequence[int], period: Period
+    neighbourhood_id: int,
+    household_ids: Sequence[int],
+    period: Period,
+    tariffs: dict[str, Decimal] | None = None,
 ) -> dict:
     """Per-household means over a neighbourhood; null under MIN_HOUSEHOLDS."""
     stats = _HouseholdStats(household_ids, period)
     daily = _daily(household_ids, period, mean=True)
-    tariffs = town_tariffs(neighbourhoods=neighbourhood_id)
+    if tariffs is None:
+        tariffs = town_tariffs(neighbourhoods=neighbourhood_id)
     metrics: dict[str, dict | None] = {}
     for metric in Metric.values:
         found = [
