@@ -1,11 +1,12 @@
 """Which town a request is about: the root page of the request's Wagtail Site."""
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from wagtail.models import Page, Site
 from wagtail.models.sites import (
@@ -214,7 +215,7 @@ def policy(town: TownPage) -> Policy:
 # Links that leave the site (e-mails, digests): the town's own hostname.
 
 
-def sites_by_town(town_ids=None) -> dict[int, Site]:
+def sites_by_town(town_ids: Iterable[int] | None = None) -> dict[int, Site]:
     """The Wagtail Site of each town (by the town's id), in one query."""
     sites = Site.objects.all()
     if town_ids is not None:
@@ -254,10 +255,10 @@ class DevTownSwitchMiddleware:
     hostname's own. Does nothing when DEBUG is off, whatever the settings list
     (config/settings/dev.py is the only one to install it)."""
 
-    def __init__(self, get_response) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if settings.DEBUG:
             self._switch(request)
         return self.get_response(request)
