@@ -92,10 +92,13 @@ class Row:
     active: int
     # With an ambassador: the signed-up households they brought in themselves.
     brought_in: int | None = None
+    share: float | None = None  # the town's coverage target share
 
     @property
     def participation(self) -> Participation:
-        return Participation(households=self.census, signed_up=self.signed_up)
+        return Participation(
+            households=self.census, signed_up=self.signed_up, share=self.share
+        )
 
     @property
     def target(self) -> int:
@@ -150,6 +153,7 @@ def by_neighbourhood(
             signed_up=n.n_signed,
             active=n.n_active,
             brought_in=getattr(n, "n_mine", None),
+            share=n.town.coverage_target_share,
         )
         for n in rows.order_by("town__title", "name")
     ]

@@ -157,7 +157,7 @@ def pre_register(request: HttpRequest, scope: queries.AmbassadorScope) -> HttpRe
             raise Http404
         visit = queries.access_visit(scope, int(visit_id))
     neighbourhoods = queries.covered_neighbourhoods(scope)
-    consent_text = privacy.current_consent_text()
+    consent_text = privacy.current_consent_text(town=town_for_request(request))
     if consent_text is None:
         messages.error(
             request,

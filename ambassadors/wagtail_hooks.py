@@ -13,7 +13,13 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from ambassadors import coverage
 from ambassadors.admin_views import CoverageReportView, can_see_coverage
-from ambassadors.models import AssistedAction, AuditEntry, Onboarding, Visit
+from ambassadors.models import (
+    AmbassadorIndexPage,
+    AssistedAction,
+    AuditEntry,
+    Onboarding,
+    Visit,
+)
 from community.admin_towns import TownScopedViewSet
 from community.models import Neighbourhood
 from community.roles import scope_to_towns
@@ -154,3 +160,15 @@ class CoveragePanel(Component):
 def add_coverage_panel(request, panels) -> None:
     if can_see_coverage(request.user):
         panels.append(CoveragePanel())
+
+
+@hooks.register("smartcitizen_town_tree")
+def add_ambassador_index(town) -> None:
+    """A new town's « Ambassadeurs » page (community.new_town)."""
+    town.add_child(
+        instance=AmbassadorIndexPage(
+            title="Ambassadeurs",
+            slug="ambassadeurs",
+            intro="Les jeunes en service civique qui accompagnent les foyers.",
+        )
+    )

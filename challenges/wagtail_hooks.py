@@ -1,9 +1,10 @@
 """The shops and their rewards in the Wagtail admin, each list in the user's towns."""
 
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from challenges.models import Reward, Shop
+from challenges.models import ChallengeIndexPage, Reward, Shop
 from community.admin_towns import TownScopedViewSet
 
 
@@ -31,3 +32,18 @@ class RewardViewSet(TownScopedViewSet, SnippetViewSet):
 
 register_snippet(ShopViewSet)
 register_snippet(RewardViewSet)
+
+
+@hooks.register("smartcitizen_town_tree")
+def add_challenge_index(town) -> None:
+    """A new town's « Défis » page (community.new_town)."""
+    town.add_child(
+        instance=ChallengeIndexPage(
+            title="Défis",
+            slug="defis",
+            intro="<p>Des défis entre voisins : chaque geste compte pour l'équipe.</p>",
+            title_en="Challenges",
+            intro_en="<p>Challenges between neighbours: every action counts for the "
+            "team.</p>",
+        )
+    )

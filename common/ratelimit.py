@@ -3,11 +3,11 @@ actions), counted in the shared cache (Redis)."""
 
 import math
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from community.models import Member
+from community.towns import policy
 from config.ratelimit import count_hit
 
 
@@ -18,7 +18,7 @@ def check_rate(member: Member, scope: str, message: str | None = None) -> None:
     concurrent requests of one member count right. `message` replaces the
     default one (about writing) for scopes that are not text.
     """
-    limit, period = settings.SMARTCITIZEN[f"{scope.upper()}_RATE"]
+    limit, period = policy(member.town).rates[scope]
     count, left = count_hit(f"feeds:rate:{scope}:{member.pk}", period)
     if count > limit:
         minutes = max(1, math.ceil(left / 60))

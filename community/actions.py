@@ -33,6 +33,7 @@ from community.models import (
     TownRole,
 )
 from community.models.invitations import normalise_code
+from community.towns import policy
 
 
 def do_create_household(
@@ -55,7 +56,7 @@ def do_issue_invitation(
     household: Household, issued_by: User | None, valid_days: int | None = None
 ) -> Invitation:
     """Issue a single-use invitation code to join a household."""
-    days = valid_days or settings.SMARTCITIZEN["INVITATION_VALID_DAYS"]
+    days = valid_days or policy(household.neighbourhood.town).invitation_valid_days
     return Invitation.objects.create(
         household=household,
         issued_by=issued_by,
@@ -132,7 +133,7 @@ def check_sign_up(
             check_invitation_usable(invitation)
             household = invitation.household
         else:
-            if not settings.SMARTCITIZEN["OPEN_SIGNUP"]:
+            if not policy(town).open_signup:
                 raise ValidationError(
                     _("L'inscription se fait avec un code d'invitation."),
                     code="code_required",

@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
@@ -10,6 +9,7 @@ from community.actions import check_invitation_usable, find_invitation
 from community.domains import Domain
 from community.models import Member, Neighbourhood, Role, TownPage
 from community.queries import town_neighbourhoods
+from community.towns import policy
 
 
 class SignUpForm(forms.Form):
@@ -64,7 +64,7 @@ class SignUpForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.town = town
         self.invitation = None
-        self.open_signup = settings.SMARTCITIZEN["OPEN_SIGNUP"]
+        self.open_signup = policy(town).open_signup
         if self.open_signup:
             self.fields["neighbourhood"].queryset = town_neighbourhoods(town)
         else:

@@ -9,7 +9,7 @@ read their figures here, so the three agree (docs/decisions.md, session 6):
   signed up yet, a household that left no longer counts;
 - the neighbourhood's households are its census figure
   (`Neighbourhood.household_count`), and the target is that figure times
-  SMARTCITIZEN["COVERAGE_TARGET_SHARE"] (25 %), rounded up.
+  town's `coverage_target_share` (25 % by default), rounded up.
 
 Counts are correlated subqueries on the neighbourhoods' query: one query
 whatever the number of neighbourhoods.
@@ -26,13 +26,16 @@ from community.models.households import Household, HouseholdStatus
 from community.models.towns import Neighbourhood
 
 
-def target_share() -> float:
+def target_share(share: float | None = None) -> float:
+    """A town's share (`TownPage.coverage_target_share`), else the deployment's."""
+    if share is not None:
+        return share
     return settings.SMARTCITIZEN["COVERAGE_TARGET_SHARE"]
 
 
-def target_for(households: int) -> int:
+def target_for(households: int, share: float | None = None) -> int:
     """The number of households a neighbourhood aims for (rounded up)."""
-    return math.ceil(households * target_share())
+    return math.ceil(households * target_share(share))
 
 
 def signed_up_count(neighbourhood_ref: str = "pk") -> Coalesce:
@@ -67,10 +70,12 @@ class Participation:
 
     households: int
     signed_up: int
+    # The town's target share; None: the deployment's default.
+    share: float | None = None
 
     @property
     def target(self) -> int:
-        return target_for(self.households)
+        return target_for(self.households, self.share)
 
     @property
     def percent(self) -> int:
@@ -79,7 +84,7 @@ class Participation:
 
     @property
     def target_percent(self) -> int:
-        return round(100 * target_share())
+        return round(100 * target_share(self.share))
 
     @property
     def share_of_target(self) -> int:
@@ -91,6 +96,13 @@ class Participation:
         return self.signed_up >= self.target
 
     def __add__(self, other: "Participation") -> "Participation":
+        # Neighbourhoods of one town keep its share; mixed towns fall back on
+        # the deployment's (a superuser's total over several towns).
+        share = (
+            self.share
+            if self.share == other.share or not other.households
+            else (other.share if not self.households else None)
+        )
         return Participation(
-            self.households + other.households, self.signed_up + other.signed_up
+            self.households + other.households, self.signed_up + other.signed_up, share
         )

@@ -8,7 +8,7 @@ module; the naming is the same (`do_*` writes, `check_*` validates then writes).
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,14 +19,23 @@ from community.models import (
     Household,
     HouseholdStatus,
     Member,
+    TownPage,
 )
 
 
-def current_consent_text(kind: str = ConsentKind.PARTICIPATION) -> ConsentText | None:
-    """The latest published version of a consent text, if any is published."""
+def current_consent_text(
+    kind: str = ConsentKind.PARTICIPATION, town: TownPage | int | None = None
+) -> ConsentText | None:
+    """The latest published version of the town's consent text, if any is
+    published; a town with no text of its own (and `town=None`) reads the
+    template's (one query)."""
+    town_id = town.pk if isinstance(town, TownPage) else town
+    mine = Q(town__isnull=True)
+    if town_id is not None:
+        mine |= Q(town_id=town_id)
     return (
-        ConsentText.objects.filter(kind=kind, published_at__lte=timezone.now())
-        .order_by("-version")
+        ConsentText.objects.filter(mine, kind=kind, published_at__lte=timezone.now())
+        .order_by(F("town_id").asc(nulls_last=True), "-version")
         .first()
     )
 
@@ -43,7 +52,7 @@ def check_record_household_consent(
     The form carries the id of the text the resident read; a text published in
     between is refused so that the record always names what was really read.
     """
-    current = current_consent_text(kind)
+    current = current_consent_text(kind, household.neighbourhood.town_id)
     if current is None or current.pk != text_id:
         raise ValidationError(
             _(

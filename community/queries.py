@@ -39,7 +39,8 @@ def member_of(user: User | AnonymousUser) -> Member | None:
     if not hasattr(user, _MEMBER_ATTR):
         member = (
             Member.objects.filter(user=user)
-            .select_related("household__neighbourhood")
+            # The town too: its settings (community.towns.policy) cost no query.
+            .select_related("household__neighbourhood", "town")
             .first()
         )
         setattr(user, _MEMBER_ATTR, member)

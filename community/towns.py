@@ -1,7 +1,12 @@
 """Which town a request is about: the root page of the request's Wagtail Site."""
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from wagtail.models import Page, Site
 from wagtail.models.sites import (
@@ -12,6 +17,7 @@ from wagtail.models.sites import (
 )
 
 from community.models import TownPage
+from community.models.towns import NEW_MEMBER_RATE_FIELDS, RATE_FIELDS
 
 _CACHE_ATTR = "_smartcitizen_town"
 
@@ -151,3 +157,130 @@ def town_for_request(request: HttpRequest) -> TownPage | None:
             request._wagtail_site = site
         setattr(request, _CACHE_ATTR, town)
     return getattr(request, _CACHE_ATTR)
+
+
+# A town's own settings (its « Réglages »), as the code reads them.
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What a town decided: sign-up, coverage, tariffs, moderation, rates."""
+
+    open_signup: bool
+    invitation_valid_days: int
+    coverage_target_share: float
+    tariffs: dict[str, Decimal]
+    moderation: dict[str, int]
+    rates: dict[str, tuple[int, int]]  # scope: (count, seconds)
+    new_member_rates: dict[str, tuple[int, int]]
+
+
+def policy(town: TownPage) -> Policy:
+    """The town's settings; no query: every one is a field of the TownPage row.
+
+    The windows of the rates stay deployment-wide (SMARTCITIZEN["<SCOPE>_RATE"]),
+    the counts are the town's.
+    """
+    deployment = settings.SMARTCITIZEN
+    return Policy(
+        open_signup=town.open_signup,
+        invitation_valid_days=town.invitation_valid_days,
+        coverage_target_share=town.coverage_target_share,
+        tariffs={
+            "electricity_eur_per_kwh": Decimal(str(town.tariff_electricity)),
+            "gas_eur_per_kwh": Decimal(str(town.tariff_gas)),
+            "water_eur_per_m3": Decimal(str(town.tariff_water)),
+        },
+        moderation={
+            "AUTO_HIDE_TRUSTED_REPORTS": town.auto_hide_trusted_reports,
+            "NEW_MEMBER_DAYS": town.new_member_days,
+            "NEW_MEMBER_ACTIVITY": town.new_member_activity,
+            "TRUSTED_DAYS": town.trusted_days,
+            "TRUSTED_ACTIVITY": town.trusted_activity,
+        },
+        rates={
+            scope: (getattr(town, field), deployment[f"{scope.upper()}_RATE"][1])
+            for scope, field in RATE_FIELDS.items()
+        },
+        new_member_rates={
+            scope: (
+                getattr(town, field),
+                deployment["MODERATION"][f"NEW_{scope.upper()}_RATE"][1],
+            )
+            for scope, field in NEW_MEMBER_RATE_FIELDS.items()
+        },
+    )
+
+
+# Links that leave the site (e-mails, digests): the town's own hostname.
+
+
+def sites_by_town(town_ids: Iterable[int] | None = None) -> dict[int, Site]:
+    """The Wagtail Site of each town (by the town's id), in one query."""
+    sites = Site.objects.all()
+    if town_ids is not None:
+        sites = sites.filter(root_page_id__in=town_ids)
+    return {site.root_page_id: site for site in sites.order_by("-is_default_site")}
+
+
+def base_url(town: TownPage | None, site: Site | None = None) -> str:
+    """The town's address: the deployment's scheme (SITE_SCHEME), its Site's
+    hostname and port (left out when it is the scheme's own). Without a Site,
+    WAGTAILADMIN_BASE_URL. `site`: the town's Site when already read."""
+    if site is None and town is not None:
+        site = sites_by_town([town.pk]).get(town.pk)
+    if site is None:
+        return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    scheme = settings.SITE_SCHEME
+    default_port = {"http": 80, "https": 443}.get(scheme)
+    port = "" if site.port in (default_port, None) else f":{site.port}"
+    return f"{scheme}://{site.hostname}{port}"
+
+
+def absolute_url(town: TownPage | None, path: str, site: Site | None = None) -> str:
+    """`path` on the town's hostname, for a link read outside the site."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return base_url(town, site) + "/" + path.lstrip("/")
+
+
+# Development only: `?town=<slug>` shows another town on the same address.
+
+_DEV_TOWN_SESSION_KEY = "dev_town"
+
+
+class DevTownSwitchMiddleware:
+    """With DEBUG on, `?town=<slug>` makes the request (and the session's next
+    ones) about that town, as if on its hostname; `?town=` goes back to the
+    hostname's own. Does nothing when DEBUG is off, whatever the settings list
+    (config/settings/dev.py is the only one to install it)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.DEBUG:
+            self._switch(request)
+        return self.get_response(request)
+
+    def _switch(self, request: HttpRequest) -> None:
+        session = getattr(request, "session", None)
+        slug = request.GET.get("town")
+        if session is not None and slug is not None:
+            if slug:
+                session[_DEV_TOWN_SESSION_KEY] = slug
+            else:
+                session.pop(_DEV_TOWN_SESSION_KEY, None)
+        elif session is not None:
+            slug = session.get(_DEV_TOWN_SESSION_KEY)
+        if not slug:
+            return
+        town = TownPage.objects.filter(slug=slug).first()
+        if town is None:
+            return
+        site = sites_by_town([town.pk]).get(town.pk) or Site(
+            hostname=request.get_host(), port=request.get_port(), root_page=town
+        )
+        # What town_for_request and Wagtail's Site.find_for_request read first.
+        request._wagtail_site = site
+        setattr(request, _CACHE_ATTR, town)

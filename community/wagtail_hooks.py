@@ -11,8 +11,14 @@ from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from community.admin_new_town import NewTownView
 from community.admin_towns import TownScopedViewSet, pages_in_towns
-from community.admin_views import RolesView, can_manage_roles, grant_role, revoke_role
+from community.admin_views import (
+    RolesView,
+    can_manage_roles,
+    grant_role,
+    revoke_role,
+)
 from community.models import Household, Invitation, Member, Neighbourhood
 from community.roles import STAFF
 
@@ -128,3 +134,20 @@ def page_types_report_for_superusers(request, menu_items):
     """Its route is superusers only (config/urls.py): no link to it for others."""
     if not request.user.is_superuser:
         menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
+
+
+@hooks.register("register_admin_urls")
+def new_town_urls():
+    return [path("communes/nouvelle/", NewTownView.as_view(), name="new_town")]
+
+
+class SuperuserMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return request.user.is_superuser
+
+
+@hooks.register("register_settings_menu_item")
+def new_town_menu_item():
+    return SuperuserMenuItem(
+        _("Nouvelle commune"), reverse("new_town"), icon_name="site", order=150
+    )

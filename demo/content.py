@@ -1,6 +1,6 @@
 """The demo town's editorial content: the action catalogue, tips and ambassadors.
 
-Apart from community/demo.py because it reaches into the apps built on top of
+Apart from demo/town.py because it reaches into the apps built on top of
 the community (scoring, tips, ambassadors): seeding a whole town is the one place
 where they meet.
 """
@@ -232,15 +232,7 @@ def _create_tips(town: TownPage, pictures: dict) -> None:
     moderator = Member.objects.filter(
         town=town, user__username="claire.moderatrice@demo.smartcitizen.fr"
     ).first()
-    index = town.add_child(
-        instance=TipIndexPage(
-            title="Astuces",
-            slug="astuces",
-            intro="<p>Ce qui marche chez vos voisins, vérifié par l'équipe.</p>",
-            title_en="Tips",
-            intro_en="<p>What works for your neighbours, checked by the team.</p>",
-        )
-    )
+    index = TipIndexPage.objects.child_of(town).get()  # community.new_town
     for title, action, summary, level, eur, kwh, litres, cost, steps in TIPS:
         picture = scene_image(PICTURES[action], pictures)
         tip = index.add_child(
@@ -271,13 +263,7 @@ def _action_domain(code: str) -> str:
 def _create_ambassador_pages(town: TownPage) -> None:
     from ambassadors.models import AmbassadorIndexPage, AmbassadorPage
 
-    index = town.add_child(
-        instance=AmbassadorIndexPage(
-            title="Ambassadeurs",
-            slug="ambassadeurs",
-            intro="Les jeunes en service civique qui accompagnent les foyers.",
-        )
-    )
+    index = AmbassadorIndexPage.objects.child_of(town).get()  # community.new_town
     for email, slugs in AMBASSADOR_AREAS.items():
         user = User.objects.get(username=email)
         name = user.member.display_name.split(",")[0]
@@ -298,16 +284,7 @@ def _create_challenges(town: TownPage, now: datetime, pictures: dict) -> None:
     from challenges.models.pages import GoalKind
     from scoring.models import ActionType
 
-    index = town.add_child(
-        instance=ChallengeIndexPage(
-            title="Défis",
-            slug="defis",
-            intro="<p>Des défis entre voisins : chaque geste compte pour l'équipe.</p>",
-            title_en="Challenges",
-            intro_en="<p>Challenges between neighbours: every action counts for the "
-            "team.</p>",
-        )
-    )
+    index = ChallengeIndexPage.objects.child_of(town).get()  # community.new_town
     today = now.date()
     for title, domain, scope, area, teams, codes in CHALLENGES:
         challenge = index.add_child(

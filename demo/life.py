@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from community.models import Household, HouseholdStatus, Member, TownPage
+from community.towns import policy
 from demo.pictures import CAPTIONS, SCENES, as_upload, portrait
 
 SEED = 20261206
@@ -53,7 +54,7 @@ TRUSTED_REGULARS = ("regular-0", "regular-2", "regular-3", "regular-5")
 LONG_HAIR = {"anne", "lea", "ines", "regular-0", "regular-2"}
 
 # Conversations: author, where (None: the whole town; else a neighbourhood slug),
-# days ago, text, picture (a scene of community.demo_pictures) or None. The
+# days ago, text, picture (a scene of demo.pictures) or None. The
 # authors of pictures first write enough to be allowed them.
 POSTS = [
     (
@@ -278,8 +279,8 @@ MAX_ACTIONS = 3
 ONBOARDED_SHARE = 0.5
 
 
-def _conf(key: str) -> int:
-    return settings.SMARTCITIZEN["MODERATION"][key]
+def _conf(town: TownPage, key: str) -> int:
+    return policy(town).moderation[key]
 
 
 def seed_demo_life(town: TownPage, now: datetime) -> None:
@@ -308,7 +309,7 @@ def _cast(town: TownPage, now: datetime) -> dict[str, Member]:
             town=town, user__username__in=emails
         ).select_related("user", "household")
     }
-    settled = now - timedelta(days=_conf("TRUSTED_DAYS") + 60)
+    settled = now - timedelta(days=_conf(town, "TRUSTED_DAYS") + 60)
     for position, slug in enumerate(REGULAR_NEIGHBOURHOODS):
         cast[f"regular-{position}"] = (
             Member.objects.filter(
@@ -619,7 +620,7 @@ def _create_conversations(
         images, alts = (), ()
         if picture is not None:
             # Pictures are for members past the newcomer's first days.
-            talk_until(author, _conf("NEW_MEMBER_ACTIVITY") + 1)
+            talk_until(author, _conf(town, "NEW_MEMBER_ACTIVITY") + 1)
             images = (as_upload(SCENES[picture](), f"{picture}.jpg"),)
             alts = (CAPTIONS[picture],)
         post = check_create_post(
@@ -640,7 +641,7 @@ def _create_conversations(
         reply(post, rng.choice(others), rng.randint(4, 9))
     # Some regulars go on talking until each reaches the trusted level.
     for key in TRUSTED_REGULARS:
-        talk_until(key, _conf("TRUSTED_ACTIVITY"))
+        talk_until(key, _conf(town, "TRUSTED_ACTIVITY"))
     for (kind, pk), when in dates.items():
         model = Post if kind == "post" else Comment
         model.objects.filter(pk=pk).update(created_at=when)

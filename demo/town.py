@@ -21,7 +21,6 @@ from community.domains import Domain
 from community.models import (
     ConsentKind,
     ConsentRecord,
-    ConsentText,
     Household,
     HouseholdStatus,
     Invitation,
@@ -30,8 +29,12 @@ from community.models import (
     TownPage,
 )
 from community.models.households import PUBLIC_ID_ALPHABET, PUBLIC_ID_LENGTH
+from community.new_town import do_build_town_tree, do_copy_consent_texts
+from community.privacy import current_consent_text
 from demo.content import seed_demo_content
 from demo.life import seed_demo_life
+from demo.rivemont import SLUG as SECOND_TOWN_SLUG
+from demo.rivemont import demo_second_town_exists, seed_second_town
 
 # The demo's staff accounts hold their role in the demo town.
 STAFF_ROLES = {
@@ -184,6 +187,8 @@ def seed_demo_town(stdout=None) -> TownPage:
     rng = random.Random(SEED)  # noqa: S311 - demo data, not secrets
     now = timezone.now().replace(microsecond=0)
     town = _create_town_page()
+    do_build_town_tree(town)
+    do_copy_consent_texts(town)
     neighbourhoods = {
         slug: Neighbourhood.objects.create(
             town=town,
@@ -216,7 +221,7 @@ def seed_demo_town(stdout=None) -> TownPage:
     Household.objects.bulk_create(households)
     # Seven households in ten agreed to research use (the university's export
     # has figures to show); by position, so the random draws stay the same.
-    research = ConsentText.objects.filter(kind=ConsentKind.RESEARCH).first()
+    research = current_consent_text(ConsentKind.RESEARCH, town)
     if research is not None:
         ConsentRecord.objects.bulk_create(
             ConsentRecord(
@@ -276,7 +281,18 @@ def seed_demo_town(stdout=None) -> TownPage:
         )
     seed_demo_content(town, now, resident_households)
     seed_demo_life(town, now)
+    if not demo_second_town_exists():
+        seed_second_town(now)
     return town
+
+
+@transaction.atomic
+def seed_second_demo_town() -> TownPage:
+    """The second town alone, for a database seeded before it existed."""
+    existing = TownPage.objects.filter(slug=SECOND_TOWN_SLUG).first()
+    if existing is not None:
+        return existing
+    return seed_second_town(timezone.now().replace(microsecond=0))
 
 
 def _create_town_page() -> TownPage:

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from notifications.models import Notification
 
 from community.models import Member
+from community.towns import base_url, sites_by_town
 from feeds.models import NotificationChannel, NotificationPreference
 
 
@@ -28,7 +28,9 @@ def do_send_digests(now=None) -> int:
     ).values_list("member_id", "kind"):
         wanted.setdefault(member_id, set()).add(kind)
     sent = 0
-    members = Member.objects.filter(pk__in=wanted).select_related("user", "town")
+    members = list(Member.objects.filter(pk__in=wanted).select_related("user", "town"))
+    # Each member's links on their own town's hostname (one query for all).
+    sites = sites_by_town({member.town_id for member in members})
     for member in members:
         if not member.user.email:
             continue
@@ -53,7 +55,7 @@ def do_send_digests(now=None) -> int:
                     {
                         "member": member,
                         "notifications": rows,
-                        "base_url": settings.WAGTAILADMIN_BASE_URL,
+                        "base_url": base_url(member.town, sites.get(member.town_id)),
                     },
                 )
                 subject = _("%(town)s : vos nouvelles du jour") % {

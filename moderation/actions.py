@@ -96,7 +96,7 @@ def check_report(
                 update_fields=["report_count", "trusted_count", "reasons", "updated_at"]
             )
             group.refresh_from_db(fields=["report_count", "trusted_count"])
-            threshold = trust.conf("AUTO_HIDE_TRUSTED_REPORTS")
+            threshold = trust.conf("AUTO_HIDE_TRUSTED_REPORTS", reporter.town)
             if (
                 group.state == CaseState.OPEN
                 and item.can_hide

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -34,7 +33,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ambassadors.models import Onboarding
-from community.models import Member, Role, TownRole
+from community.models import Member, Role, TownPage, TownRole
+from community.towns import policy
 from config.ratelimit import count_hit
 from feeds.models import (
     ChatMessage,
@@ -56,8 +56,18 @@ class TrustLevel(IntEnum):
     TRUSTED = 2
 
 
-def conf(key: str):
-    return settings.SMARTCITIZEN["MODERATION"][key]
+def conf(key: str, town: TownPage):
+    """One of the town's moderation thresholds (its « Réglages »; no query)."""
+    return policy(town).moderation[key]
+
+
+# The town's thresholds as `read_capabilities` reads them with the member.
+_THRESHOLDS = {
+    "NEW_MEMBER_DAYS": "new_member_days",
+    "NEW_MEMBER_ACTIVITY": "new_member_activity",
+    "TRUSTED_DAYS": "trusted_days",
+    "TRUSTED_ACTIVITY": "trusted_activity",
+}
 
 
 def household_confirmed(member: Member) -> bool:
@@ -150,22 +160,24 @@ def standing(member: Member) -> Standing:
         done,
         sanctioned=lambda since: _recent_sanctions(member, since).exists(),
         confirmed=lambda: household_confirmed(member),
+        limits=policy(member.town).moderation,
     )
 
 
 def _standing(
-    member: Member, staff: bool, done: int, sanctioned, confirmed
+    member: Member, staff: bool, done: int, sanctioned, confirmed, limits: dict
 ) -> Standing:
     """The trust level from the figures read; `sanctioned(since)` and `confirmed()`
-    answer the two questions only some members get asked."""
+    answer the two questions only some members get asked; `limits`: the town's
+    thresholds."""
     if staff:
         return Standing(TrustLevel.TRUSTED)
     days = (timezone.now() - member.created_at).days
-    if days >= conf("TRUSTED_DAYS") and done >= conf("TRUSTED_ACTIVITY"):
-        since = timezone.now() - timedelta(days=conf("TRUSTED_DAYS"))
+    if days >= limits["TRUSTED_DAYS"] and done >= limits["TRUSTED_ACTIVITY"]:
+        since = timezone.now() - timedelta(days=limits["TRUSTED_DAYS"])
         if not sanctioned(since):
             return Standing(TrustLevel.TRUSTED, days, done)
-    if days >= conf("NEW_MEMBER_DAYS") and done >= conf("NEW_MEMBER_ACTIVITY"):
+    if days >= limits["NEW_MEMBER_DAYS"] and done >= limits["NEW_MEMBER_ACTIVITY"]:
         return Standing(TrustLevel.MEMBER, days, done)
     if confirmed():
         return Standing(TrustLevel.MEMBER, days, done)
@@ -225,7 +237,7 @@ def _checked_level(member: Member) -> TrustLevel:
 
 def _check_new_member_rate(member: Member, scope: str) -> None:
     # The same fixed window as common.ratelimit, with the lower new-member limit.
-    limit, period = conf(f"NEW_{scope.upper()}_RATE")
+    limit, period = policy(member.town).new_member_rates[scope]
     count, _left = count_hit(f"moderation:rate:{scope}:{member.pk}", period)
     if count > limit:
         raise ValidationError(
@@ -422,6 +434,7 @@ def _tables() -> dict[str, str]:
         "decision": Decision,
         "onboarding": Onboarding,
         "sanction": Sanction,
+        "town": TownPage,
     }
     return {name: model._meta.db_table for name, model in models.items()}
 
@@ -448,11 +461,9 @@ SELECT
      AND NOT (p.target = %(tip)s)) AS n_posts,
   (SELECT COUNT(*) FROM "{comment}" c
    WHERE c.author_id = m.id AND c.state = %(published)s) AS n_comments,
-  EXISTS (
-    SELECT 1 FROM "{decision}" d
-    WHERE d.member_id = m.id AND d.created_at >= %(since)s
-      AND d.action IN (%(warn)s, %(suspend)s, %(ban)s)
-  ) AS sanctioned,
+  (SELECT MAX(d.created_at) FROM "{decision}" d
+   WHERE d.member_id = m.id
+     AND d.action IN (%(warn)s, %(suspend)s, %(ban)s)) AS last_sanctioned_at,
   EXISTS (
     SELECT 1 FROM "{onboarding}" o WHERE o.household_id = m.household_id
   ) AS confirmed,
@@ -463,8 +474,10 @@ SELECT
   (SELECT s.ends_at FROM "{sanction}" s
    WHERE s.member_id = m.id AND s.lifted_at IS NULL
      AND (s.ends_at IS NULL OR s.ends_at > %(now)s)
-   ORDER BY s.kind, s.starts_at DESC LIMIT 1) AS sanction_ends_at
+   ORDER BY s.kind, s.starts_at DESC LIMIT 1) AS sanction_ends_at,
+  t.new_member_days, t.new_member_activity, t.trusted_days, t.trusted_activity
 FROM "{member}" m
+JOIN "{town}" t ON t.page_ptr_id = m.town_id
 WHERE m.id = %(member)s
 """.format(**_tables())  # noqa: S608 (table names from the models, values as parameters)
 
@@ -509,7 +522,6 @@ def read_capabilities(member: Member) -> Capabilities:
                 "town_admin": Role.TOWN_ADMIN.value,
                 "published": ContentState.PUBLISHED.value,
                 "tip": PostTarget.TIP.value,
-                "since": now - timedelta(days=conf("TRUSTED_DAYS")),
                 "warn": DecisionAction.WARN.value,
                 "suspend": DecisionAction.SUSPEND.value,
                 "ban": DecisionAction.BAN.value,
@@ -518,12 +530,18 @@ def read_capabilities(member: Member) -> Capabilities:
         )
         names = [column[0] for column in cursor.description]
         row = dict(zip(names, cursor.fetchone(), strict=True))
+    # The town's thresholds came with the row: no query for the town.
+    limits = {key: row[column] for key, column in _THRESHOLDS.items()}
+    last_sanctioned_at = _datetime(row["last_sanctioned_at"])
     standing_now = _standing(
         member,
         bool(row["is_staff"]),
         row["n_posts"] + row["n_comments"],
-        sanctioned=lambda _since: bool(row["sanctioned"]),
+        sanctioned=lambda since: (
+            last_sanctioned_at is not None and last_sanctioned_at >= since
+        ),
         confirmed=lambda: bool(row["confirmed"]),
+        limits=limits,
     )
     sanction = (
         Sanction(
@@ -537,8 +555,8 @@ def read_capabilities(member: Member) -> Capabilities:
         level=standing_now.level,
         sanction=sanction_message(sanction) if sanction is not None else "",
         sanction_code=_sanction_code(sanction) if sanction is not None else "",
-        days_left=max(0, conf("NEW_MEMBER_DAYS") - standing_now.days),
-        activity_left=max(0, conf("NEW_MEMBER_ACTIVITY") - standing_now.activity),
+        days_left=max(0, limits["NEW_MEMBER_DAYS"] - standing_now.days),
+        activity_left=max(0, limits["NEW_MEMBER_ACTIVITY"] - standing_now.activity),
         confirmable=member.household_id is not None,
     )
 

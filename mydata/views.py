@@ -70,7 +70,7 @@ def download_export(
 @member_required
 def consents(request: HttpRequest, viewer: Member) -> HttpResponse:
     household = viewer.household
-    research_text = consent.current_consent_text(ConsentKind.RESEARCH)
+    research_text = consent.current_consent_text(ConsentKind.RESEARCH, viewer.town_id)
     if request.method == "POST" and household is not None:
         if request.POST.get("op") == "withdraw":
             if consent.do_withdraw_research_consent(viewer):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .households import Household
 from .members import Member
+from .towns import TownPage
 
 
 class ConsentKind(models.TextChoices):
@@ -18,8 +19,22 @@ class ConsentKind(models.TextChoices):
 
 
 class ConsentText(models.Model):
-    """One published version of a consent text; a published text never changes."""
+    """One published version of a consent text; a published text never changes.
 
+    Each town has its own texts; those without a town are the template a new
+    town copies (community.actions.do_create_town), and what a town with no
+    text of its own shows (community.privacy.current_consent_text).
+    """
+
+    town = models.ForeignKey(
+        TownPage,
+        verbose_name=_("commune"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="consent_texts",
+        help_text=_("Vide : le modèle que copient les nouvelles communes."),
+    )
     kind = models.CharField(
         _("type"), max_length=32, choices=ConsentKind.choices, db_index=True
     )
@@ -33,8 +48,14 @@ class ConsentText(models.Model):
         ordering = ["kind", "-version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "version"], name="consenttext_unique_version"
-            )
+                fields=["town", "kind", "version"],
+                name="consenttext_unique_version_per_town",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "version"],
+                condition=Q(town__isnull=True),
+                name="consenttext_unique_template_version",
+            ),
         ]
 
     def __str__(self) -> str:

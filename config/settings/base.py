@@ -275,6 +275,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 WAGTAIL_SITE_NAME = "Smart Citizen"
+# The scheme of links sent out of the site (e-mails, digests), each on its
+# town's hostname and port (community.towns.absolute_url).
+SITE_SCHEME = env.str("SITE_SCHEME", default="http")
 WAGTAILADMIN_BASE_URL = env.str(
     "WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000"
 )

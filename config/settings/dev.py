@@ -1,12 +1,23 @@
 """`make run`: the embedded defaults, debug on, open sign-up as in the demo town."""
 
 from .base import *  # noqa: F403
-from .base import SMARTCITIZEN, env
+from .base import MIDDLEWARE, SMARTCITIZEN, env
 
 DEBUG = env.bool("DEBUG", default=True)
 # A development key: never used in production, which refuses to start without one.
 SECRET_KEY = env.str(
     "SECRET_KEY", default="dev-only-not-secret-smart-citizen-0123456789abcdef"
 )
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+# ".localhost": every town's <slug>.localhost (browsers resolve them here),
+# such as the demo's second town, rivemont.localhost:8000.
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", ".localhost"]
+)
 SMARTCITIZEN["OPEN_SIGNUP"] = env.bool("OPEN_SIGNUP", default=True)
+# `?town=<slug>` shows another town on 127.0.0.1 (DEBUG only), after the
+# session it remembers the choice in.
+MIDDLEWARE = [*MIDDLEWARE]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+    "community.towns.DevTownSwitchMiddleware",
+)

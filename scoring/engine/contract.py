@@ -10,7 +10,8 @@ from django.db import connection
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from community.models import Household, HouseholdStatus, Neighbourhood
+from community.models import Household, HouseholdStatus, TownPage
+from community.towns import policy
 from scoring import actions
 from scoring.errors import Conflict, InvalidRequest, NotFound
 from scoring.models import ActionType
@@ -23,7 +24,8 @@ def _household(public_id: str, *, with_neighbourhood: bool = False) -> Household
     if validation.PUBLIC_ID.fullmatch(public_id):
         households = Household.objects.filter(public_id=public_id)
         if with_neighbourhood:
-            households = households.select_related("neighbourhood")
+            # The town too: its tariffs price the savings (no query more).
+            households = households.select_related("neighbourhood__town")
         household = households.first()
     if household is None:
         raise NotFound(_("Foyer inconnu."), code="unknown_household")
@@ -113,8 +115,9 @@ def get_sensors(public_id: str, period: str | None, on: str | None = None) -> di
     """`GET households/{id}/sensors?period=&date=`."""
     checked = validation.parse_period(period, on)
     household = _household(public_id, with_neighbourhood=True)
+    town = household.neighbourhood.town
     return sensors.household_summary(
-        household.pk, household.public_id, checked, household.neighbourhood.town_id
+        household.pk, household.public_id, checked, town.pk, policy(town).tariffs
     )
 
 
@@ -123,14 +126,18 @@ def get_neighbourhood_summary(
 ) -> dict:
     """`GET neighbourhoods/{id}/summary?period=&date=`."""
     checked = validation.parse_period(period, on)
-    if not Neighbourhood.objects.filter(pk=neighbourhood_id).exists():
+    # The neighbourhood's town: whether it exists, and the tariffs it uses.
+    town = TownPage.objects.filter(neighbourhoods=neighbourhood_id).first()
+    if town is None:
         raise NotFound(_("Quartier inconnu."), code="unknown_neighbourhood")
     household_ids = list(
         Household.objects.filter(neighbourhood_id=neighbourhood_id).values_list(
             "pk", flat=True
         )
     )
-    return sensors.neighbourhood_summary(neighbourhood_id, household_ids, checked)
+    return sensors.neighbourhood_summary(
+        neighbourhood_id, household_ids, checked, policy(town).tariffs
+    )
 
 
 def send_readings(public_id: str, body: object) -> dict:

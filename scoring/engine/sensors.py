@@ -16,6 +16,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Count, Max, Q, Sum
 
+from community.models import TownPage
+from community.towns import policy
 from scoring.actions.readings import FIRST_WEEKS_DAYS
 from scoring.models import DegreeDay, Metric, MetricBaseline, SensorReading
 from scoring.models.sensors import METRIC_UNITS
@@ -35,9 +37,24 @@ def _round(value: Decimal | float | None, places: int) -> float | None:
     return None if value is None else round(float(value), places)
 
 
-def eur_per_unit(metric: str) -> Decimal:
+def town_tariffs(**town) -> dict[str, Decimal]:
+    """The tariffs of a town (its « Réglages »), found by `pk=` or
+    `neighbourhoods=<id>` (one query); the deployment's when there is none."""
+    found = (
+        TownPage.objects.filter(**town).first()
+        if any(value is not None for value in town.values())
+        else None
+    )
+    if found is not None:
+        return policy(found).tariffs
+    return {
+        name: Decimal(str(value))
+        for name, value in settings.SMARTCITIZEN["TARIFFS"].items()
+    }
+
+
+def eur_per_unit(metric: str, tariffs: dict[str, Decimal]) -> Decimal:
     """The tariff of one unit of a metric (a litre of water is a thousandth of m³)."""
-    tariffs = settings.SMARTCITIZEN["TARIFFS"]
     if metric == Metric.ELECTRICITY_KWH:
         return Decimal(str(tariffs["electricity_eur_per_kwh"]))
     if metric == Metric.GAS_KWH:
@@ -262,14 +279,18 @@ def degree_day_correction(
     }
 
 
-def _figures(total: Decimal, baseline: Decimal | None, metric: str) -> dict:
+def _figures(
+    total: Decimal, baseline: Decimal | None, metric: str, tariffs: dict
+) -> dict:
     """Change in % and euros saved (negative when consumption went up)."""
     if baseline is None:
         return {"change_pct": None, "estimated_savings_eur": None}
     change = None if baseline == 0 else (total - baseline) / baseline * 100
     return {
         "change_pct": _round(change, 1),
-        "estimated_savings_eur": _round((baseline - total) * eur_per_unit(metric), 2),
+        "estimated_savings_eur": _round(
+            (baseline - total) * eur_per_unit(metric, tariffs), 2
+        ),
     }
 
 
@@ -328,15 +349,19 @@ def _period_body(period: Period) -> dict:
     }
 
 
-def tariff(metric: str) -> dict:
+def tariff(metric: str, tariffs: dict) -> dict:
     """The tariff the euros of a metric use, as people read it (€/kWh, €/m³)."""
     if metric == Metric.WATER_L:
-        return {"eur": _round(eur_per_unit(metric) * 1000, 4), "per": "m³"}
-    return {"eur": _round(eur_per_unit(metric), 4), "per": "kWh"}
+        return {"eur": _round(eur_per_unit(metric, tariffs) * 1000, 4), "per": "m³"}
+    return {"eur": _round(eur_per_unit(metric, tariffs), 4), "per": "kWh"}
 
 
 def household_summary(
-    household_id: int, public_id: str, period: Period, town_id: int | None = None
+    household_id: int,
+    public_id: str,
+    period: Period,
+    town_id: int | None = None,
+    tariffs: dict[str, Decimal] | None = None,
 ) -> dict:
     """Every metric of one household over a period, against its own baseline.
 
@@ -345,6 +370,8 @@ def household_summary(
     """
     stats = _HouseholdStats([household_id], period, same_days=True)
     daily = _daily([household_id], period, mean=False)
+    if tariffs is None:
+        tariffs = town_tariffs(pk=town_id)
     metrics: dict[str, dict] = {}
     for metric in Metric.values:
         found = stats.metric(household_id, metric)
@@ -361,7 +388,7 @@ def household_summary(
             "degree_days": None,
             "change_pct": None,
             "estimated_savings_eur": None,
-            "tariff": tariff(metric),
+            "tariff": tariff(metric, tariffs),
         }
         if found is not None:
             kind = found["baseline_source"]
@@ -391,18 +418,23 @@ def household_summary(
                 baseline_source=kind,
                 baseline_kind=kind,
                 degree_days=correction,
-                **_figures(compared, found["baseline"], metric),
+                **_figures(compared, found["baseline"], metric, tariffs),
             )
         metrics[metric] = body
     return {"household_id": public_id, **_period_body(period), "metrics": metrics}
 
 
 def neighbourhood_summary(
-    neighbourhood_id: int, household_ids: Sequence[int], period: Period
+    neighbourhood_id: int,
+    household_ids: Sequence[int],
+    period: Period,
+    tariffs: dict[str, Decimal] | None = None,
 ) -> dict:
     """Per-household means over a neighbourhood; null under MIN_HOUSEHOLDS."""
     stats = _HouseholdStats(household_ids, period)
     daily = _daily(household_ids, period, mean=True)
+    if tariffs is None:
+        tariffs = town_tariffs(neighbourhoods=neighbourhood_id)
     metrics: dict[str, dict | None] = {}
     for metric in Metric.values:
         found = [
@@ -427,7 +459,7 @@ def neighbourhood_summary(
         if len(with_baseline) >= MIN_HOUSEHOLDS:
             total = sum(f["total"] for f in with_baseline)
             baseline = sum(f["baseline"] for f in with_baseline)
-            figures = _figures(total, baseline, metric)
+            figures = _figures(total, baseline, metric, tariffs)
             body["baseline"] = _round(baseline / len(with_baseline), 3)
             body["change_pct"] = figures["change_pct"]
             body["estimated_savings_eur"] = _round(

@@ -4,8 +4,14 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Sum
 
-from community import roles
-from community.models import Household, HouseholdStatus, Member, Neighbourhood, TownPage
+from community.models import (
+    Household,
+    HouseholdStatus,
+    Member,
+    Neighbourhood,
+    Role,
+    TownPage,
+)
 from demo.life import POSTS
 from demo.town import DEMO_ACCOUNTS, TOWN_SLUG
 
@@ -32,8 +38,18 @@ def test_the_demo_town_looks_like_the_first_town():
         neighbourhood__town=town, status=HouseholdStatus.ACTIVE
     )
     assert active.count() == 600
-    assert User.objects.filter(groups__name=roles.AMBASSADOR).count() == 4
-    assert User.objects.filter(groups__name=roles.MODERATOR).count() == 2
+    assert (
+        User.objects.filter(
+            groups__town_role__town=town, groups__town_role__role=Role.AMBASSADOR
+        ).count()
+        == 4
+    )
+    assert (
+        User.objects.filter(
+            groups__town_role__town=town, groups__town_role__role=Role.MODERATOR
+        ).count()
+        == 2
+    )
     # Public ids are pseudonyms, never database ids.
     assert all(not h.public_id.isdigit() for h in active[:50])
     # The accounts of the README log in with their passwords.
@@ -59,10 +75,11 @@ def test_the_demo_town_has_content_to_try_every_part():
     # One for the town and one in each neighbourhood.
     assert ChallengePage.objects.live().count() == 7
     assert ActionType.objects.count() == 10
-    assert Post.objects.filter(tip__isnull=True).count() == len(POSTS)
+    town = TownPage.objects.get(slug=TOWN_SLUG)
+    assert Post.objects.filter(tip__isnull=True, town=town).count() == len(POSTS)
     # Every ambassador covers at least one neighbourhood, so their rounds work.
     pages = AmbassadorPage.objects.live()
-    assert pages.count() == 4
+    assert pages.descendant_of(town).count() == 4
     assert all(page.neighbourhoods.exists() for page in pages)
     # Seven generated households in ten agreed to research use.
     from community.models import ConsentRecord
@@ -88,3 +105,31 @@ def test_seeding_twice_changes_nothing_and_is_deterministic():
         Member.objects.count(),
         Household.objects.count(),
     )
+
+
+@pytest.mark.django_db
+def test_the_second_town_is_apart_with_its_own_staff_and_settings(client, settings):
+    from wagtail.models import Site
+
+    from community import demo_rivemont
+    from community.roles import is_moderator
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, demo_rivemont.HOSTNAME]
+    call_command("seed_demo", verbosity=0)
+    first = TownPage.objects.get(slug=TOWN_SLUG)
+    second = TownPage.objects.get(slug=demo_rivemont.SLUG)
+    site = Site.objects.get(root_page=second)
+    assert (site.hostname, site.port) == ("rivemont.localhost", 8000)
+    assert not second.open_signup and first.open_signup
+    assert second.coverage_target_share == 0.3
+    for email, password, *_ in demo_rivemont.ACCOUNTS:
+        assert User.objects.get(username=email).check_password(password)
+    nora = User.objects.get(username="nora.moderatrice@demo.smartcitizen.fr")
+    claire = User.objects.get(username="claire.moderatrice@demo.smartcitizen.fr")
+    assert is_moderator(nora, second) and not is_moderator(nora, first)
+    assert is_moderator(claire, first) and not is_moderator(claire, second)
+    # Each home page shows its own town and neighbourhoods only.
+    home = client.get("/", HTTP_HOST="rivemont.localhost:8000").content.decode()
+    assert "Rivemont" in home and "Le Quai" in home and "Centre-Bourg" not in home
+    home = client.get("/").content.decode()
+    assert "Val-de-Lys" in home and "Le Quai" not in home

@@ -154,8 +154,9 @@ def test_open_sign_up_needs_a_neighbourhood(client, neighbourhood):
     assert_nothing_created(users, members)
 
 
-def test_without_open_sign_up_a_code_is_required(client, neighbourhood, settings):
-    settings.SMARTCITIZEN = {**settings.SMARTCITIZEN, "OPEN_SIGNUP": False}
+def test_without_open_sign_up_a_code_is_required(client, town, neighbourhood):
+    town.open_signup = False  # the town's « Réglages »
+    town.save(update_fields=["open_signup"])
     users, members = User.objects.count(), Member.objects.count()
     response = client.post(SIGNUP_URL, form_data(neighbourhood=neighbourhood.pk))
     assert response.status_code == 200

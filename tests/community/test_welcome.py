@@ -284,9 +284,10 @@ HOME_QUERIES = 24
 
 @pytest.mark.parametrize("count", [1, 30])
 def test_the_home_runs_a_fixed_number_of_queries(
-    town, neighbourhood, settings, count, django_assert_max_num_queries
+    town, neighbourhood, count, django_assert_max_num_queries
 ):
-    settings.SMARTCITIZEN = {**settings.SMARTCITIZEN, "POST_RATE": (10_000, 600)}
+    town.post_rate = 10_000  # the town's « Réglages »
+    town.save(update_fields=["post_rate"])
     member = make_member(town, neighbourhood=neighbourhood, display_name="Anne")
     _busy_town(town, neighbourhood, member, count)
     client = Client()
@@ -301,8 +302,9 @@ def test_the_home_runs_a_fixed_number_of_queries(
     assert "Croissant 0" in body
 
 
-def test_the_query_count_does_not_grow_with_the_data(town, neighbourhood, settings):
-    settings.SMARTCITIZEN = {**settings.SMARTCITIZEN, "POST_RATE": (10_000, 600)}
+def test_the_query_count_does_not_grow_with_the_data(town, neighbourhood):
+    town.post_rate = 10_000  # the town's « Réglages »
+    town.save(update_fields=["post_rate"])
     few = make_member(town, neighbourhood=neighbourhood, display_name="Anne")
     _busy_town(town, neighbourhood, few, 1)
     _home_queries(few)

@@ -126,8 +126,9 @@ def test_the_model_allows_a_challenge_target_but_not_a_mixed_one(member):
     assert Post.objects.filter(target=PostTarget.CHALLENGE).count() == 1
 
 
-def test_posting_is_rate_limited_with_a_french_message(member, settings):
-    settings.SMARTCITIZEN = {**settings.SMARTCITIZEN, "POST_RATE": (3, 600)}
+def test_posting_is_rate_limited_with_a_french_message(member):
+    member.town.post_rate = 3  # the town's « Réglages »
+    member.town.save(update_fields=["post_rate"])
     for number in range(3):
         post_as(member, f"Message {number}")
     with pytest.raises(ValidationError) as refused:

@@ -101,8 +101,9 @@ def test_comment_errors_keep_the_text_and_write_nothing(client, member, neighbou
     assert Comment.objects.count() == 0
 
 
-def test_commenting_too_fast_is_refused_in_french(client, member, neighbour, settings):
-    settings.SMARTCITIZEN = {**settings.SMARTCITIZEN, "COMMENT_RATE": (2, 600)}
+def test_commenting_too_fast_is_refused_in_french(client, member, neighbour):
+    member.town.comment_rate = 2  # the town's « Réglages »
+    member.town.save(update_fields=["comment_rate"])
     post = post_as(neighbour, "Sujet")
     client.force_login(member.user)
     url = reverse("feeds:comment", args=[post.pk])

@@ -43,8 +43,10 @@ def expected(member: Member) -> trust.Capabilities:
             if sanction is not None
             else ""
         ),
-        days_left=max(0, trust.conf("NEW_MEMBER_DAYS") - now.days),
-        activity_left=max(0, trust.conf("NEW_MEMBER_ACTIVITY") - now.activity),
+        days_left=max(0, trust.conf("NEW_MEMBER_DAYS", member.town) - now.days),
+        activity_left=max(
+            0, trust.conf("NEW_MEMBER_ACTIVITY", member.town) - now.activity
+        ),
         confirmable=member.household_id is not None,
     )
 
@@ -63,13 +65,10 @@ def read(member: Member) -> trust.Capabilities:
 
 
 def test_capabilities_match_the_rules_through_every_state(
-    limits_on, settings, author, town, moderator
+    limits_on, author, town, moderator
 ):
-    moderation = settings.SMARTCITIZEN["MODERATION"]
-    settings.SMARTCITIZEN = {
-        **settings.SMARTCITIZEN,
-        "MODERATION": {**moderation, "NEW_POST_RATE": (1_000, 600)},
-    }
+    town.new_post_rate = 1_000  # the town's « Réglages »
+    town.save(update_fields=["new_post_rate"])
     states = []
 
     def check(label: str) -> None:

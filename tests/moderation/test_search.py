@@ -42,16 +42,10 @@ def test_hidden_posts_and_comments_leave_search(
 
 
 def test_an_auto_hidden_post_leaves_search(
-    settings, town, author, reporters, django_capture_on_commit_callbacks
+    town, author, reporters, django_capture_on_commit_callbacks
 ):
-    settings.SMARTCITIZEN = {
-        **settings.SMARTCITIZEN,
-        "MODERATION": {
-            **settings.SMARTCITIZEN["MODERATION"],
-            "TRUSTED_DAYS": 0,
-            "TRUSTED_ACTIVITY": 0,
-        },
-    }
+    town.trusted_days = town.trusted_activity = 0  # the town's « Réglages »
+    town.save(update_fields=["trusted_days", "trusted_activity"])
     with django_capture_on_commit_callbacks(execute=True):
         post = post_as(author, "Vente de trottinettes d'occasion")
     assert kinds_found(town, "trottinettes", reporters[3]) == ["post"]

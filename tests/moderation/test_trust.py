@@ -207,8 +207,11 @@ def test_dismissing_an_auto_hidden_item_brings_it_back(
     assert post.state == ContentState.PUBLISHED
 
 
-def test_the_threshold_is_a_setting(everyone_trusted, settings, author, reporters):
-    settings.SMARTCITIZEN["MODERATION"]["AUTO_HIDE_TRUSTED_REPORTS"] = 1
+def test_the_threshold_is_a_setting_of_the_town(
+    everyone_trusted, town, author, reporters
+):
+    town.auto_hide_trusted_reports = 1  # the town's « Réglages »
+    town.save(update_fields=["auto_hide_trusted_reports"])
     post = post_as(author, "Contenu")
     actions.check_report(reporters[0], "post", post.pk, reason=Reason.SPAM)
     post.refresh_from_db()

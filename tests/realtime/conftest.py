@@ -38,7 +38,7 @@ _numbers = itertools.count(1)
 
 
 def make_town(title: str, *, default_site: bool) -> TownPage:
-    """A town page under Wagtail's root, as `community/demo.py` builds one."""
+    """A town page under Wagtail's root, as `demo/town.py` builds one."""
     number = next(_numbers)
     town = Page.get_first_root_node().add_child(
         instance=TownPage(title=title, slug=f"ville-{number}")

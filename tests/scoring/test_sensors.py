@@ -21,6 +21,13 @@ TARIFFS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def town_tariffs(settings) -> None:
+    """The tariffs below, given to the towns the test makes (a town's tariffs are
+    its own, from the deployment's values when it is created)."""
+    settings.SMARTCITIZEN = fast_smartcitizen(TARIFFS=TARIFFS)
+
+
 def readings(household, metric, start: date, values) -> None:
     do_import_readings(
         ReadingRow(household.pk, metric, start + timedelta(days=n), Decimal(str(v)))

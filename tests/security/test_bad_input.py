@@ -22,7 +22,7 @@ from wagtail.models import Page
 
 from ambassadors.models.visits import Visit
 from challenges.models import LoggedAction, Redemption
-from community.models import Household, Member
+from community.models import Household, Member, TownPage
 from feeds.models import ChatMessage, Comment, Post, Reaction
 from tests.factories import PASSWORD
 from tests.security.conftest import World
@@ -467,14 +467,10 @@ def test_invitation_codes_past_their_limit_are_refused(world: World, settings):
     assert Household.objects.count() == before
 
 
-def test_actions_and_tip_proposals_past_their_limit_write_nothing(
-    world: World, settings
-):
-    settings.SMARTCITIZEN = {
-        **settings.SMARTCITIZEN,
-        "ACTION_RATE": (1, 3600),
-        "TIP_PROPOSAL_RATE": (1, 86400),
-    }
+def test_actions_and_tip_proposals_past_their_limit_write_nothing(world: World):
+    TownPage.objects.filter(pk=world.town.pk).update(  # the town's « Réglages »
+        action_rate=1, tip_proposal_rate=1
+    )
     client = client_for(world, "resident")
     for name in ("j'ai agi", "tip proposal"):
         form = FORMS[name]
@@ -491,8 +487,8 @@ def test_actions_and_tip_proposals_past_their_limit_write_nothing(
         assert form.written(world) == accepted
 
 
-def test_reactions_past_their_limit_are_refused_with_a_message(world: World, settings):
-    settings.SMARTCITIZEN = {**settings.SMARTCITIZEN, "REACTION_RATE": (1, 600)}
+def test_reactions_past_their_limit_are_refused_with_a_message(world: World):
+    TownPage.objects.filter(pk=world.town.pk).update(reaction_rate=1)
     client = client_for(world, "other")
     url = f"/publications/{world.post.pk}/reagir/"
     client.post(url, {"kind": "merci"})

@@ -1,18 +1,29 @@
 from django.core.management.base import BaseCommand
 
 from community.models import Household, HouseholdStatus, TownPage
-from demo.town import TOWN_TITLE, demo_town_exists, seed_demo_town
+from demo.town import (
+    SECOND_TOWN_SLUG,
+    TOWN_SLUG,
+    TOWN_TITLE,
+    demo_town_exists,
+    seed_demo_town,
+    seed_second_demo_town,
+)
 from meters.demo import write_demo_files
 
 
 class Command(BaseCommand):
-    help = "Charge la commune de démonstration ; une seconde fois ne change rien."
+    help = (
+        "Charge les deux communes de démonstration (Val-de-Lys et Rivemont) ; "
+        "une seconde fois ne change rien."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="Ne rien faire si une commune existe déjà.",
+            help="Ne rien faire si une autre commune que celles de la démonstration "
+            "existe déjà.",
         )
 
     def handle(self, *args, if_empty: bool = False, **options) -> None:
@@ -20,16 +31,24 @@ class Command(BaseCommand):
         for path in write_demo_files():
             if options.get("verbosity", 1):
                 self.stdout.write(f"Fichier de compteur de démonstration : {path}")
-        if demo_town_exists() or (if_empty and TownPage.objects.exists()):
-            self.stdout.write(f"{TOWN_TITLE} : déjà chargée, rien à faire.")
+        demo_slugs = (TOWN_SLUG, SECOND_TOWN_SLUG)
+        if if_empty and TownPage.objects.exclude(slug__in=demo_slugs).exists():
+            self.stdout.write("Une commune existe déjà : rien à faire.")
             return
-        town = seed_demo_town()
-        households = Household.objects.filter(
-            neighbourhood__town=town, status=HouseholdStatus.ACTIVE
-        ).count()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{town.title} chargée : {town.neighbourhoods.count()} quartiers, "
-                f"{households} foyers participants, {town.members.count()} membres."
+        if demo_town_exists():
+            # A database seeded before the second town: add it only.
+            town = seed_second_demo_town()
+            self.stdout.write(f"{TOWN_TITLE} : déjà chargée ; {town.title} présente.")
+            return
+        seed_demo_town()
+        for town in TownPage.objects.filter(slug__in=demo_slugs).order_by("pk"):
+            households = Household.objects.filter(
+                neighbourhood__town=town, status=HouseholdStatus.ACTIVE
+            ).count()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{town.title} chargée : {town.neighbourhoods.count()} quartiers, "
+                    f"{households} foyers participants, {town.members.count()} "
+                    "membres."
+                )
             )
-        )
