@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.auth import require_admin_access
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.snippets.views.chooser import (
@@ -26,6 +27,7 @@ from wagtail.snippets.views.chooser import (
     SnippetChooserViewSet,
     SnippetChosenMultipleView,
 )
+from wagtail.snippets.widgets import AdminSnippetChooser
 
 from community import roles
 from community.models import Household, Member, Neighbourhood, Role, TownPage
@@ -134,6 +136,7 @@ class TownScopedForm(WagtailAdminModelForm):
         for field in self.fields.values():
             if not isinstance(field, forms.ModelChoiceField):
                 continue
+            _tolerate_non_ids(field.widget)
             path = self.choice_town_paths.get(field.queryset.model)
             if path is not None:
                 field.queryset = roles.scope_to_towns(
@@ -146,13 +149,47 @@ def _object_guard(view: Callable, allowed: Callable) -> Callable:
 
     def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         pk = kwargs.get("pk")
-        if pk is not None and not allowed(request).filter(pk=unquote(str(pk))).exists():
-            raise Http404
+        if pk is not None:
+            try:
+                found = allowed(request).filter(pk=unquote(str(pk))).exists()
+            except (ValueError, TypeError):  # not an id at all
+                found = False
+            if not found:
+                raise Http404
         return view(request, *args, **kwargs)
 
     guarded.__name__ = getattr(view, "__name__", "view")
     guarded.__doc__ = view.__doc__
     return guarded
+
+
+def _tolerate_non_ids(widget) -> None:
+    """Wagtail's choosers (pages, snippets) re-render a refused form by looking
+    the sent value up as an id: one that is not an id at all shows as « nothing
+    chosen » beside the field's error, instead of a 500."""
+    original = getattr(widget, "get_instance", None)
+    if original is None or getattr(original, "tolerant", False):
+        return
+
+    def get_instance(value):
+        try:
+            return original(value)
+        except (ValueError, TypeError):
+            return None
+
+    get_instance.tolerant = True
+    widget.get_instance = get_instance
+
+
+class TolerantSnippetChooser(AdminSnippetChooser):
+    """Wagtail's snippet chooser, which re-renders a refused form with the value
+    sent: a value that is not an id shows as « nothing chosen », not a 500."""
+
+    def get_instance(self, value):
+        try:
+            return super().get_instance(value)
+        except (ValueError, TypeError):
+            return None
 
 
 def scoped_chooser_viewset(scope: Callable) -> type:
@@ -175,6 +212,7 @@ def scoped_chooser_viewset(scope: Callable) -> type:
             return scope(self.scope_request, super().get_objects(pks))
 
     class TownScopedChooserViewSet(SnippetChooserViewSet):
+        base_widget_class = TolerantSnippetChooser
         choose_view_class = Choose
         choose_results_view_class = ChooseResults
         chosen_multiple_view_class = ChosenMultiple
@@ -246,12 +284,12 @@ class TownScopedViewSet:
 
 
 def superusers_only(view: Callable) -> Callable:
-    """An admin view that no town scoping reaches: superusers only (others 403;
-    anonymous visitors go on to the view, which sends them to the log-in)."""
+    """An admin view that no town scoping reaches: the admin's own door first
+    (log-in, admin access, as for every admin URL), then superusers only (403)."""
 
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.is_authenticated and not request.user.is_superuser:
+        if not request.user.is_superuser:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
-    return wrapped
+    return require_admin_access(wrapped)

@@ -111,8 +111,8 @@ def test_seeding_twice_changes_nothing_and_is_deterministic():
 def test_the_second_town_is_apart_with_its_own_staff_and_settings(client, settings):
     from wagtail.models import Site
 
-    from community import demo_rivemont
     from community.roles import is_moderator
+    from demo import rivemont as demo_rivemont
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, demo_rivemont.HOSTNAME]
     call_command("seed_demo", verbosity=0)

@@ -41,6 +41,7 @@ from django.conf import settings
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 from websockets.sync.client import connect
 
+from community.models import TownPage
 from feeds.actions.chat import get_or_create_neighbourhood_room
 from feeds.models import ChatMessage, Comment, Post
 from realtime.models import Event
@@ -61,12 +62,13 @@ RETRIES = 5
 # Seconds the websocket client may take to catch up once Redis is back.
 CATCH_UP_SECONDS = 20.0
 HTTP_TIMEOUT = 10
-# No write of this test may be refused by a rate limit.
+# No write of this test may be refused by a rate limit: the town's own rates
+# (community/models/towns.py), set on it before the server starts.
 RATES = {
-    "POST_RATE_COUNT": "1000",
-    "COMMENT_RATE_COUNT": "1000",
-    "MESSAGE_RATE_COUNT": "1000",
-    "REACTION_RATE_COUNT": "1000",
+    "post_rate": 1000,
+    "comment_rate": 1000,
+    "message_rate": 1000,
+    "reaction_rate": 1000,
 }
 CLOSE_TRY_AGAIN_LATER = 1013
 WRONG_PASSWORD_TEXT = "Adresse e-mail ou mot de passe incorrect"
@@ -364,9 +366,10 @@ def test_redis_killed_under_writes_loses_nothing_and_fails_nothing(
     fault_redis: FaultRedis, residents, tmp_path: Path
 ) -> None:
     writer_member, reader_member, room = residents
+    TownPage.objects.filter(pk=writer_member.town_id).update(**RATES)
     answers: list[Answer] = []
     with site_server.serve(
-        tmp_path / "server.log", processes=2, REDIS_URL=fault_redis.url, **RATES
+        tmp_path / "server.log", processes=2, REDIS_URL=fault_redis.url
     ) as server:
         base = server.url
         writer_browser = Browser(base, answers)

@@ -216,3 +216,35 @@ def test_the_scoped_lists_run_a_bounded_number_of_queries(towns):
     with CaptureQueriesContext(connection) as many:
         assert moderator.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_a_refused_form_and_a_bad_id_answer_without_a_server_error(towns):
+    """A household form sent with a neighbourhood that is not an id comes back
+    with its error (Wagtail's chooser re-renders it as « nothing chosen »),
+    and an edit URL whose id is not a number answers 404: never a 500."""
+    client = signed_in(towns.staff["moderator"])
+    before = Household.objects.count()
+    answer = client.post(
+        reverse("wagtailsnippets_community_household:add"),
+        {"neighbourhood": "pas-un-id", "status": ""},
+    )
+    assert answer.status_code == 200
+    assert answer.context["form"].errors
+    assert Household.objects.count() == before
+    edit = reverse("wagtailsnippets_community_household:edit", args=["0"])
+    assert client.get(edit.replace("/0/", "/::/")).status_code == 404
+
+
+def test_a_neighbourhood_form_with_a_town_that_is_not_an_id_comes_back(towns):
+    """The town's page chooser re-renders the refused value: an error, no 500."""
+    from community.models import Neighbourhood
+
+    client = signed_in(towns.staff["moderator"])
+    before = Neighbourhood.objects.count()
+    answer = client.post(
+        reverse("wagtailsnippets_community_neighbourhood:add"),
+        {"town": "pas-un-id", "name": "Nouveau", "slug": "nouveau"},
+    )
+    assert answer.status_code == 200
+    assert "town" in answer.context["form"].errors
+    assert Neighbourhood.objects.count() == before

@@ -421,6 +421,8 @@ ADMIN: dict[str, NoTownData | None] = {
     "admin/moderation/file/<int:group_id>/decider/": None,
     "admin/moderation/recours/<int:appeal_id>/repondre/": None,
     "admin/recherche/export/": None,
+    # A new town: superusers only (community/admin_new_town.py).
+    "admin/communes/nouvelle/": None,
     # A town's roles (community/admin_views.py): B's town in the URL.
     "admin/roles/": None,
     "admin/roles/<int:town_id>/donner/": None,
