@@ -84,6 +84,17 @@ RATE_FIELDS = {
 NEW_MEMBER_RATE_FIELDS = {"post": "new_post_rate", "message": "new_message_rate"}
 
 
+# A town's policy (sign-up, coverage, tariffs, map, per-member limits) is set by
+# its administrators (the permission is their deployment-wide group's); its
+# moderators edit the town page and tune the moderation thresholds, and do not
+# get these fields in the form at all.
+POLICY_PERMISSION = "community.manage_town_policy"
+
+
+def _policy(name: str) -> FieldPanel:
+    return FieldPanel(name, permission=POLICY_PERMISSION)
+
+
 class TownPage(Page):
     """The root page of a town's Wagtail Site; everything a resident sees hangs here."""
 
@@ -187,29 +198,29 @@ class TownPage(Page):
     town_settings_panels = [
         MultiFieldPanel(
             [
-                FieldPanel("open_signup"),
-                FieldPanel("invitation_valid_days"),
-                FieldPanel("coverage_target_share"),
+                _policy("open_signup"),
+                _policy("invitation_valid_days"),
+                _policy("coverage_target_share"),
             ],
             heading=_("Inscription et couverture"),
         ),
         FieldRowPanel(
             [
-                FieldPanel("tariff_electricity"),
-                FieldPanel("tariff_gas"),
-                FieldPanel("tariff_water"),
+                _policy("tariff_electricity"),
+                _policy("tariff_gas"),
+                _policy("tariff_water"),
             ],
             heading=_("Tarifs"),
         ),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("bounds_south"), FieldPanel("bounds_west")]),
-                FieldRowPanel([FieldPanel("bounds_north"), FieldPanel("bounds_east")]),
+                FieldRowPanel([_policy("bounds_south"), _policy("bounds_west")]),
+                FieldRowPanel([_policy("bounds_north"), _policy("bounds_east")]),
                 FieldRowPanel(
                     [
-                        FieldPanel("map_latitude"),
-                        FieldPanel("map_longitude"),
-                        FieldPanel("map_zoom"),
+                        _policy("map_latitude"),
+                        _policy("map_longitude"),
+                        _policy("map_zoom"),
                     ]
                 ),
             ],
@@ -228,8 +239,8 @@ class TownPage(Page):
             heading=_("Modération et niveaux de confiance"),
         ),
         MultiFieldPanel(
-            [FieldPanel(name) for name in RATE_FIELDS.values()]
-            + [FieldPanel(name) for name in NEW_MEMBER_RATE_FIELDS.values()],
+            [_policy(name) for name in RATE_FIELDS.values()]
+            + [_policy(name) for name in NEW_MEMBER_RATE_FIELDS.values()],
             heading=_("Limites par membre (sur la fenêtre du déploiement)"),
         ),
     ]
@@ -253,6 +264,12 @@ class TownPage(Page):
     class Meta:
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
+        permissions = [
+            (
+                "manage_town_policy",
+                _("régler la politique de la commune"),
+            )
+        ]
 
     def domain_labels(self) -> list[str]:
         return domain_labels(self.domains)

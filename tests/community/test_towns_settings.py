@@ -212,3 +212,39 @@ def test_tariffs_are_the_towns(settings, town, town_b):
         tariff("water_l", town_tariffs(neighbourhoods=here.pk))["eur"]
         == (settings.SMARTCITIZEN["TARIFFS"]["water_eur_per_m3"])
     )
+
+
+def test_moderators_tune_thresholds_and_administrators_set_the_policy():
+    """The town page's « Réglages » in the admin: a moderator's form holds the
+    moderation thresholds but none of the policy fields (sign-up, tariffs,
+    map, per-member limits), so no POST of theirs can change them; the town's
+    administrator gets them all."""
+    from django.test import Client
+
+    from tests.factories import make_staff
+
+    town = make_town("Genlis")
+    edit = reverse("wagtailadmin_pages:edit", args=[town.pk])
+    policy_fields = {
+        "open_signup",
+        "invitation_valid_days",
+        "coverage_target_share",
+        "tariff_electricity",
+        "bounds_south",
+        "map_latitude",
+        "post_rate",
+        "new_post_rate",
+    }
+    thresholds = {"auto_hide_trusted_reports", "new_member_days", "trusted_days"}
+
+    client = Client()
+    client.force_login(make_staff(town, Role.MODERATOR))
+    answer = client.get(edit)
+    assert answer.status_code == 200
+    fields = set(answer.context["form"].fields)
+    assert thresholds <= fields
+    assert not policy_fields & fields
+
+    client.force_login(make_staff(town, Role.TOWN_ADMIN))
+    fields = set(client.get(edit).context["form"].fields)
+    assert (thresholds | policy_fields) <= fields
