@@ -286,8 +286,8 @@ class TownPage(Page):
         context = super().get_context(request, *args, **kwargs)
         member = member_of(request.user)
         if member is not None and member.town_id == self.pk:
-            # A member's home: what happens near them today (community/home.py,
-            # imported here as it reads the apps above this one).
+            # A member's home: what happens near them today, from the sections
+            # the apps register (community/home.py, which imports this module).
             from community.home import member_home
 
             member.town = self  # the page itself: not read again
