@@ -50,6 +50,8 @@ class ContentKind:
     name: str
     # « cette publication »: what the report form and its messages call it.
     described: str | Promise
+    # « Publication »: its name in the moderation queue, journal and filters.
+    label: str | Promise
     model: type[Model]
     load: Callable[[int], Model | None]
     show: Callable[[Model], Shown | None]

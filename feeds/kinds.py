@@ -140,6 +140,7 @@ def register_all() -> None:
         ContentKind(
             name="post",
             described=_("cette publication"),
+            label=_("Publication"),
             model=Post,
             load=_load_post,
             show=_show_post,
@@ -158,6 +159,7 @@ def register_all() -> None:
         ContentKind(
             name="comment",
             described=_("ce commentaire"),
+            label=_("Commentaire"),
             model=Comment,
             load=_load_comment,
             show=_show_comment,
@@ -176,6 +178,7 @@ def register_all() -> None:
         ContentKind(
             name="message",
             described=_("ce message"),
+            label=_("Message de discussion"),
             model=ChatMessage,
             load=_load_message,
             show=_show_message,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from common import kinds
 from common.kinds import ContentKind, Shown
 from community.models import Member
-from moderation.models import HiddenMessage, ItemKind
+from moderation.models import MEMBER, HiddenMessage
 
 
 @dataclass
@@ -41,7 +41,8 @@ class Item:
 
     @property
     def label(self) -> str:
-        return str(ItemKind(self.kind).label)
+        kind = kinds.get(self.kind)
+        return str(kind.label) if kind is not None else self.kind
 
     @property
     def can_hide(self) -> bool:
@@ -125,11 +126,12 @@ def register_all() -> None:
     """Called once from ModerationConfig.ready()."""
     kinds.register(
         ContentKind(
-            name=ItemKind.MEMBER.value,
+            name=MEMBER,
             described=gettext_lazy("ce membre"),
+            label=gettext_lazy("Membre"),
             model=Member,
             load=_load_member,
             show=_show_member,
         )
     )
-    kinds.register_moderation_hidden(ItemKind.MESSAGE.value, _hidden_messages)
+    kinds.register_moderation_hidden("message", _hidden_messages)

@@ -9,13 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from community.models import Member, Neighbourhood, TownPage
 
+# The kinds of reportable things are those the apps register (common.kinds):
+# a new kind adds no choice, no migration here. Moderation registers the
+# member itself.
+MEMBER = "member"
 
-class ItemKind(models.TextChoices):
-    POST = "post", _("Publication")
-    COMMENT = "comment", _("Commentaire")
-    MESSAGE = "message", _("Message de discussion")
-    TIP = "tip", _("Proposition d'astuce")
-    MEMBER = "member", _("Membre")
+
+def kind_choices() -> list[tuple[str, str]]:
+    """(name, label) of every registered kind, read when a form or list asks."""
+    from common import kinds
+
+    return [(kind.name, kind.label) for kind in kinds.all_kinds()]
 
 
 class Reason(models.TextChoices):
@@ -41,7 +45,7 @@ class ReportGroup(models.Model):
     town = models.ForeignKey(
         TownPage, verbose_name=_("commune"), on_delete=models.CASCADE, related_name="+"
     )
-    kind = models.CharField(_("type"), max_length=16, choices=ItemKind.choices)
+    kind = models.CharField(_("type"), max_length=16, choices=kind_choices)
     object_id = models.BigIntegerField(_("identifiant"))
     # The member the item is about (its author, or the reported member).
     author = models.ForeignKey(
@@ -107,7 +111,7 @@ class Report(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    kind = models.CharField(max_length=16, choices=ItemKind.choices)
+    kind = models.CharField(max_length=16, choices=kind_choices)
     object_id = models.BigIntegerField()
     reason = models.CharField(_("motif"), max_length=16, choices=Reason.choices)
     text = models.TextField(_("précisions"), max_length=1000, blank=True)
@@ -172,7 +176,7 @@ class Decision(models.Model):
     action = models.CharField(
         _("décision"), max_length=20, choices=DecisionAction.choices
     )
-    kind = models.CharField(_("type"), max_length=16, choices=ItemKind.choices)
+    kind = models.CharField(_("type"), max_length=16, choices=kind_choices)
     object_id = models.BigIntegerField(_("identifiant"))
     member = models.ForeignKey(
         Member,
@@ -277,7 +281,7 @@ class OriginalContent(models.Model):
     decision = models.ForeignKey(
         Decision, on_delete=models.CASCADE, related_name="originals"
     )
-    kind = models.CharField(max_length=16, choices=ItemKind.choices)
+    kind = models.CharField(max_length=16, choices=kind_choices)
     object_id = models.BigIntegerField()
     body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)

@@ -6,17 +6,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from common import kinds
 from common.views import add_action_error, back_url, member_required
 from community.models import Member
 from moderation import actions, items, queries
 from moderation.forms import AppealForm, ReportForm
-from moderation.models import Appeal, ItemKind
+from moderation.models import Appeal
 
 
 @member_required
 def report(request: HttpRequest, viewer: Member, kind: str, object_id: int):
     """The report page: the item, the reasons, POST to report it once."""
-    if kind not in ItemKind.values:
+    if kinds.get(kind) is None:
         raise Http404
     item = items.access_reportable(viewer, kind, object_id)
     form = ReportForm(request.POST or None)

@@ -96,6 +96,7 @@ def register_all() -> None:
         ContentKind(
             name="tip",
             described=_("cette astuce"),
+            label=_("Proposition d'astuce"),
             model=TipPage,
             load=_load,
             show=_show,

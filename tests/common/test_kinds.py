@@ -105,3 +105,27 @@ def test_no_write_passes_unchecked_without_moderation_s_trust(member, monkeypatc
         feeds_actions.check_create_post(
             member, body="Bonjour", target="town", client_key="cle-k-2"
         )
+
+
+def test_a_new_kind_is_reportable_without_touching_moderation(
+    client, member, monkeypatch
+):
+    """A kind registered by its own app (here a test kind over posts) is a
+    choice of the moderation tables and its report page answers, with no
+    change to moderation's code or migrations."""
+    from moderation.models import ReportGroup
+
+    author = make_member(member.town, neighbourhood=member.household.neighbourhood)
+    post = feeds_actions.check_create_post(
+        author, body="Troc de graines au marché", target="town", client_key="cle-k-9"
+    )
+    url = reverse("moderation:report", args=["annonce", post.pk])
+    client.force_login(member.user)
+    assert client.get(url).status_code == 404  # not a kind yet
+
+    new_kind = dataclasses.replace(
+        kinds.get("post"), name="annonce", label="Petite annonce"
+    )
+    monkeypatch.setitem(kinds._kinds, "annonce", new_kind)
+    assert ("annonce", "Petite annonce") in ReportGroup._meta.get_field("kind").choices
+    assert client.get(url).status_code == 200

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from feeds import actions as feed_actions
 from moderation import actions
-from moderation.models import CaseState, ItemKind, Reason, Report, ReportGroup
+from moderation.models import CaseState, Reason, Report, ReportGroup
 from tests.factories import NeighbourhoodFactory, make_member, make_town
 from tests.moderation.conftest import comment_as, key, post_as
 
@@ -83,7 +83,7 @@ def test_items_of_another_town_or_a_foreign_room_are_404(author, reporters, town
     with pytest.raises(Http404):
         actions.check_report(far, "message", message.pk, reason=Reason.SPAM)
     actions.check_report(reporters[0], "message", message.pk, reason=Reason.SPAM)
-    assert ReportGroup.objects.get().kind == ItemKind.MESSAGE
+    assert ReportGroup.objects.get().kind == "message"
 
 
 def test_every_kind_can_be_reported(author, reporters):
