@@ -281,20 +281,24 @@ def do_setup_town_roles(town: TownPage) -> dict[str, TownRole]:
         content_type=ContentType.objects.get_for_model(Page),
         codename__in=[f"{action}_page" for action in TOWN_PAGE_ACTIONS],
     )
+    collection_permissions = [
+        permission
+        for (app_label, model), actions in TOWN_COLLECTION_PERMISSIONS.items()
+        for permission in Permission.objects.filter(
+            content_type__app_label=app_label,
+            codename__in=[f"{action}_{model}" for action in actions],
+        )
+    ]
     for role in EDITING_ROLES:
         group = made[role].group
         for permission in page_permissions:
             GroupPagePermission.objects.get_or_create(
                 group=group, page=town, permission=permission
             )
-        for (app_label, model), actions in TOWN_COLLECTION_PERMISSIONS.items():
-            for permission in Permission.objects.filter(
-                content_type__app_label=app_label,
-                codename__in=[f"{action}_{model}" for action in actions],
-            ):
-                GroupCollectionPermission.objects.get_or_create(
-                    group=group, collection=collection, permission=permission
-                )
+        for permission in collection_permissions:
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=collection, permission=permission
+            )
 
     if not WorkflowPage.objects.filter(page=town).exists():
         workflow = Workflow.objects.create(name=f"Relecture · {town.title}")

@@ -163,33 +163,28 @@ def _object_guard(view: Callable, allowed: Callable) -> Callable:
     return guarded
 
 
-def _tolerate_non_ids(widget) -> None:
+def _instance_or_none(get_instance: Callable, value):
     """Wagtail's choosers (pages, snippets) re-render a refused form by looking
     the sent value up as an id: one that is not an id at all shows as « nothing
     chosen » beside the field's error, instead of a 500."""
+    try:
+        return get_instance(value)
+    except (ValueError, TypeError):
+        return None
+
+
+def _tolerate_non_ids(widget) -> None:
+    """The same for a chooser widget of a scoped form (a page chooser too)."""
     original = getattr(widget, "get_instance", None)
-    if original is None or getattr(original, "tolerant", False):
-        return
-
-    def get_instance(value):
-        try:
-            return original(value)
-        except (ValueError, TypeError):
-            return None
-
-    get_instance.tolerant = True
-    widget.get_instance = get_instance
+    if original is not None and not isinstance(widget, TolerantSnippetChooser):
+        widget.get_instance = lambda value: _instance_or_none(original, value)
 
 
 class TolerantSnippetChooser(AdminSnippetChooser):
-    """Wagtail's snippet chooser, which re-renders a refused form with the value
-    sent: a value that is not an id shows as « nothing chosen », not a 500."""
+    """Wagtail's snippet chooser, wherever it is used, tolerant of non-ids."""
 
     def get_instance(self, value):
-        try:
-            return super().get_instance(value)
-        except (ValueError, TypeError):
-            return None
+        return _instance_or_none(super().get_instance, value)
 
 
 def scoped_chooser_viewset(scope: Callable) -> type:
