@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("mes-donnees/", include("mydata.urls")),
     path("", include("meters.urls")),
+    path("signalements/", include("reports.urls")),
 ]
 
 if settings.DEBUG:

@@ -16,7 +16,12 @@ ROOM = "room"
 DM = "dm"
 USER = "user"
 LEADERBOARD = "leaderboard"
-KINDS = frozenset({TOWN, NEIGHBOURHOOD, CHALLENGE, ROOM, DM, USER, LEADERBOARD})
+# A town's citizen reports (new ones, state changes) and its sensors' values.
+REPORTS = "reports"
+SENSORS = "sensors"
+KINDS = frozenset(
+    {TOWN, NEIGHBOURHOOD, CHALLENGE, ROOM, DM, USER, LEADERBOARD, REPORTS, SENSORS}
+)
 
 # Longer than any stream name we build; anything longer is garbage, refused before
 # the regular expression runs.
@@ -72,6 +77,14 @@ def neighbourhood_stream(neighbourhood_id: int) -> str:
 
 def challenge_stream(challenge_id: int) -> str:
     return stream_name(CHALLENGE, challenge_id)
+
+
+def reports_stream(town_id: int) -> str:
+    return stream_name(REPORTS, town_id)
+
+
+def sensors_stream(town_id: int) -> str:
+    return stream_name(SENSORS, town_id)
 
 
 def room_stream(room_id: int) -> str:

@@ -67,6 +67,16 @@ def can_read_town(user: User, town_id: int) -> bool:
     return Member.objects.filter(user=user, town_id=town_id).exists()
 
 
+def can_read_town_or_staff(user: User, town_id: int) -> bool:
+    """A town's public-space streams (reports, sensors): its members and its
+    staff (the town's services may hold no member profile there)."""
+    from community import roles
+
+    return roles.has_role(user, town_id, *roles.STAFF) or can_read_town(
+        user, town_id
+    )
+
+
 def can_read_neighbourhood(user: User, neighbourhood_id: int) -> bool:
     """A neighbourhood's stream: every member of the neighbourhood's town.
 

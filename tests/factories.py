@@ -109,3 +109,30 @@ def make_staff(town: TownPage, role: str, email: str | None = None) -> User:
         user=user, town=town, display_name=str(roles.ROLE_GROUPS.get(role, role))
     )
     return user
+
+
+def make_report_category(town: TownPage, name: str = "Éclairage public", **kwargs):
+    """A category residents may report in this town."""
+    from reports.models import ReportCategory
+
+    code = kwargs.pop("service_code", None) or f"cat{next(_emails)}"
+    return ReportCategory.objects.create(
+        town=town,
+        name=name,
+        service_code=code,
+        service_name=kwargs.pop("service_name", "Service voirie"),
+        **kwargs,
+    )
+
+
+def make_report(member: Member, category=None, **fields):
+    """A report filed by a resident, through the action the form calls."""
+    from reports import actions as report_actions
+
+    category = category or make_report_category(member.town)
+    fields.setdefault("description", "Le lampadaire ne s'allume plus.")
+    if "latitude" not in fields and "address" not in fields:
+        fields["address"] = "12 rue de la Gare"
+    return report_actions.check_create_report(
+        member.town, category=category, author=member, **fields
+    )

@@ -1,3 +1,4 @@
+from .apikeys import ApiKey, ApiKeyPurpose
 from .consent import ConsentKind, ConsentRecord, ConsentText
 from .households import Household, HouseholdStatus
 from .invitations import Invitation
@@ -6,6 +7,8 @@ from .roles import Role, TownRole
 from .towns import Neighbourhood, TownPage
 
 __all__ = [
+    "ApiKey",
+    "ApiKeyPurpose",
     "ConsentKind",
     "ConsentRecord",
     "ConsentText",

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "mydata",
     "demo",
     "meters",
+    "townsensors",
+    "reports",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
@@ -352,6 +354,25 @@ SMARTCITIZEN = {
     "REACTION_RATE": (env.int("REACTION_RATE_COUNT", default=60), 600),
     "ACTION_RATE": (env.int("ACTION_RATE_COUNT", default=30), 3600),
     "TIP_PROPOSAL_RATE": (env.int("TIP_PROPOSAL_RATE_COUNT", default=5), 86400),
+    # Citizen reports (docs/reports.md): per member, and per Open311 or sensor
+    # key (a partner app files for many people; a gateway batches).
+    "REPORT_RATE": (env.int("REPORT_RATE_COUNT", default=10), 3600),
+    "REPORT_NOTE_RATE": (env.int("REPORT_NOTE_RATE_COUNT", default=20), 3600),
+    "API_KEY_RATE": (env.int("API_KEY_RATE_COUNT", default=600), 60),
+    "REPORT_PHOTO_MAX_BYTES": 8 * 1024 * 1024,
+    # Reports of the same category this close and this recent are shown
+    # before a new one is sent (« moi aussi » rather than a duplicate).
+    "REPORT_NEARBY_METRES": 50,
+    "REPORT_NEARBY_DAYS": 30,
+    # The map's tiles ({z}/{x}/{y}) and their attribution; without tiles the
+    # map page stays a list.
+    "MAP_TILE_URL": env(
+        "MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    ),
+    "MAP_TILE_ATTRIBUTION": env(
+        "MAP_TILE_ATTRIBUTION",
+        default="© les contributeurs d'OpenStreetMap",
+    ),
     # Challenges (docs/challenges.md): proof photos of "J'ai agi" (size limit,
     # long side in pixels).
     "CHALLENGE_PHOTO_MAX_BYTES": 8 * 1024 * 1024,

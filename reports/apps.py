@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "reports"
+    verbose_name = _("Signalements")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # A town's reports stream: its members and staff read it.
+        from realtime import groups, streams
+
+        streams.register(groups.REPORTS, streams.can_read_town_or_staff)
