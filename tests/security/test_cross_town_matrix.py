@@ -526,6 +526,8 @@ STREAMS: dict[str, Callable[[CrossTown], int]] = {
     groups.LEADERBOARD: lambda t: t.b.challenge.pk,
     groups.DM: lambda t: t.b.dm.pk,
     groups.USER: lambda t: t.b.resident.user.pk,
+    groups.REPORTS: lambda t: t.b.town.pk,
+    groups.SENSORS: lambda t: t.b.town.pk,
 }
 
 

@@ -712,6 +712,9 @@ STREAMS: dict[str, tuple[Callable[[World], int], tuple]] = {
     groups.DM: (lambda w: w.dm.pk, (True, True, False, False)),
     groups.CHALLENGE: (lambda w: w.challenge.pk, (True, True, True, True)),
     groups.LEADERBOARD: (lambda w: w.challenge.pk, (True, True, True, True)),
+    # A town's reports and sensors: every member of the town, and its staff.
+    groups.REPORTS: (lambda w: w.town.pk, (True, True, True, True)),
+    groups.SENSORS: (lambda w: w.town.pk, (True, True, True, True)),
 }
 
 
