@@ -50,6 +50,9 @@ stop-services:
 # pytest-xdist workers: each gets its own database, Redis db, channel prefix and
 # search index (config/settings/test.py).
 PYTEST_WORKERS ?= 2
+# The slowest tests are listed at the end of every run: the suite's time on
+# CI is watched (docs/testing.md).
+PYTEST_ARGS ?= --durations=25
 
 test: install services compilemessages browser-deps
 	bash scripts/elasticsearch.sh start
