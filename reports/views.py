@@ -29,6 +29,8 @@ from reports.forms import WHERE_FIELDS, DetailsForm, NoteForm, WhereForm
 from reports.models import Report, ReportFollow
 
 PAGE_SIZE = 20
+# What step 2's form hands to the action as it is.
+FILED = (*WHERE_FIELDS, "description", "anonymous", "photo", "client_key")
 # An action's refusal about step 1 goes on top of step 2's form.
 WHERE_ERRORS = dict.fromkeys(
     ("category", "address", "position", "neighbourhood"), "__all__"
@@ -152,17 +154,7 @@ def _file(form: DetailsForm, viewer: Member) -> Report | None:
     data = form.cleaned_data
     try:
         return actions.check_create_report(
-            viewer.town,
-            category=data["category"],
-            description=data["description"],
-            latitude=data["latitude"],
-            longitude=data["longitude"],
-            address=data["address"],
-            neighbourhood=data["neighbourhood"],
-            author=viewer,
-            anonymous=data["anonymous"],
-            photo=data["photo"],
-            client_key=data["client_key"],
+            viewer.town, author=viewer, **{name: data[name] for name in FILED}
         )
     except ValidationError as error:
         add_action_error(form, error, WHERE_ERRORS)
