@@ -394,3 +394,16 @@ def test_the_list_and_a_page_cost_the_same_queries_however_many_rows(
     assert _queries(client, step2) == few_nearby
     assert f'id="report-{first.pk}"' not in page(client.get(list_url))
     assert f'id="report-{first.pk}"' in page(client.get(list_url, {"page": 2}))
+
+
+def test_a_hidden_report_is_for_the_towns_staff_only(client, town, member, category):
+    report = make_report(member, category)
+    actions.do_set_report_moderation(report, hidden=True)
+    client.force_login(member.user)
+    assert client.get(report_url(report)).status_code == 404
+    assert client.post(reverse("reports:me-too", args=[report.pk])).status_code == 404
+    assert f'id="report-{report.pk}"' not in page(client.get(reverse("reports:list")))
+    client.force_login(make_staff(town, Role.MODERATOR))
+    html = page(client.get(report_url(report)))
+    assert "masqué par la modération" in html
+    assert reverse("reports:me-too", args=[report.pk]) not in html
