@@ -10,5 +10,8 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # A town's reports stream: its members and staff read it.
         from realtime import groups, streams
+        from reports import kinds
 
         streams.register(groups.REPORTS, streams.can_read_town_or_staff)
+        # The member's reports in « Mes données » (reports/kinds.py).
+        kinds.register_all()
