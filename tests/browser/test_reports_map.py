@@ -16,12 +16,23 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.template import Context, Template
 
-from reports.models import Report
+from community.models import Role
+from realtime.groups import sensors_stream
+from realtime.publish import publish
+from reports import actions
+from reports.models import Report, ReportState
 from tests.browser.conftest import PHONE
 from tests.browser.support import assert_accessible, expect, login
-from tests.factories import PASSWORD, make_member, make_report, make_report_category
+from tests.factories import (
+    PASSWORD,
+    make_member,
+    make_report,
+    make_report_category,
+    make_staff,
+)
 from townsensors.models import TownSensor
 
 pytestmark = [
@@ -148,6 +159,16 @@ def test_a_pin_tapped_on_a_phone_appears_live_on_the_map(
     )
     assert Report.objects.get().latitude == latitude
 
+    # A state change replaces the card (and recolours the pin); hidden by
+    # moderation, both leave the page.
+    agent = make_staff(map_town, Role.SERVICE)
+    actions.check_change_state(agent, report, ReportState.ACKNOWLEDGED, "Vu.")
+    expect(card.locator(".report-state")).to_have_text("pris en charge")
+    expect(card).to_have_attribute("data-version", str(report.version))
+    actions.do_set_report_moderation(report, hidden=True)
+    expect(card).to_have_count(0)
+    expect(watcher.locator(f'path[data-pin="{report.pk}"]')).to_have_count(0)
+
 
 def test_the_map_page_is_accessible_with_its_pins_and_sensors(
     new_context, asgi_server, map_town, live_neighbourhood
@@ -176,3 +197,15 @@ def test_the_map_page_is_accessible_with_its_pins_and_sensors(
     expect(page.locator("article.report-card")).to_have_count(4)
     expect(page.get_by_text("12 rue sans repère")).to_be_visible()
     assert_accessible(page)
+
+    # The sensors' stream updates the marker and the list.
+    sensor = TownSensor.objects.get()
+    with transaction.atomic():
+        publish(
+            sensors_stream(map_town.pk),
+            "sensor.values",
+            {"sensors": [{"id": sensor.pk, "value": 42, "age_seconds": 120}]},
+        )
+    expect(page.locator(".sensor-pin")).to_contain_text("42")
+    item = page.locator(f'[data-sensor="{sensor.pk}"]')
+    expect(item).to_contain_text("il y a 2 min")
