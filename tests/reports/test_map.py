@@ -289,3 +289,27 @@ def test_the_pin_picker_carries_the_bounds_and_the_french_refusal(bounded_town):
     assert "Ce point est en dehors de Val-Test" in html
     assert "Ma position" in html
     assert 'aria-live="polite"' in html
+
+
+def test_reports_live_gives_the_stream_to_members_and_staff_only(rf, member, town):
+    from django.contrib.auth.models import AnonymousUser
+
+    from realtime.groups import reports_stream
+
+    page = Template("{% load reports_map %}{% reports_live town %}")
+
+    def render_for(user) -> str:
+        request = rf.get("/signalements/")
+        request.user = user
+        return page.render(Context({"request": request, "town": town}))
+
+    assert "data-live-stream" not in render_for(AnonymousUser())
+    elsewhere = make_town("Ailleurs", hostname="ailleurs.test")
+    outsider = make_member(
+        elsewhere, neighbourhood=NeighbourhoodFactory(town=elsewhere)
+    )
+    assert "data-live-stream" not in render_for(outsider.user)
+    for user in (member.user, make_staff(town, Role.SERVICE)):
+        html = render_for(user)
+        assert f'data-live-stream="{reports_stream(town.pk)}"' in html
+        assert "reports/live.js" in html
