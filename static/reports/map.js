@@ -149,7 +149,11 @@
   function sensorIcon(sensor) {
     var label = document.createElement("span");
     label.className = "sensor-pin__label";
-    label.textContent = valueText(sensor) + (sensor.silent ? " — " + text("data-silent-text", "") : "");
+    // Without a value yet, the sensor's name says what the mark is.
+    var hasValue = sensor.value !== null && sensor.value !== undefined;
+    label.textContent =
+      (hasValue ? valueText(sensor) : sensor.name) +
+      (sensor.silent ? " — " + text("data-silent-text", "") : "");
     return L.divIcon({
       className: "sensor-pin" + (sensor.silent ? " sensor-pin--silent" : ""),
       html: label,

@@ -10,7 +10,7 @@ longitude, address) and the real include, served at the site's origin with the
 site's own Content-Security-Policy.
 """
 
-import base64
+import io
 import re
 from urllib.parse import urlsplit
 
@@ -18,6 +18,7 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 from django.template import Context, Template
+from PIL import Image
 
 from community.models import Role
 from realtime.groups import sensors_stream
@@ -40,9 +41,14 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-BLANK_TILE = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)
+
+def _blank_png() -> bytes:
+    picture = io.BytesIO()
+    Image.new("RGBA", (256, 256), (0, 0, 0, 0)).save(picture, "PNG")
+    return picture.getvalue()
+
+
+BLANK_TILE = _blank_png()
 STEP_ONE = "/signalements/essai-etape-1/"
 STEP_ONE_PAGE = Template(
     """{% load static %}<!doctype html>

@@ -86,7 +86,9 @@ def test_anyone_reads_the_list_with_addresses_and_states_never_names(
     assert elsewhere.pk not in _cards(html)
     # Anonymous: no stream to subscribe to (the stream is the members').
     assert "data-live-stream" not in html
-    # The map's settings travel as data- attributes, the sensors as JSON data.
+    # Without JavaScript the map is not there (map.js shows it); its settings
+    # travel as data- attributes, the sensors as JSON data.
+    assert '<div class="town-map" hidden data-town-map' in html
     assert 'data-tile-url="https://tile.openstreetmap.org/{z}/{x}/{y}.png"' in html
     assert 'data-bounds="45.0,4.0,45.1,4.1"' in html
     assert 'data-lat="45.05"' in html  # the middle of the bounds: no centre set
