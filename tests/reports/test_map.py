@@ -122,6 +122,9 @@ def test_filters_by_state_category_and_neighbourhood(client, member, lighting, w
     assert response.status_code == 200
     assert "field-invalid" in html
     assert _cards(html) == [done.pk]
+    huge = "9" * 40
+    junk = {"categorie": huge, "quartier": huge, "etat": "💧", "page": huge}
+    assert client.get(MAP, junk).status_code == 200
     # The pins answer a JSON error with a code.
     bad = client.get(PINS, {"etat": "perdu"})
     assert bad.status_code == 400
