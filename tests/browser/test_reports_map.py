@@ -114,7 +114,15 @@ def test_a_pin_tapped_on_a_phone_appears_live_on_the_map(
     expect(watcher.locator("[data-town-map] .leaflet-container")).to_be_visible()
     expect(watcher.locator("[data-reports-empty]")).to_be_visible()
 
-    context, phone = _member_context(new_context, asgi_server, anne, **PHONE)
+    context, phone = _member_context(
+        new_context,
+        asgi_server,
+        anne,
+        # « Ma position »: the phone says it is in the town.
+        geolocation={"latitude": 45.07, "longitude": 4.03},
+        permissions=["geolocation"],
+        **PHONE,
+    )
     # Step 1, served with the site's own policy (no inline script allowed).
     policy = phone.request.get("/carte/").headers["content-security-policy"]
     step_one = STEP_ONE_PAGE.render(Context({"town": map_town}))
@@ -137,6 +145,10 @@ def test_a_pin_tapped_on_a_phone_appears_live_on_the_map(
     canvas.tap(position={"x": 12, "y": box["height"] - 40})
     expect(status).to_contain_text("Ce point est en dehors de Val-Test")
     expect(phone.locator("input[name=latitude]")).to_have_value("")
+
+    phone.get_by_role("button", name="Ma position").tap()
+    expect(phone.locator("input[name=latitude]")).to_have_value("45.070000")
+    expect(phone.locator("input[name=longitude]")).to_have_value("4.030000")
 
     canvas.tap(position={"x": box["width"] / 2, "y": box["height"] / 2})
     expect(status).to_have_text("Repère placé.")
