@@ -1,7 +1,9 @@
 """The town's map in a real browser: on a phone a member places a report's pin
-by tapping the map (a point outside the town is refused in French), and a
-second member's open /carte/ shows the new report's card and pin live; /carte/
-passes axe-core with its map, pins and sensors.
+(« Ma position », a tap; a point outside the town refused in French; arrows),
+a second member's open /carte/ shows the new report's card and pin live, then
+its state change and its removal by moderation, and the report's page (with the
+`reports_live` tag) gets its timeline entries once; /carte/ passes axe-core
+with its map, pins and sensors, and sensor values arrive live.
 
 Tiles never leave the machine: the tile server's requests are answered with a
 blank picture. The new-report page itself is H1's (issue 16); until it is on
@@ -11,6 +13,7 @@ site's own Content-Security-Policy.
 """
 
 import io
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -18,6 +21,7 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 from django.template import Context, Template
+from django.test import RequestFactory
 from PIL import Image
 
 from community.models import Role
@@ -96,6 +100,53 @@ def _member_context(new_context, asgi_server, member, **options):
     page = context.new_page()
     login(page, asgi_server, member.user.email, PASSWORD)
     return context, page
+
+
+# Runs before the page's scripts: puts the `reports_live` tag's output (its
+# stream holder and script, given as JSON) after the timeline as soon as the
+# parser has made it, so that static/js/live.js finds the stream when it starts.
+ADD_LIVE = """
+(() => {
+  const live = %s;
+  const observer = new MutationObserver(() => {
+    const timeline = document.querySelector("[data-report-timeline]");
+    if (!timeline) return;
+    observer.disconnect();
+    const holder = document.createElement("div");
+    holder.hidden = true;
+    holder.setAttribute("data-live-stream", live.stream);
+    holder.setAttribute("data-live-since", live.since);
+    timeline.after(holder);
+    const script = document.createElement("script");
+    script.src = live.script;
+    document.head.appendChild(script);
+  });
+  observer.observe(document, { childList: true, subtree: true });
+})();
+"""
+
+
+def _report_page_with_live(page, town, member, report):
+    """The report's page in `page`'s browser, with what `{% reports_live town %}`
+    renders for `member` (H1's template will carry the tag).
+
+    Added by a script before the page's own, not by rewriting the response: a
+    document Playwright serves itself may not open a websocket to 127.0.0.1
+    (Chromium's local network access checks)."""
+    request = RequestFactory().get("/")
+    request.user = member.user
+    html = Template("{% load reports_map %}{% reports_live town %}").render(
+        Context({"request": request, "town": town})
+    )
+    live = {
+        "stream": re.search(r'data-live-stream="([^"]+)"', html).group(1),
+        "since": re.search(r'data-live-since="([^"]+)"', html).group(1),
+        "script": re.search(r'<script src="([^"]+)"', html).group(1),
+    }
+    other = page.context.new_page()
+    other.add_init_script(ADD_LIVE % json.dumps(live))
+    other.goto(f"/signalements/{report.pk}/")
+    return other
 
 
 def test_a_pin_tapped_on_a_phone_appears_live_on_the_map(
@@ -177,12 +228,25 @@ def test_a_pin_tapped_on_a_phone_appears_live_on_the_map(
     )
     assert Report.objects.get().latitude == latitude
 
-    # A state change replaces the card (and recolours the pin); hidden by
-    # moderation, both leave the page.
+    # The report's page, with what `{% reports_live town %}` adds (H1's
+    # template will carry the tag), in the same browser.
+    timeline = _report_page_with_live(watcher, map_town, paul, report)
+    entries = timeline.locator("[data-report-timeline] [data-update]")
+    expect(entries).to_have_count(1)
+
+    # A state change replaces the cards (and recolours the pin) and adds its
+    # timeline entry once; so does a resident's note.
     agent = make_staff(map_town, Role.SERVICE)
     actions.check_change_state(agent, report, ReportState.ACKNOWLEDGED, "Vu.")
     expect(card.locator(".report-state")).to_have_text("pris en charge")
     expect(card).to_have_attribute("data-version", str(report.version))
+    actions.check_add_note(anne, report, "Toujours éteint ce soir.", "note-1")
+    expect(entries).to_have_count(3)
+    expect(entries.last).to_contain_text("Toujours éteint ce soir.")
+    expect(timeline.locator(".report-card .report-state")).to_have_text(
+        "pris en charge"
+    )
+    # Hidden by moderation: card and pin leave the map page.
     actions.do_set_report_moderation(report, hidden=True)
     expect(card).to_have_count(0)
     expect(watcher.locator(f'path[data-pin="{report.pk}"]')).to_have_count(0)
