@@ -11,7 +11,7 @@ PORT ?= 8000
 DEV_ENV := DJANGO_SETTINGS_MODULE=config.settings.dev
 TEST_ENV := DJANGO_SETTINGS_MODULE=config.settings.test
 
-.PHONY: run test lint format messages compilemessages install services stop-services clean bench screenshots bench-towns
+.PHONY: run test vendor lint format messages compilemessages install services stop-services clean bench screenshots bench-towns
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ PYTEST_ARGS ?= --durations=25
 test: install services compilemessages browser-deps
 	bash scripts/elasticsearch.sh start
 	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Leaflet from npm into static/vendor/leaflet/ (committed: `make run` needs no
+# npm and no CDN); redo it after changing the version in the script.
+vendor:
+	bash scripts/vendor-leaflet.sh
 
 # Real-browser tests (tests/browser, docs/testing.md): Debian's Chromium, and
 # axe-core from npm, reinstalled when its lock file changes. Node and npm come

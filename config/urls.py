@@ -38,7 +38,7 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("mes-donnees/", include("mydata.urls")),
     path("", include("meters.urls")),
-    path("signalements/", include("reports.urls")),
+    path("", include("reports.urls")),  # /signalements/…, /carte/…
 ]
 
 if settings.DEBUG:

@@ -36,6 +36,7 @@ def event_data(report: Report, update: ReportUpdate | None = None) -> dict:
         state_label=str(report.get_state_display()),
         is_open=report.is_open,
         category_id=report.category_id,
+        neighbourhood_id=report.neighbourhood_id,
         latitude=report.latitude,
         longitude=report.longitude,
         html=render_card(report),

@@ -1,8 +1,8 @@
 """Residents' pages of reports: `/signalements/`."""
 
-from django.urls import path
+from django.urls import include, path
 
-from reports import views
+from reports import views, views_map
 
 app_name = "reports"
 
@@ -14,4 +14,13 @@ urlpatterns = [
     path("<int:report_id>/moi-aussi/", views.me_too, name="me-too"),
     path("<int:report_id>/suivre/", views.follow, name="follow"),
     path("<int:report_id>/precision/", views.add_note, name="note"),
+]
+
+# The town's map (issue 16) lives at /carte/, beside /signalements/: config/urls.py
+# mounts this module at the site's root, the pages above under signalements/.
+# Keep these lines last.
+urlpatterns = [
+    path("signalements/", include(urlpatterns)),
+    path("carte/", views_map.map_page, name="map"),
+    path("carte/signalements.geojson", views_map.map_data, name="map-data"),
 ]
