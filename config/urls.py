@@ -39,6 +39,7 @@ urlpatterns = [
     path("mes-donnees/", include("mydata.urls")),
     path("", include("meters.urls")),
     path("signalements/", include("reports.urls")),
+    path("open311/v2/", include("reports.open311.urls")),
 ]
 
 if settings.DEBUG:
