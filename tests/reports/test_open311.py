@@ -1,7 +1,6 @@
 """Open311 GeoReport v2 at /open311/v2/: every endpoint in JSON and XML,
 filters and paging, filing with a key, the spec's errors, no names leaving."""
 
-import json
 import xml.etree.ElementTree as ET  # noqa: S405 (our own answers)
 from datetime import timedelta
 
@@ -377,3 +376,42 @@ def test_fuzzed_posts_never_500(client, key, category):
         response = post(client, key, **fields)
         assert response.status_code in (200, 400), (fields, response.content)
     assert settings.SMARTCITIZEN["API_KEY_RATE"][0] > 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_georeport_client_over_http(live_server, key, category, reporter):
+    """The `georeport` package from PyPI (dev extra) reads the live server in
+    both its formats; it has no call to file a request, so a plain form POST
+    does, as the spec writes it."""
+    georeport = pytest.importorskip("georeport")
+    import requests
+
+    report = make_report(reporter, category, latitude=45.05, longitude=4.05)
+    root = f"{live_server.url}{API}"
+    posted = requests.post(
+        f"{root}requests.json",
+        data={
+            "api_key": key,
+            "service_code": "eclairage",
+            "description": "Nid-de-poule devant l'école.",
+            "address_string": "1 place de l'École",
+            "email": "partenaire@example.org",
+        },
+        timeout=10,
+    )
+    assert posted.status_code == 200, posted.text
+    new_id = posted.json()[0]["service_request_id"]
+    for output_format in ("json", "xml"):
+        client = georeport.GeoReport(root, output_format=output_format)
+        services = client.get_service_list()
+        # xmltodict gives a one-element list as the element itself.
+        (service,) = services if isinstance(services, list) else [services]
+        assert service["service_code"] == "eclairage"
+        definition = client.get_service_definition("eclairage")
+        assert definition["service_code"] == "eclairage"
+        found = client.get_service_requests(service_code="eclairage", status="open")
+        found = found if isinstance(found, list) else [found]
+        assert {r["service_request_id"] for r in found} == {str(report.pk), new_id}
+        one = client.get_service_request(new_id)
+        assert one["description"] == "Nid-de-poule devant l'école."
+        assert "partenaire@example.org" not in str(found)
