@@ -25,6 +25,7 @@ from reports.models import (
     OPEN_STATES,
     ModerationState,
     Report,
+    ReportCategory,
     ReportState,
     ReportUpdate,
     UpdateKind,
@@ -55,7 +56,7 @@ class ApiError(Exception):
         self.retry_after = retry_after
 
 
-def endpoint(methods=("GET",)):
+def endpoint(methods=("GET", "HEAD")):
     """A GeoReport view: the town of the request's site, its format checked,
     refusals as the spec's errors."""
 
@@ -289,10 +290,11 @@ def _filtered(town: TownPage, data):
         return reports.filter(pk__in=[int(i) for i in ids])
     codes = _comma_list(data, "service_code")
     if codes:
+        # Retired categories too: their reports are still served.
         known = set(
-            queries.town_categories(town)
-            .filter(service_code__in=codes)
-            .values_list("service_code", flat=True)
+            ReportCategory.objects.filter(
+                town=town, service_code__in=codes
+            ).values_list("service_code", flat=True)
         )
         unknown = [code for code in codes if code not in known]
         if unknown:
@@ -405,7 +407,7 @@ def _messages(error: ValidationError) -> list[str]:
     ]
 
 
-@endpoint(methods=("GET", "POST"))
+@endpoint(methods=("GET", "HEAD", "POST"))
 def service_requests(request: HttpRequest, town: TownPage, fmt: str) -> HttpResponse:
     """GET: the town's reports, filtered and paged. POST: file one (a key)."""
     if request.method == "POST":

@@ -131,6 +131,7 @@ def test_requests_serve_the_reports_without_names(client, reporter, category, bo
     )
     hidden = make_report(reporter, category, description="Masqué")
     actions.do_set_report_moderation(hidden, True)
+    assert client.get(f"{API}requests/{hidden.pk}.json").status_code == 404
     response = client.get(f"{API}requests.json")
     assert response.status_code == 200
     (item,) = response.json()
@@ -193,6 +194,10 @@ def test_filters(client, reporter, category, bounded):
         return {int(r["service_request_id"]) for r in response.json()}
 
     assert ids() == {first.pk, second.pk}
+    assert ids(service_code="voirie") == {second.pk}
+    other.active = False
+    other.save()
+    # A retired category's reports are still served, and found by its code.
     assert ids(service_code="voirie") == {second.pk}
     assert ids(service_code="voirie,eclairage") == {first.pk, second.pk}
     assert ids(status="open") == {first.pk}
