@@ -28,17 +28,9 @@ API = "/open311/v2/"
 
 
 @pytest.fixture
-def bounded(town):
-    town.bounds_south, town.bounds_north = 45.0, 45.1
-    town.bounds_west, town.bounds_east = 4.0, 4.1
-    town.save()
-    return town
-
-
-@pytest.fixture
-def category(bounded):
+def category(bounded_town):
     return make_report_category(
-        bounded,
+        bounded_town,
         "Éclairage public",
         service_code="eclairage",
         service_name="Service voirie",
@@ -47,13 +39,15 @@ def category(bounded):
 
 
 @pytest.fixture
-def key(bounded):
-    return do_create_api_key(bounded, ApiKeyPurpose.OPEN311, "Appli Ma Rue")[1]
+def key(bounded_town):
+    return do_create_api_key(bounded_town, ApiKeyPurpose.OPEN311, "Appli Ma Rue")[1]
 
 
 @pytest.fixture
-def reporter(bounded, neighbourhood):
-    return make_member(bounded, neighbourhood=neighbourhood, display_name="Zoé Secret")
+def reporter(bounded_town, neighbourhood):
+    return make_member(
+        bounded_town, neighbourhood=neighbourhood, display_name="Zoé Secret"
+    )
 
 
 def xml(response) -> ET.Element:
@@ -75,7 +69,7 @@ def post(client, key, fmt="json", **fields):
     )
 
 
-def test_discovery_in_both_formats(client, bounded):
+def test_discovery_in_both_formats(client, bounded_town):
     data = client.get(f"{API}discovery.json").json()
     endpoint = data["endpoints"][0]
     assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
@@ -87,8 +81,8 @@ def test_discovery_in_both_formats(client, bounded):
     assert formats == ["text/xml", "application/json"]
 
 
-def test_services_are_the_active_categories(client, category, bounded):
-    make_report_category(bounded, "Ancienne", service_code="vieux", active=False)
+def test_services_are_the_active_categories(client, category, bounded_town):
+    make_report_category(bounded_town, "Ancienne", service_code="vieux", active=False)
     other = make_town("Ailleurs", hostname="127.0.0.1")
     make_report_category(other, "Ailleurs", service_code="ailleurs")
     services = client.get(f"{API}services.json").json()
@@ -121,11 +115,13 @@ def test_service_definition(client, category):
     assert missing.json()[0]["code"] == 404
 
 
-def test_requests_serve_the_reports_without_names(client, reporter, category, bounded):
+def test_requests_serve_the_reports_without_names(
+    client, reporter, category, bounded_town
+):
     report = make_report(
         reporter, category, latitude=45.05, longitude=4.05, address="3 rue Haute"
     )
-    staff = make_staff(bounded, Role.SERVICE)
+    staff = make_staff(bounded_town, Role.SERVICE)
     actions.check_change_state(
         staff, report, ReportState.ACKNOWLEDGED, "Équipe prévue mardi."
     )
@@ -177,15 +173,15 @@ def test_one_request_and_another_towns_id(client, reporter, category):
     assert other.pk != report.town_id
 
 
-def test_filters(client, reporter, category, bounded):
-    other = make_report_category(bounded, "Voirie", service_code="voirie")
+def test_filters(client, reporter, category, bounded_town):
+    other = make_report_category(bounded_town, "Voirie", service_code="voirie")
     first = make_report(reporter, category)
     second = make_report(reporter, other)
     old = make_report(reporter, category)
     Report.objects.filter(pk=old.pk).update(
         created_at=timezone.now() - timedelta(days=120)
     )
-    staff = make_staff(bounded, Role.SERVICE)
+    staff = make_staff(bounded_town, Role.SERVICE)
     actions.check_change_state(staff, second, ReportState.RESOLVED, "Réparé.")
 
     def ids(**params):
@@ -260,7 +256,7 @@ def test_unknown_format_and_method(client, category):
     assert client.get(f"{API}tokens/pas-un-jeton.json").status_code == 404
 
 
-def test_post_files_a_report_shown_on_the_site(client, key, category, bounded):
+def test_post_files_a_report_shown_on_the_site(client, key, category, bounded_town):
     response = post(
         client,
         key,
@@ -308,11 +304,13 @@ def test_post_xml_and_address_only(client, key, category):
     assert report.address == "Place de la Mairie" and report.latitude is None
 
 
-def test_post_refusals(client, key, category, bounded):
+def test_post_refusals(client, key, category, bounded_town):
     other = make_town("Ailleurs", hostname="127.0.0.1")
     other_key = do_create_api_key(other, ApiKeyPurpose.OPEN311, "Autre")[1]
-    sensor_key = do_create_api_key(bounded, ApiKeyPurpose.SENSORS, "Capteurs")[1]
-    revoked_row, revoked = do_create_api_key(bounded, ApiKeyPurpose.OPEN311, "Vieille")
+    sensor_key = do_create_api_key(bounded_town, ApiKeyPurpose.SENSORS, "Capteurs")[1]
+    revoked_row, revoked = do_create_api_key(
+        bounded_town, ApiKeyPurpose.OPEN311, "Vieille"
+    )
     do_revoke_api_key(revoked_row)
     for bad in ("", "nimporte.quoi", other_key, sensor_key, revoked):
         response = post(client, bad)
