@@ -84,6 +84,7 @@ def prepare(reuse: bool):
 
 def actors(town):
     from community.apikeys import do_create_api_key
+    from community.models import Neighbourhood
     from reports.models import ReportCategory
     from tests.factories import NeighbourhoodFactory, make_member
 
@@ -92,8 +93,13 @@ def actors(town):
         service_code="bench",
         defaults={"name": "Banc", "service_name": "Service du banc"},
     )
-    neighbourhood = NeighbourhoodFactory(town=town)
-    member = make_member(town, neighbourhood=neighbourhood)
+    neighbourhood = Neighbourhood.objects.filter(town=town).first()
+    if neighbourhood is None:
+        neighbourhood = NeighbourhoodFactory(town=town, slug="banc", name="Banc")
+    # A new resident each run: --reuse-db keeps the earlier ones.
+    member = make_member(
+        town, neighbourhood=neighbourhood, email=f"banc{time.time_ns()}@example.org"
+    )
     _row, key = do_create_api_key(town, "open311", f"Banc {time.time()}")
     return category, member, key
 
