@@ -29,8 +29,10 @@ def create(client, town, name="Service voirie", purpose="open311"):
     )
 
 
-def test_a_town_admin_creates_a_key_shown_once(client, town, admin_a):
+def test_a_town_admin_creates_a_key_shown_once(client, town, town_b, admin_a):
     client.force_login(admin_a)
+    form = client.get(reverse("community_apikey:add")).content.decode()
+    assert "Bville" not in form and 'name="purpose"' in form
     response = create(client, town)
     assert response.status_code == 200
     key = ApiKey.objects.get()

@@ -368,6 +368,19 @@ def test_fuzzed_inputs_never_500(client, category, path):
     assert response.status_code in (200, 400, 404)
 
 
+def test_special_values_in_every_parameter_never_500(client, key, category):
+    from tests.fuzz.routes import SPECIAL_TEXT
+
+    # A lone surrogate cannot be sent at all (the client refuses to encode it).
+    for value in [v for v in SPECIAL_TEXT if v != "\ud800"]:
+        for name in ("service_request_id", "service_code", "start_date", "status"):
+            response = client.get(f"{API}requests.xml", {name: value})
+            assert response.status_code in (200, 400), (name, value)
+        for name in ("lat", "service_code", "api_key"):
+            response = post(client, key, **{name: value})
+            assert response.status_code in (200, 400, 403), (name, value)
+
+
 def test_fuzzed_posts_never_500(client, key, category):
     for fields in (
         {"lat": "1e400", "long": "4"},
