@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from community.apikeys import access_api_key
 from community.models import ApiKeyPurpose, TownPage
-from community.towns import absolute_url, town_for_request
+from community.towns import absolute_url, sites_by_town, town_for_request
 from config.ratelimit import hit, limit_message
 from reports import actions, queries
 from reports.models import (
@@ -191,11 +191,25 @@ def _status_notes(report: Report) -> str:
     return f"{notes} — {note}" if note else notes
 
 
-def _media_url(town: TownPage, report: Report) -> str:
-    return absolute_url(town, report.photo.url) if report.photo else ""
+class MediaUrls:
+    """The photos' absolute URLs: the town's Site read once per answer, and
+    only when a photo needs it."""
+
+    def __init__(self, town: TownPage) -> None:
+        self.town = town
+        self.site = None
+        self.read = False
+
+    def __call__(self, report: Report) -> str:
+        if not report.photo:
+            return ""
+        if not self.read:
+            self.site = sites_by_town([self.town.pk]).get(self.town.pk)
+            self.read = True
+        return absolute_url(self.town, report.photo.url, self.site)
 
 
-def service_request(town: TownPage, report: Report) -> dict:
+def service_request(report: Report, media_url: MediaUrls) -> dict:
     """A report as the spec's service request: never who reported it."""
     return {
         "service_request_id": str(report.pk),
@@ -211,7 +225,7 @@ def service_request(town: TownPage, report: Report) -> dict:
         "address": report.address,
         "lat": report.latitude,
         "long": report.longitude,
-        "media_url": _media_url(town, report),
+        "media_url": media_url(report),
     }
 
 
@@ -321,10 +335,11 @@ def _list_requests(request: HttpRequest, town: TownPage, fmt: str) -> HttpRespon
     offset = (page - 1) * size
     # One more than the page: whether a next page exists, without a COUNT.
     rows = list(_with_notes(reports)[offset : offset + size + 1])
+    media_url = MediaUrls(town)
     response = respond(
         fmt,
         "service_requests",
-        [service_request(town, report) for report in rows[:size]],
+        [service_request(report, media_url) for report in rows[:size]],
     )
     if len(rows) > size:
         query = request.GET.copy()
@@ -424,7 +439,7 @@ def service_request_detail(
     found = report.first()
     if found is None:
         raise ApiError(404, _("Demande inconnue : %(id)s.") % {"id": report_id})
-    return respond(fmt, "service_requests", [service_request(town, found)])
+    return respond(fmt, "service_requests", [service_request(found, MediaUrls(town))])
 
 
 @endpoint()

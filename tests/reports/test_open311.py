@@ -3,9 +3,11 @@ filters and paging, filing with a key, the spec's errors, no names leaving."""
 
 import xml.etree.ElementTree as ET  # noqa: S405 (our own answers)
 from datetime import timedelta
+from io import BytesIO
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -210,12 +212,24 @@ def test_filters(client, reporter, category, bounded_town):
     assert ids(end_date=end) == {old.pk}
 
 
+def jpeg() -> SimpleUploadedFile:
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (40, 30), "#3a7").save(out, "JPEG")
+    return SimpleUploadedFile("photo.jpg", out.getvalue(), "image/jpeg")
+
+
 def test_paging_and_query_count(client, reporter, category):
-    reports = [make_report(reporter, category) for _ in range(5)]
+    reports = [make_report(reporter, category, photo=jpeg()) for _ in range(5)]
     with CaptureQueriesContext(connection) as queries:
         response = client.get(f"{API}requests.json", {"page_size": 2})
-    # The site and its town, then the page with its notes.
-    assert len(queries) <= 3
+    # The site and its town, the page with its notes, the Site for the
+    # photos' addresses once.
+    assert len(queries) <= 4
+    for item in response.json():
+        assert item["media_url"].startswith("http")
+        assert item["media_url"].endswith(".jpg")
     assert [r["service_request_id"] for r in response.json()] == [
         str(r.pk) for r in reports[::-1][:2]
     ]
