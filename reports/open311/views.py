@@ -42,7 +42,8 @@ MAX_PAGE = 10_000
 MAX_IDS = 200
 # A filing is a few short fields: a larger body is refused before it is parsed.
 MAX_BODY_BYTES = 64 * 1024
-MAX_PARAM_LENGTH = 2000
+# Longer than any field the action takes, so that its own message says why.
+MAX_PARAM_LENGTH = 5000
 CONTACT_FIELDS = ("email", "first_name", "last_name", "phone")
 CONTACT_MAX_LENGTH = 200
 _ID = re.compile(r"^[0-9]{1,9}$")
@@ -109,9 +110,7 @@ def discovery(request: HttpRequest, town: TownPage, fmt: str) -> HttpResponse:
         "discovery",
         {
             "changeset": CHANGESET,
-            "contact": _(
-                "La mairie de %(town)s, par la page de contact du site : %(url)s"
-            )
+            "contact": _("La mairie de %(town)s, par son site : %(url)s")
             % {"town": town.title, "url": absolute_url(town, "/")},
             "key_service": _(
                 "Les clés d'API sont remises par la mairie de %(town)s "

@@ -339,6 +339,9 @@ def test_post_refusals(client, key, category, bounded_town):
     assert post(client, key, lat="nan", long="4.05").status_code == 400
     assert post(client, key, lat="45.05", long=None).status_code == 400
     assert post(client, key, lat=None, long=None).status_code == 400
+    long = post(client, key, description="x" * 3000)
+    assert long.status_code == 400
+    assert "3000 caractères" in long.json()[0]["description"]
     huge = post(client, key, description="x" * 100_000)
     assert huge.status_code == 413
     root = xml(post(client, "", "xml"))
