@@ -85,6 +85,21 @@ def test_only_town_admins_of_that_town(client, town, town_b, admin_a):
     assert not ApiKey.objects.filter(name="Refusée").exists()
 
 
+def test_the_list_costs_the_same_queries_for_more_keys(client, town, admin_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(admin_a)
+    counts = []
+    for batch in (2, 6):
+        for i in range(batch):
+            do_create_api_key(town, "open311", f"Clé {batch}-{i}")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(LIST)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
 def test_revoke_and_rename(client, town, admin_a):
     key, raw = do_create_api_key(town, "open311", "Appli")
     client.force_login(admin_a)
