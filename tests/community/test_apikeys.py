@@ -72,6 +72,13 @@ def test_only_town_admins_of_that_town(client, town, town_b, admin_a):
     # Another town in the form is refused.
     create(client, town_b, name="Intrus")
     assert not ApiKey.objects.filter(name="Intrus").exists()
+    # The chooser creates nothing (a key is only made with its hash).
+    chooser = client.post(
+        reverse("wagtailsnippetchoosers_community_apikey:create"),
+        {"town": town.pk, "purpose": "open311", "name": "Par le sélecteur"},
+    )
+    assert chooser.status_code < 500
+    assert not ApiKey.objects.filter(name="Par le sélecteur").exists()
     # No deletion: revocation only.
     assert client.get(
         reverse("community_apikey:delete", args=[mine.pk])
