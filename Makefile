@@ -11,7 +11,7 @@ PORT ?= 8000
 DEV_ENV := DJANGO_SETTINGS_MODULE=config.settings.dev
 TEST_ENV := DJANGO_SETTINGS_MODULE=config.settings.test
 
-.PHONY: run test vendor lint format messages compilemessages install services stop-services clean bench screenshots bench-towns
+.PHONY: run test vendor lint format messages compilemessages install services stop-services clean bench screenshots bench-towns bench-reports
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -93,6 +93,12 @@ bench: install services
 	bash scripts/system-packages.sh wrk
 	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/peer_bench.py $(PEER_BENCH_ARGS)
 	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/ws_bench.py $(WS_BENCH_ARGS)
+	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/reports_bench.py $(REPORTS_BENCH_ARGS)
+
+# Issue 16: reports filed per second through the site's path and through
+# Open311's POST (bench/reports_bench.py; its own database).
+bench-reports: install services
+	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/reports_bench.py $(REPORTS_BENCH_ARGS)
 
 # Issue 15: one town's feed, moderation queue and coverage report in a one-town
 # and a 100-town database (100,000 households), alternated; builds both

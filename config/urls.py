@@ -39,6 +39,7 @@ urlpatterns = [
     path("mes-donnees/", include("mydata.urls")),
     path("", include("meters.urls")),
     path("", include("reports.urls")),  # /signalements/…, /carte/…
+    path("open311/v2/", include("reports.open311.urls")),
 ]
 
 if settings.DEBUG:

@@ -116,7 +116,7 @@ def check_create_report(
             return check()
         except ValidationError as error:
             errors.setdefault(field, []).extend(
-                error.error_dict.get(field, error.error_list)
+                [e for found in error.error_dict.values() for e in found]
                 if hasattr(error, "error_dict")
                 else error.error_list
             )

@@ -14,14 +14,6 @@ from tests.factories import make_member, make_report, make_report_category, make
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def bounded_town(town):
-    town.bounds_south, town.bounds_north = 45.0, 45.1
-    town.bounds_west, town.bounds_east = 4.0, 4.1
-    town.save()
-    return town
-
-
 def test_filing_logs_the_timeline_follows_and_publishes(member):
     report = make_report(member, client_key="k1")
     assert report.state == ReportState.OPEN
