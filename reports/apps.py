@@ -10,5 +10,8 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # A town's reports stream: its members and staff read it.
         from realtime import groups, streams
+        from reports import moderation_kinds
 
         streams.register(groups.REPORTS, streams.can_read_town_or_staff)
+        # Reports and residents' precisions in moderation (reports/moderation_kinds.py).
+        moderation_kinds.register_all()
