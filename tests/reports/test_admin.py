@@ -9,7 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from community.apikeys import do_create_api_key
 from community.models import Role
+from reports import actions
 from reports.models import Report, ReportCategory, ReportState, ReportUpdate
 from tests.factories import (
     NeighbourhoodFactory,
@@ -36,6 +38,15 @@ def other_town():
 
 
 @pytest.fixture
+def far(other_town) -> Report:
+    """A report of another town, « Loin »."""
+    resident = make_member(
+        other_town, neighbourhood=NeighbourhoodFactory(town=other_town)
+    )
+    return make_report(resident, make_report_category(other_town), address="Loin")
+
+
+@pytest.fixture
 def lighting(town):
     return make_report_category(
         town, "Éclairage public", service_code="eclairage", service_name="Régie lumière"
@@ -49,11 +60,6 @@ def roads(town):
     )
 
 
-@pytest.fixture
-def agent(town):
-    return make_staff(town, Role.SERVICE)
-
-
 def age(report: Report, days: int) -> Report:
     """Move a report back in time (actions date what they write « now »)."""
     when = timezone.now() - timedelta(days=days)
@@ -63,19 +69,14 @@ def age(report: Report, days: int) -> Report:
 
 
 def queue_numbers(client, **params) -> list[int]:
+    """The numbers of the queue's first page, in its order."""
     page = client.get(reverse(QUEUE), params)
     assert page.status_code == 200
-    return [
-        report.pk for report in page.context["page"].object_list
-    ]  # in the queue's order
+    return [report.pk for report in page.context["page"].object_list]
 
 
-def test_the_queue_shows_the_agents_towns_only(client, member, lighting, other_town):
+def test_the_queue_shows_the_agents_towns_only(client, member, lighting, far):
     here = make_report(member, lighting, address="1 place de la Mairie")
-    far_member = make_member(
-        other_town, neighbourhood=NeighbourhoodFactory(town=other_town)
-    )
-    far = make_report(far_member, make_report_category(other_town), address="Loin")
     client.force_login(make_staff(member.town, Role.SERVICE))
     home = client.get(reverse("wagtailadmin_home")).content.decode()
     assert reverse(QUEUE) in home
@@ -97,12 +98,10 @@ def test_the_queue_shows_the_agents_towns_only(client, member, lighting, other_t
     assert Report.objects.get(pk=far.pk).state == ReportState.OPEN
 
 
-def test_roles_and_superusers(client, member, lighting, other_town, django_user_model):
+def test_roles_and_superusers(
+    client, member, lighting, other_town, far, django_user_model
+):
     here = make_report(member, lighting, address="Ici")
-    far_member = make_member(
-        other_town, neighbourhood=NeighbourhoodFactory(town=other_town)
-    )
-    far = make_report(far_member, make_report_category(other_town), address="Là-bas")
     # A moderator or administrator of the other town works its reports only.
     for role in (Role.MODERATOR, Role.TOWN_ADMIN):
         client.force_login(make_staff(other_town, role))
@@ -125,7 +124,6 @@ def test_filters_and_the_order_of_the_queue(client, town, member, lighting, road
     middle = age(make_report(member, lighting), 10)
     done = age(make_report(member, roads), 30)
     agent = make_staff(town, Role.SERVICE)
-    from reports import actions
 
     actions.check_change_state(agent, middle, ReportState.ACKNOWLEDGED, "Vu.")
     actions.check_change_state(agent, done, ReportState.RESOLVED, "Réparé.")
@@ -226,14 +224,9 @@ def test_a_state_change_through_the_form(client, member, lighting):
     assert again["Location"] == reverse(QUEUE)
 
 
-def test_a_duplicate_points_at_the_kept_report(client, member, lighting, other_town):
+def test_a_duplicate_points_at_the_kept_report(client, member, lighting, far):
     kept = make_report(member, lighting, address="Rue A")
     copy = make_report(member, lighting, address="Rue A, encore")
-    far = make_report(
-        make_member(other_town, neighbourhood=NeighbourhoodFactory(town=other_town)),
-        make_report_category(other_town),
-        address="Loin",
-    )
     client.force_login(make_staff(member.town, Role.SERVICE))
     url = reverse("reports_queue_report", args=[copy.pk])
     for number in ("", far.pk, copy.pk, 999_999):
@@ -263,8 +256,6 @@ def test_a_duplicate_points_at_the_kept_report(client, member, lighting, other_t
 
 
 def test_open311_contact_is_shown_to_staff(client, town, lighting):
-    from community.apikeys import do_create_api_key
-    from reports import actions
 
     key, _raw = do_create_api_key(town, "open311", "Appli Ma Ville")
     report = actions.check_create_report(
