@@ -400,8 +400,10 @@ def _seed_town(town: TownPage, now: datetime) -> None:
                 now - timedelta(minutes=10),
                 filed_at + timedelta(days=days, hours=3),
             )
-            for update in _step(report, what, detail, staff, neighbours, filed):
-                update_dates[update.pk] = last
+            updates = _step(report, what, detail, staff, neighbours, filed)
+            for n, update in enumerate(updates):
+                # Several « moi aussi » of one day: a few minutes apart.
+                update_dates[update.pk] = min(now, last + timedelta(minutes=17 * n))
         report_dates[report.pk] = (filed_at, last)
     for pk, (created_at, updated_at) in report_dates.items():
         Report.objects.filter(pk=pk).update(
