@@ -321,3 +321,24 @@ def test_moderators_and_agents_do_not_edit_categories(client, town, lighting):
         assert client.get(reverse("reports_category:list")).status_code in (302, 403)
         answer = client.get(reverse("reports_category:edit", args=[lighting.pk]))
         assert answer.status_code in (302, 403, 404)
+
+
+def test_a_reports_page_runs_the_same_queries_for_a_short_or_long_timeline(
+    client, town, member, lighting
+):
+    short = make_report(member, lighting)
+    long = make_report(member, lighting)
+    for n in range(6):
+        neighbour = make_member(town, neighbourhood=member.household.neighbourhood)
+        actions.do_me_too(neighbour, long)
+        actions.check_add_note(neighbour, long, f"Toujours là ({n})")
+    client.force_login(make_staff(town, Role.SERVICE))
+
+    def queries(report: Report) -> int:
+        url = reverse("reports_queue_report", args=[report.pk])
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    assert queries(long) == queries(short)
