@@ -10,8 +10,10 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # A town's reports stream: its members and staff read it.
         from realtime import groups, streams
-        from reports import kinds
+        from reports import kinds, moderation_kinds
 
         streams.register(groups.REPORTS, streams.can_read_town_or_staff)
-        # The member's reports in « Mes données » (reports/kinds.py).
+        # The member's reports in « Mes données » (reports/kinds.py); reports
+        # and residents' precisions in moderation (reports/moderation_kinds.py).
         kinds.register_all()
+        moderation_kinds.register_all()

@@ -62,7 +62,7 @@ def test_the_demo_town_looks_like_the_first_town():
 
 
 @pytest.mark.django_db
-def test_the_demo_town_has_content_to_try_every_part():
+def test_the_demo_town_has_content_to_try_every_part(client):
     from ambassadors.models import AmbassadorPage
     from challenges.models import ChallengePage
     from feeds.models import Post
@@ -86,6 +86,34 @@ def test_the_demo_town_has_content_to_try_every_part():
 
     research = ConsentRecord.objects.filter(text__kind="research").count()
     assert research == 600 * 7 // 10
+    assert_demo_reports(client, town)
+
+
+def assert_demo_reports(client, town) -> None:
+    """Reports in every state, pinned inside the town, a duplicate pointing at
+    the report kept; the roads agent of README.md works them (demo/reports.py)."""
+    from django.urls import reverse
+
+    from community.roles import has_role
+    from reports.models import Report, ReportCategory, ReportState
+
+    assert ReportCategory.objects.filter(town=town).count() == 6
+    reports = Report.objects.filter(town=town)
+    assert set(reports.values_list("state", flat=True)) == set(ReportState.values)
+    duplicate = reports.get(state=ReportState.DUPLICATE)
+    assert duplicate.duplicate_of.town_id == town.pk
+    assert duplicate.updates.filter(kind="state").exists()
+    assert reports.filter(supporters_count__gt=0).exists()
+    for report in reports.exclude(latitude=None):
+        assert town.bounds_south <= report.latitude <= town.bounds_north
+        assert town.bounds_west <= report.longitude <= town.bounds_east
+    agent = User.objects.get(username="agent.voirie@demo.smartcitizen.fr")
+    assert agent.check_password("demo-services-2026")
+    assert has_role(agent, town, Role.SERVICE)
+    client.force_login(agent)
+    queue = client.get(reverse("reports_queue"))
+    assert queue.status_code == 200
+    assert "Avenue de la Gare" in queue.content.decode()
 
 
 @pytest.mark.django_db
@@ -97,14 +125,19 @@ def test_seeding_twice_changes_nothing_and_is_deterministic():
 
     call_command("seed_demo", verbosity=0)
     assert seeded_public_ids() == first_run
-    counts = (User.objects.count(), Member.objects.count(), Household.objects.count())
+    from reports.models import Report
 
+    def counts() -> tuple[int, ...]:
+        return (
+            User.objects.count(),
+            Member.objects.count(),
+            Household.objects.count(),
+            Report.objects.count(),
+        )
+
+    before = counts()
     call_command("seed_demo", verbosity=0)
-    assert counts == (
-        User.objects.count(),
-        Member.objects.count(),
-        Household.objects.count(),
-    )
+    assert counts() == before
 
 
 @pytest.mark.django_db

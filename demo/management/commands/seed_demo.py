@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from community.models import Household, HouseholdStatus, TownPage
+from demo.reports import seed_demo_reports
 from demo.town import (
     SECOND_TOWN_SLUG,
     TOWN_SLUG,
@@ -36,11 +37,13 @@ class Command(BaseCommand):
             self.stdout.write("Une commune existe déjà : rien à faire.")
             return
         if demo_town_exists():
-            # A database seeded before the second town: add it only.
+            # A database seeded before the second town (or the reports): add them.
             town = seed_second_demo_town()
+            seed_demo_reports()
             self.stdout.write(f"{TOWN_TITLE} : déjà chargée ; {town.title} présente.")
             return
         seed_demo_town()
+        seed_demo_reports()
         for town in TownPage.objects.filter(slug__in=demo_slugs).order_by("pk"):
             households = Household.objects.filter(
                 neighbourhood__town=town, status=HouseholdStatus.ACTIVE
