@@ -72,9 +72,7 @@ def can_read_town_or_staff(user: User, town_id: int) -> bool:
     staff (the town's services may hold no member profile there)."""
     from community import roles
 
-    return roles.has_role(user, town_id, *roles.STAFF) or can_read_town(
-        user, town_id
-    )
+    return roles.has_role(user, town_id, *roles.STAFF) or can_read_town(user, town_id)
 
 
 def can_read_neighbourhood(user: User, neighbourhood_id: int) -> bool:

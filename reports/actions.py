@@ -223,7 +223,7 @@ def _publish(report: Report, event: str, update: ReportUpdate | None = None) -> 
 def _notify(report: Report, update: ReportUpdate, excerpt: str, args: dict) -> None:
     """Tell the report's followers (not who made the change) what changed."""
     followers = (
-        ReportFollow.objects.filter(report=report)
+        ReportFollow.objects.filter(report=report, notify=True)
         .exclude(member_id=update.author_id)
         .values_list("member__user_id", flat=True)
     )
@@ -394,9 +394,15 @@ def do_follow(member: Member, report: Report, follow: bool = True) -> None:
     if member.town_id != report.town_id:
         raise PermissionDenied
     if follow:
-        ReportFollow.objects.get_or_create(report=report, member=member)
-    else:
-        ReportFollow.objects.filter(report=report, member=member).delete()
+        row, created = ReportFollow.objects.get_or_create(report=report, member=member)
+        if not created and not row.notify:
+            row.notify = True
+            row.save(update_fields=["notify"])
+        return
+    rows = ReportFollow.objects.filter(report=report, member=member)
+    # A « moi aussi » stays counted once: its row is kept, silenced.
+    rows.filter(me_too=True).update(notify=False)
+    rows.filter(me_too=False).delete()
 
 
 def do_set_report_moderation(report: Report, hidden: bool) -> None:

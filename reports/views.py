@@ -21,8 +21,6 @@ from common.views import add_action_error, back, member_required
 from community.models import Member
 from community.queries import member_of
 from community.towns import town_for_request
-from realtime.groups import reports_stream
-from realtime.queries import latest_event_id
 from reports import actions, queries
 from reports.access import can_work_reports, shows_author
 from reports.forms import WHERE_FIELDS, DetailsForm, NoteForm, WhereForm
@@ -179,8 +177,6 @@ def _detail_page(
         if viewer is not None
         else None
     )
-    # Live timeline for those who may read the town's stream (members, staff).
-    stream = reports_stream(town.pk) if request.user.is_authenticated else None
     return render(
         request,
         "reports/report_detail.html",
@@ -193,8 +189,6 @@ def _detail_page(
             "is_staff": can_work_reports(request.user, town.pk),
             "follow": follow,
             "note_form": note_form or NoteForm(),
-            "live_stream": stream,
-            "live_since": latest_event_id(stream) if stream else None,
         },
     )
 

@@ -256,6 +256,9 @@ class ReportFollow(models.Model):
         Member, on_delete=models.CASCADE, related_name="report_follows"
     )
     me_too = models.BooleanField(default=False)
+    # False: they stopped following but their « moi aussi » stands (the row
+    # keeps it, so it cannot be said twice).
+    notify = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

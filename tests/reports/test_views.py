@@ -259,6 +259,14 @@ def test_follow_and_unfollow(client, member, neighbour, category):
     assert "Ne plus suivre" in page(client.get(report_url(report)))
     client.post(url, {"follow": "0"})
     assert not ReportFollow.objects.filter(report=report, member=neighbour).exists()
+    # Who said « moi aussi » and stops following stays counted, once.
+    client.post(reverse("reports:me-too", args=[report.pk]))
+    client.post(url, {"follow": "0"})
+    assert "Suivre ce signalement" in page(client.get(report_url(report)))
+    client.post(reverse("reports:me-too", args=[report.pk]))
+    report.refresh_from_db()
+    assert report.supporters_count == 1
+    assert not ReportFollow.objects.get(report=report, member=neighbour).notify
 
 
 def report_url(report: Report) -> str:
