@@ -39,6 +39,7 @@ urlpatterns = [
     path("mes-donnees/", include("mydata.urls")),
     path("", include("meters.urls")),
     path("signalements/", include("reports.urls")),
+    path("", include("townsensors.urls")),
 ]
 
 if settings.DEBUG:

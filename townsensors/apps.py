@@ -10,4 +10,5 @@ class TownSensorsConfig(AppConfig):
     def ready(self) -> None:
         # A town's sensors stream (their latest values): who reads its reports.
         from realtime import groups, streams
+
         streams.register(groups.SENSORS, streams.can_read_town_or_staff)
