@@ -240,4 +240,7 @@ def get_town_sensors(
 ) -> dict:
     """`GET towns/{id}/sensors?sensor_id=&series=week|none`."""
     sensor_id, series = town_sensors.parse_town_query(sensor_id, series)
+    if not 0 < town_id <= town_sensors.MAX_TOWN_ID:
+        # No town has that id (it would not fit the column): nothing is known.
+        return {"town_id": town_id, "since": None, "sensors": []}
     return town_sensors.town_sensors(town_id, sensor_id, series)
