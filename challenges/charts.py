@@ -9,9 +9,9 @@ gives the same figures as a table (docs/decisions.md, session 6).
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from common.charts import nice_step, y_ticks
+from common.charts import Tick, nice_step, y_ticks
 
-__all__ = ["Chart", "bar_chart", "nice_step", "weekly_means", "y_ticks"]
+__all__ = ["Chart", "Tick", "bar_chart", "nice_step", "weekly_means", "y_ticks"]
 
 # The viewBox: narrow enough that 13-unit text stays about 12 px on a 375 px
 # phone, where the chart is about 340 px wide.
@@ -28,12 +28,6 @@ TODAY_WIDTH = 80  # « aujourd'hui » at 13 units
 DAY_LABEL_STEPS = (1, 2, 7, 14)
 MONTH_LABEL_STEPS = (1, 2, 3, 6)
 WEEKS_PER_MONTH = 4.35
-
-
-@dataclass(frozen=True)
-class Tick:
-    value: float
-    y: float
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,18 @@
 town sensors' line charts): pure arithmetic, no layout."""
 
 import math
+from dataclasses import dataclass
 
 TICK_COUNT = 4
 NICE_MULTIPLES = (1, 2, 2.5, 5, 10)
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A round value on the y axis, at `y` in the chart's viewBox."""
+
+    value: float
+    y: float
 
 
 def nice_step(raw: float) -> float:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from common.charts import range_ticks
+from common.charts import Tick, range_ticks
 
 WIDTH = 360
 HEIGHT = 220
@@ -21,12 +21,6 @@ BOTTOM = HEIGHT - 28
 # A gap longer than this between two values breaks the line (a silent sensor
 # is not drawn as a straight line across its silence).
 MAX_GAP = timedelta(hours=3)
-
-
-@dataclass(frozen=True)
-class Tick:
-    value: float
-    y: float
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,8 @@ def _town(request: HttpRequest):
 
 def _live(request: HttpRequest, town) -> dict:
     """The stream and its last event id for a viewer who may read it."""
-    if not can_read_town_or_staff(request.user, town.pk):
+    user = request.user
+    if not user.is_authenticated or not can_read_town_or_staff(user, town.pk):
         return {"live_stream": None, "live_since": None}
     stream = sensors_stream(town.pk)
     return {"live_stream": stream, "live_since": latest_event_id(stream)}

@@ -9,6 +9,16 @@ from scoring.engine.town_sensors import SensorValue
 from scoring.models import TownSensorLatest, TownSensorReading
 
 
+def _arrays(values: list[SensorValue]) -> list[list]:
+    """The columns of `values` as the arrays `unnest` takes."""
+    return [
+        [v.town_id for v in values],
+        [v.sensor_id for v in values],
+        [v.observed_at for v in values],
+        [v.value for v in values],
+    ]
+
+
 def _insert_values(values: list[SensorValue]) -> None:
     # Caller holds a transaction. One statement over arrays: 1,000 values in a
     # few milliseconds (bulk_create prepares each value in Python). PostgreSQL.
@@ -23,13 +33,7 @@ def _insert_values(values: list[SensorValue]) -> None:
             ") AS t(town, sensor, at, value) "
             "ON CONFLICT (town_id, sensor_id, observed_at) "
             "DO UPDATE SET value = EXCLUDED.value, received_at = EXCLUDED.received_at",
-            [
-                now,
-                [v.town_id for v in values],
-                [v.sensor_id for v in values],
-                [v.observed_at for v in values],
-                [v.value for v in values],
-            ],
+            [now, *_arrays(values)],
         )
 
 
@@ -48,12 +52,7 @@ def _update_latest(newest: list[SensorValue]) -> None:
             "ON CONFLICT (town_id, sensor_id) DO UPDATE "
             "SET observed_at = EXCLUDED.observed_at, value = EXCLUDED.value "
             "WHERE l.observed_at <= EXCLUDED.observed_at",
-            [
-                [v.town_id for v in newest],
-                [v.sensor_id for v in newest],
-                [v.observed_at for v in newest],
-                [v.value for v in newest],
-            ],
+            _arrays(newest),
         )
 
 

@@ -4,7 +4,6 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -199,10 +198,10 @@ def test_each_key_is_rate_limited(client, town, sensor, sensor_key, settings):
     assert post(client, other, good).status_code == 200
 
 
-@override_settings(SCORING_CORE_URL="http://127.0.0.1:9/api/scoring/v1/")
 def test_a_core_out_of_reach_answers_503_and_publishes_nothing(
     client, town, sensor, sensor_key, settings
 ):
+    settings.SCORING_CORE_URL = "http://127.0.0.1:9/api/scoring/v1/"
     settings.SMARTCITIZEN = {
         **settings.SMARTCITIZEN,
         "SCORING_TIMEOUT": 0.2,
