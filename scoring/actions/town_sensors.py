@@ -8,6 +8,12 @@ from django.utils import timezone
 from scoring.engine.town_sensors import SensorValue
 from scoring.models import TownSensorLatest, TownSensorReading
 
+# The rows of a body: one array per column (`_arrays`), in this order.
+UNNEST = (
+    "unnest(%s::bigint[], %s::text[], %s::timestamptz[], %s::float8[])"
+    " AS t(town, sensor, at, value) "
+)
+
 
 def _arrays(values: list[SensorValue]) -> list[list]:
     """The columns of `values` as the arrays `unnest` takes."""
@@ -28,9 +34,7 @@ def _insert_values(values: list[SensorValue]) -> None:
         cursor.execute(
             f"INSERT INTO {table} "  # noqa: S608 (a model's table name)
             "(town_id, sensor_id, observed_at, value, received_at) "
-            "SELECT town, sensor, at, value, %s FROM unnest("
-            "%s::bigint[], %s::text[], %s::timestamptz[], %s::float8[]"
-            ") AS t(town, sensor, at, value) "
+            f"SELECT town, sensor, at, value, %s FROM {UNNEST}"
             "ON CONFLICT (town_id, sensor_id, observed_at) "
             "DO UPDATE SET value = EXCLUDED.value, received_at = EXCLUDED.received_at",
             [now, *_arrays(values)],
@@ -46,9 +50,7 @@ def _update_latest(newest: list[SensorValue]) -> None:
         cursor.execute(
             f"INSERT INTO {table} AS l "  # noqa: S608 (a model's table name)
             "(town_id, sensor_id, observed_at, value) "
-            "SELECT town, sensor, at, value FROM unnest("
-            "%s::bigint[], %s::text[], %s::timestamptz[], %s::float8[]"
-            ") AS t(town, sensor, at, value) "
+            f"SELECT town, sensor, at, value FROM {UNNEST}"
             "ON CONFLICT (town_id, sensor_id) DO UPDATE "
             "SET observed_at = EXCLUDED.observed_at, value = EXCLUDED.value "
             "WHERE l.observed_at <= EXCLUDED.observed_at",

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from community.apikeys import do_create_api_key
 from community.models import ApiKeyPurpose
-from scoring import client, transport
+from scoring import client
+from tests.scoring.conftest import _closed_breaker  # noqa: F401 (autouse here too)
 from townsensors.models import SensorKind, TownSensor
 
 
@@ -25,14 +26,6 @@ def send(town, sensor: TownSensor, value: float, minutes_ago: float = 0) -> dict
     return client.send_town_sensor_values(
         town.pk, [{"sensor_id": sensor.public_id, "observed_at": at, "value": value}]
     )
-
-
-@pytest.fixture(autouse=True)
-def _closed_breaker():
-    """The tests with a core out of reach open the client's breaker: closed again."""
-    transport.reset_breaker()
-    yield
-    transport.reset_breaker()
 
 
 @pytest.fixture
