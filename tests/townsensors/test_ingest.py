@@ -212,3 +212,20 @@ def test_a_core_out_of_reach_answers_503_and_publishes_nothing(
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "unavailable"
     assert not Event.objects.filter(stream=sensors_stream(town.pk)).exists()
+
+
+def test_text_postgresql_refuses_never_reaches_a_query(client, sensor, sensor_key):
+    # NUL and lone surrogates: the site's bad-input check answers 400 first.
+    for name in ("marche\x00temp", "\ud800"):
+        body = {"sensor": name, "observed_at": at(), "value": 1}
+        response = post(client, sensor_key, json.dumps(body))
+        assert response.status_code == 400, name
+        assert response.json()["error"]["code"]
+    # Too long for the column: an unknown sensor like any other.
+    body = {"sensor": "é" * 70, "observed_at": at(), "value": 1}
+    response = post(client, sensor_key, body)
+    assert response.status_code == 422
+    assert response.json()["items"][0]["errors"] == {
+        "sensor": "Capteur inconnu de cette commune."
+    }
+    assert not TownSensorReading.objects.exists()
