@@ -11,7 +11,7 @@ PORT ?= 8000
 DEV_ENV := DJANGO_SETTINGS_MODULE=config.settings.dev
 TEST_ENV := DJANGO_SETTINGS_MODULE=config.settings.test
 
-.PHONY: run test vendor lint format messages compilemessages install services stop-services clean bench screenshots bench-towns bench-reports
+.PHONY: run test vendor lint format messages compilemessages install services stop-services clean bench screenshots bench-towns bench-reports bench-sensors
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -94,11 +94,17 @@ bench: install services
 	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/peer_bench.py $(PEER_BENCH_ARGS)
 	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/ws_bench.py $(WS_BENCH_ARGS)
 	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/reports_bench.py $(REPORTS_BENCH_ARGS)
+	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/sensors_bench.py $(SENSORS_BENCH_ARGS)
 
 # Issue 16: reports filed per second through the site's path and through
 # Open311's POST (bench/reports_bench.py; its own database).
 bench-reports: install services
 	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/reports_bench.py $(REPORTS_BENCH_ARGS)
+
+# Issue 16: town sensor values per second through the gateways' HTTP door,
+# batched and one per request, on a real server process.
+bench-sensors: install services
+	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/sensors_bench.py $(SENSORS_BENCH_ARGS)
 
 # Issue 15: one town's feed, moderation queue and coverage report in a one-town
 # and a 100-town database (100,000 households), alternated; builds both

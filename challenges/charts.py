@@ -6,9 +6,12 @@ without JavaScript, scales to any width (viewBox, width 100 %), and the page
 gives the same figures as a table (docs/decisions.md, session 6).
 """
 
-import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+
+from common.charts import Tick, nice_step, y_ticks
+
+__all__ = ["Chart", "Tick", "bar_chart", "nice_step", "weekly_means", "y_ticks"]
 
 # The viewBox: narrow enough that 13-unit text stays about 12 px on a 375 px
 # phone, where the chart is about 340 px wide.
@@ -18,7 +21,6 @@ LEFT = 46  # room for the y tick labels
 RIGHT = WIDTH - 10
 TOP = 34  # room for the unit, then « aujourd'hui », above the plot
 BOTTOM = HEIGHT - 28  # the x axis; its labels below
-TICK_COUNT = 4
 # Two date labels closer than this (in viewBox units) would overlap.
 MIN_LABEL_GAP = 56
 LABEL_HALF_WIDTH = 22
@@ -26,13 +28,6 @@ TODAY_WIDTH = 80  # « aujourd'hui » at 13 units
 DAY_LABEL_STEPS = (1, 2, 7, 14)
 MONTH_LABEL_STEPS = (1, 2, 3, 6)
 WEEKS_PER_MONTH = 4.35
-NICE_MULTIPLES = (1, 2, 2.5, 5, 10)
-
-
-@dataclass(frozen=True)
-class Tick:
-    value: float
-    y: float
 
 
 @dataclass(frozen=True)
@@ -83,29 +78,6 @@ class Chart:
     @property
     def maximum(self) -> float:
         return self.ticks[-1].value if self.ticks else 0.0
-
-
-def nice_step(raw: float) -> float:
-    """The smallest 1, 2, 2.5 or 5 × 10ⁿ at least `raw` (a tick step)."""
-    if raw <= 0:
-        return 1.0
-    power = 10 ** math.floor(math.log10(raw))
-    return next(m * power for m in NICE_MULTIPLES if raw <= m * power * (1 + 1e-9))
-
-
-def _decimals(step: float) -> int:
-    decimals = 0
-    while decimals < 6 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-6:
-        decimals += 1
-    return decimals
-
-
-def y_ticks(maximum: float, count: int = TICK_COUNT) -> tuple[list[float], int]:
-    """Round tick values from 0 to at least `maximum`, and their decimals."""
-    step = nice_step(maximum / count) if maximum > 0 else 1.0
-    steps = max(1, math.ceil(maximum / step - 1e-9))
-    decimals = _decimals(step)
-    return [round(step * n, decimals) for n in range(steps + 1)], decimals
 
 
 def _anchored(x: float, half: float) -> tuple[float, str]:

@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("meters.urls")),
     path("", include("reports.urls")),  # /signalements/…, /carte/…
     path("open311/v2/", include("reports.open311.urls")),
+    path("", include("townsensors.urls")),
 ]
 
 if settings.DEBUG:

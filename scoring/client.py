@@ -19,6 +19,9 @@ from django.conf import settings
 from community.models import Household, Neighbourhood
 from scoring import transport
 from scoring.engine import contract
+from scoring.engine.town_sensors import MAX_SENSOR_ITEMS
+from scoring.engine.town_sensors import observed_at as check_sensor_instant
+from scoring.engine.town_sensors import sensor_value as check_sensor_value
 from scoring.engine.validation import MAX_READING_SPAN_DAYS, OLDEST_READING
 from scoring.errors import (
     Conflict,
@@ -35,11 +38,14 @@ __all__ = [
     "InsufficientPoints",
     "InvalidRequest",
     "MAX_READING_SPAN_DAYS",
+    "MAX_SENSOR_ITEMS",
     "NotFound",
     "OLDEST_READING",
     "ScoringError",
     "ScoringUnavailable",
     "breaker_open",
+    "check_sensor_instant",
+    "check_sensor_value",
     "confirm_action",
     "erase_household",
     "get_leaderboard",
@@ -47,11 +53,13 @@ __all__ = [
     "get_points",
     "get_readings",
     "get_sensor_summary",
+    "get_town_sensors",
     "is_embedded",
     "log_action",
     "new_idempotency_key",
     "redeem",
     "send_readings",
+    "send_town_sensor_values",
     "unavailable_message",
 ]
 
@@ -250,3 +258,45 @@ def erase_household(household: Household) -> None:
     segment = transport.segment(household.public_id)
     transport.delete(f"households/{segment}")
     transport.forget(_points_path(household.public_id))
+
+
+def send_town_sensor_values(town_id: int, values: list[dict]) -> dict:
+    """Store values of a town's sensors: `values` are `{sensor_id, observed_at
+    (aware datetime or ISO text), value}`, at most 1,000 per call.
+
+    Stored whole or refused whole (InvalidRequest naming the bad items); the
+    same sensor and instant again replaces its value, so the HTTP client may
+    retry. Answers `stored` and `sensors`, the latest value (`sensor_id`,
+    `observed_at`, `value`) of each sensor the call touched.
+    """
+    body = [
+        {
+            "town_id": int(town_id),
+            "sensor_id": item["sensor_id"],
+            "observed_at": (
+                item["observed_at"].isoformat()
+                if isinstance(item["observed_at"], datetime)
+                else item["observed_at"]
+            ),
+            "value": item["value"],
+        }
+        for item in values
+    ]
+    if is_embedded():
+        return contract.send_town_sensor_values(body)
+    answer = transport.post("sensors/readings", body)
+    return answer
+
+
+def get_town_sensors(
+    town_id: int, *, sensor_id: str | None = None, series: bool = True
+) -> dict:
+    """The latest value of each sensor the core holds values for in the town
+    (or of `sensor_id` only) and, with `series`, its last 7 days (`step` raw,
+    or hourly means when there are many values). The site keeps the sensors
+    it knows. Over HTTP the answer is never cached: values move every minute.
+    """
+    params = {"sensor_id": sensor_id or None, "series": "week" if series else "none"}
+    if is_embedded():
+        return contract.get_town_sensors(int(town_id), sensor_id, params["series"])
+    return transport.get(f"towns/{int(town_id)}/sensors", params, use_cache=False)

@@ -37,6 +37,8 @@ urlpatterns = [
     path("actions", views.log_action, name="actions"),
     path("confirmations", views.confirm_action, name="confirmations"),
     path("redemptions", views.redeem, name="redemptions"),
+    path("sensors/readings", views.sensor_readings, name="sensor-readings"),
+    path("towns/<int:town_id>/sensors", views.town_sensors, name="town-sensors"),
     # Last: keeps unknown API paths away from Wagtail's page serving.
     re_path(r"^(?P<rest>.*)$", views.unknown_path),
 ]

@@ -14,6 +14,7 @@ from .readings import (
     do_import_readings,
     do_store_readings,
 )
+from .town_sensors import do_store_town_sensor_values
 
 __all__ = [
     "FIRST_WEEKS_DAYS",
@@ -27,4 +28,5 @@ __all__ = [
     "do_log_action",
     "do_raise_proof",
     "do_store_readings",
+    "do_store_town_sensor_values",
 ]

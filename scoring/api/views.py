@@ -129,6 +129,18 @@ def redeem(request: HttpRequest) -> dict:
     return contract.redeem(_json_body(request))
 
 
+@api_view("POST", created_status=201)
+def sensor_readings(request: HttpRequest) -> dict:
+    return contract.send_town_sensor_values(_json_body(request))
+
+
+@api_view("GET")
+def town_sensors(request: HttpRequest, town_id: int) -> dict:
+    return contract.get_town_sensors(
+        town_id, request.GET.get("sensor_id"), request.GET.get("series")
+    )
+
+
 @csrf_exempt
 @never_cache
 def unknown_path(request: HttpRequest, rest: str = "") -> JsonResponse:

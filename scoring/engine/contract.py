@@ -16,7 +16,7 @@ from scoring import actions
 from scoring.errors import Conflict, InvalidRequest, NotFound
 from scoring.models import ActionType
 
-from . import leaderboards, points, readings, sensors, validation
+from . import leaderboards, points, readings, sensors, town_sensors, validation
 
 
 def _household(public_id: str, *, with_neighbourhood: bool = False) -> Household:
@@ -227,3 +227,20 @@ def redeem(body: object) -> dict:
         "reward_id": request.reward_id,
         "points_spent": -recorded.entry.points,
     }
+
+
+def send_town_sensor_values(body: object) -> dict:
+    """`POST sensors/readings`: one value or a list; stored whole or refused whole."""
+    values = town_sensors.parse_sensor_readings(body)
+    return actions.do_store_town_sensor_values(values)
+
+
+def get_town_sensors(
+    town_id: int, sensor_id: str | None = None, series: str | None = None
+) -> dict:
+    """`GET towns/{id}/sensors?sensor_id=&series=week|none`."""
+    sensor_id, series = town_sensors.parse_town_query(sensor_id, series)
+    if not 0 < town_id <= town_sensors.MAX_TOWN_ID:
+        # No town has that id (it would not fit the column): nothing is known.
+        return {"town_id": town_id, "since": None, "sensors": []}
+    return town_sensors.town_sensors(town_id, sensor_id, series)

@@ -11,6 +11,7 @@ from .sensors import (
     ReadingSource,
     SensorReading,
 )
+from .town_sensors import TownSensorLatest, TownSensorReading
 
 __all__ = [
     "ActionType",
@@ -27,6 +28,8 @@ __all__ = [
     "ReadingBatch",
     "ReadingSource",
     "SensorReading",
+    "TownSensorLatest",
+    "TownSensorReading",
     "base_points",
     "points_for",
 ]

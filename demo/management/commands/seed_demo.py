@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from community.models import Household, HouseholdStatus, TownPage
 from demo.reports import seed_demo_reports
+from demo.sensors import seed_demo_sensors
 from demo.town import (
     SECOND_TOWN_SLUG,
     TOWN_SLUG,
@@ -40,10 +41,12 @@ class Command(BaseCommand):
             # A database seeded before the second town (or the reports): add them.
             town = seed_second_demo_town()
             seed_demo_reports()
+            self._sensors()
             self.stdout.write(f"{TOWN_TITLE} : déjà chargée ; {town.title} présente.")
             return
         seed_demo_town()
         seed_demo_reports()
+        self._sensors()
         for town in TownPage.objects.filter(slug__in=demo_slugs).order_by("pk"):
             households = Household.objects.filter(
                 neighbourhood__town=town, status=HouseholdStatus.ACTIVE
@@ -55,3 +58,9 @@ class Command(BaseCommand):
                     "membres."
                 )
             )
+
+    def _sensors(self) -> None:
+        """The demo town's sensors and three days of their values, once."""
+        town = TownPage.objects.filter(slug=TOWN_SLUG).first()
+        if town is not None and (count := seed_demo_sensors(town)):
+            self.stdout.write(f"{town.title} : 12 capteurs, {count} mesures.")
