@@ -16,19 +16,30 @@ from ambassadors.models.visits import VisitOutcome
 from challenges import actions as challenge_actions
 from challenges.models import ChallengePage, Reward, Shop
 from community import privacy, roles
-from community.models import Household, HouseholdStatus, Member, Neighbourhood
+from community.apikeys import do_create_api_key
+from community.models import (
+    ApiKeyPurpose,
+    Household,
+    HouseholdStatus,
+    Member,
+    Neighbourhood,
+)
 from feeds import actions as feed_actions
 from feeds.models import ChatRoom, Comment, Post
+from reports import actions as report_actions
 from tests.challenges.conftest import make_action_type, make_challenge
 from tests.challenges.conftest import make_challenge_index as challenge_index
 from tests.factories import (
     NeighbourhoodFactory,
     make_household,
     make_member,
+    make_report,
+    make_report_category,
     make_staff,
     make_town,
 )
 from tests.tips.helpers import make_tip, make_tip_index
+from townsensors.models import TownSensor
 
 _keys = itertools.count(1)
 
@@ -62,6 +73,11 @@ class World:
     ambassador_page: AmbassadorPage
     tip: object
     tip_index: object
+    report_category: object = None
+    report: object = None
+    report_note: object = None
+    sensor: object = None
+    api_key: object = None
 
     def user(self, role: str) -> User | None:
         return {
@@ -95,6 +111,9 @@ def generous_rates(settings) -> None:
                 "REACTION",
                 "ACTION",
                 "TIP_PROPOSAL",
+                "REPORT",
+                "REPORT_NOTE",
+                "API_KEY",
             )
         },
     }
@@ -167,6 +186,27 @@ def build_world(
     )
     tip_index = make_tip_index(town)
     tip = make_tip(tip_index, f"Couvrir les casseroles{marker}")
+
+    # A citizen report with a resident's note, a town sensor, an Open311 key.
+    report_category = make_report_category(
+        town, f"Éclairage{marker}", service_code="eclairage"
+    )
+    report = make_report(
+        resident,
+        report_category,
+        description=f"Lampadaire éteint{marker}",
+        address=f"rue des Lilas{marker}",
+    )
+    report_note = report_actions.check_add_note(other, report, f"Toujours{marker}")
+    sensor = TownSensor.objects.create(
+        town=town,
+        name=f"Sonde du parc{marker}",
+        kind="temperature",
+        unit="°C",
+        latitude=45.05,
+        longitude=4.05,
+    )
+    api_key, _raw = do_create_api_key(town, ApiKeyPurpose.OPEN311, f"Voirie{marker}")
     return World(
         town=town,
         neighbourhood=neighbourhood,
@@ -189,6 +229,11 @@ def build_world(
         ambassador_page=ambassador_page,
         tip=tip,
         tip_index=tip_index,
+        report_category=report_category,
+        report=report,
+        report_note=report_note,
+        sensor=sensor,
+        api_key=api_key,
     )
 
 

@@ -42,6 +42,7 @@ from tests.security.test_permission_matrix import (
     ADMIN_PREFIX,
     MATRIX,
     UNKNOWN,
+    _meter_upload,
     site_routes,
     walk,
 )
@@ -57,6 +58,12 @@ class Probe:
     method: str = "get"
     data: dict = field(default_factory=dict)
 
+    def fill(self, town: "CrossTown") -> dict:
+        return {
+            key: value(town) if callable(value) else value
+            for key, value in self.data.items()
+        }
+
 
 @dataclass(frozen=True)
 class NoTownData:
@@ -69,6 +76,7 @@ FROM_TOWN_MATRIX = "from the per-town MATRIX, with town B's objects"
 
 
 def probe(url, method="get", **data) -> Probe:
+    """A request to make; a value of `data` may be `lambda t: …` (B's ids)."""
     if isinstance(url, str):
         fixed = url
         url = lambda t: fixed  # noqa: E731
@@ -100,6 +108,8 @@ SITE: dict[str, str | NoTownData | tuple[Probe, ...]] = {
     ),
     "api/scoring/v1/confirmations": FROM_TOWN_MATRIX,
     "api/scoring/v1/redemptions": FROM_TOWN_MATRIX,
+    "api/scoring/v1/sensors/readings": FROM_TOWN_MATRIX,
+    "api/scoring/v1/towns/<int:town_id>/sensors": FROM_TOWN_MATRIX,
     "api/scoring/v1/^(?P<rest>.*)$": NoTownData("unknown API paths: 404"),
     "documents/^(\\d+)/(.*)$": NoTownData("no document in either town"),
     "documents/authenticate_with_password/<int:restriction_id>/": NoTownData(
@@ -275,6 +285,49 @@ SITE: dict[str, str | NoTownData | tuple[Probe, ...]] = {
         probe(lambda t: page_path(t.b.challenge) + "a-confirmer/"),
     ),
     "ChallengePage:a-confirmer/<int:action_id>/": FROM_TOWN_MATRIX,
+    # Citizen reports, the map, Open311 and the town's sensors (issue 16).
+    "signalements/": FROM_TOWN_MATRIX,
+    "signalements/<int:report_id>/": FROM_TOWN_MATRIX,
+    "signalements/nouveau/": FROM_TOWN_MATRIX,
+    "signalements/nouveau/details/": (
+        probe(
+            lambda t: (
+                "/signalements/nouveau/details/"
+                f"?category={t.b.report_category.pk}&address=ici"
+            )
+        ),
+        probe(
+            "/signalements/nouveau/details/",
+            "post",
+            category=lambda t: t.b.report_category.pk,
+            address="1 rue de B",
+            description="Chez B ?",
+            client_key="croise-signalement",
+        ),
+    ),
+    "signalements/<int:report_id>/moi-aussi/": FROM_TOWN_MATRIX,
+    "signalements/<int:report_id>/suivre/": FROM_TOWN_MATRIX,
+    "signalements/<int:report_id>/precision/": FROM_TOWN_MATRIX,
+    "carte/": (
+        probe("/carte/"),
+        probe(lambda t: f"/carte/?category={t.b.report_category.pk}"),
+    ),
+    "carte/signalements.geojson": FROM_TOWN_MATRIX,
+    "open311/v2/^discovery\\.(?P<fmt>[A-Za-z0-9]{1,10})$": FROM_TOWN_MATRIX,
+    "open311/v2/^services\\.(?P<fmt>[A-Za-z0-9]{1,10})$": FROM_TOWN_MATRIX,
+    "open311/v2/^services/(?P<code>[A-Za-z0-9_-]{1,40})\\.(?P<fmt>[A-Za-z0-9]{1,10})$": (  # noqa: E501
+        FROM_TOWN_MATRIX
+    ),
+    "open311/v2/^requests\\.(?P<fmt>[A-Za-z0-9]{1,10})$": FROM_TOWN_MATRIX,
+    "open311/v2/^requests/(?P<report_id>[0-9]{1,9})\\.(?P<fmt>[A-Za-z0-9]{1,10})$": (
+        FROM_TOWN_MATRIX
+    ),
+    "open311/v2/^tokens/(?P<token>[0-9A-Fa-f-]{1,40})\\.(?P<fmt>[A-Za-z0-9]{1,10})$": (
+        FROM_TOWN_MATRIX
+    ),
+    "capteurs/": FROM_TOWN_MATRIX,
+    "capteurs/<int:sensor_id>/": FROM_TOWN_MATRIX,
+    "api/sensors/v1/readings": FROM_TOWN_MATRIX,
 }
 
 
@@ -296,6 +349,15 @@ def site_probes(route: str, entry) -> tuple[Probe, ...]:
 # object of that kind (FILL names the parameter), or NoTownData.
 FAMILY = "family:"
 TARGET_OF_PK: dict[str, Callable[[CrossTown], object]] = {
+    # Issue 16: API keys, report categories, the town's sensors.
+    FAMILY + "admin/cles-api/": lambda t: t.b.api_key.pk,
+    FAMILY + "admin/snippets/choose/community/apikey/": lambda t: t.b.api_key.pk,
+    FAMILY + "admin/signalements/categories/": lambda t: t.b.report_category.pk,
+    FAMILY + "admin/snippets/choose/reports/reportcategory/": lambda t: (
+        t.b.report_category.pk
+    ),
+    FAMILY + "admin/snippets/townsensors/townsensor/": lambda t: t.b.sensor.pk,
+    FAMILY + "admin/snippets/choose/townsensors/townsensor/": lambda t: t.b.sensor.pk,
     FAMILY + "admin/snippets/community/neighbourhood/": lambda t: t.b.neighbourhood.pk,
     FAMILY + "admin/snippets/choose/community/neighbourhood/": lambda t: (
         t.b.neighbourhood.pk
@@ -378,6 +440,7 @@ FILL: dict[str, Callable[[CrossTown], object]] = {
     "redirect_id": lambda t: UNKNOWN,
     "session_id": lambda t: UNKNOWN,
     "town_id": lambda t: t.b.town.pk,
+    "report_id": lambda t: t.b.report.pk,
     "object_id": lambda t: t.b.neighbourhood.pk,
     "app_label": lambda t: "community",
     "model_name": lambda t: "neighbourhood",
@@ -427,6 +490,9 @@ ADMIN: dict[str, NoTownData | None] = {
     "admin/roles/": None,
     "admin/roles/<int:town_id>/donner/": None,
     "admin/roles/<int:town_id>/retirer/": None,
+    # The services' queue of reports and one report (B's in the URL).
+    "admin/signalements/": None,
+    "admin/signalements/<int:report_id>/": None,
 }
 
 EXTRA_ADMIN_PROBES = {
@@ -610,8 +676,11 @@ def _generic_refs() -> list[tuple[str, str, str, dict]]:
 
     from community.models import Member, Neighbourhood
     from feeds.models import ChatMessage, Comment, Post
+    from reports.models import Report, ReportUpdate
 
     items = {
+        "report": Report,
+        "report_note": ReportUpdate,
         "post": Post,
         "comment": Comment,
         "message": ChatMessage,
@@ -834,6 +903,9 @@ def cross_town_ids(cross_town: CrossTown) -> CrossTown:
         or Workflow.objects.first()
     )
     t.action_type = ActionType.objects.first()
+    # Built lazily by a URL of the per-town matrix: made now, before the runs
+    # take B's fingerprint, so that its creation is not read as a change.
+    _meter_upload(b)
     return t
 
 
@@ -844,7 +916,9 @@ def test_no_site_url_shows_or_changes_town_b(cross_town_ids, role):
     run = Run(town, rows, fingerprint(rows))
     for route, entry in SITE.items():
         for one in site_probes(route, entry):
-            run.request(route, role, one.method, one.url(town), one.data, row=False)
+            run.request(
+                route, role, one.method, one.url(town), one.fill(town), row=False
+            )
     run.still_signed_in(role)
     assert not run.wrong, "\n".join(run.wrong)
 
@@ -865,7 +939,9 @@ def test_no_admin_url_shows_or_changes_town_b(cross_town_ids, role):
         if names_row:
             run.request(route, role, "post", url, {}, row=_names_b(route))
         for one in EXTRA_ADMIN_PROBES.get(route, ()):
-            run.request(route, role, one.method, one.url(town), one.data, row=False)
+            run.request(
+                route, role, one.method, one.url(town), one.fill(town), row=False
+            )
     run.still_signed_in(role)
     assert not run.wrong, "\n".join(run.wrong)
 

@@ -143,6 +143,12 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     "api/scoring/v1/redemptions": everyone(
         "/api/scoring/v1/redemptions", 401, method="post"
     ),
+    "api/scoring/v1/sensors/readings": everyone(
+        "/api/scoring/v1/sensors/readings", 401, method="post"
+    ),
+    "api/scoring/v1/towns/<int:town_id>/sensors": everyone(
+        lambda w: f"/api/scoring/v1/towns/{w.town.pk}/sensors", 401
+    ),
     "api/scoring/v1/^(?P<rest>.*)$": everyone("/api/scoring/v1/inconnu", 404),
     "documents/^(\\d+)/(.*)$": everyone(f"/documents/{UNKNOWN}/doc.pdf", NOT_FOUND),
     "documents/authenticate_with_password/<int:restriction_id>/": everyone(
@@ -450,6 +456,54 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     "moderation/decisions/<int:decision_id>/": members_only(
         f"/moderation/decisions/{UNKNOWN}/", NOT_FOUND
     ),
+    # Citizen reports (docs/reports.md): public to read, members to write.
+    "signalements/": everyone("/signalements/", OK),
+    "signalements/<int:report_id>/": everyone(
+        lambda w: f"/signalements/{w.report.pk}/", OK
+    ),
+    "signalements/nouveau/": members_only("/signalements/nouveau/"),
+    "signalements/nouveau/details/": members_only("/signalements/nouveau/details/"),
+    "signalements/<int:report_id>/moi-aussi/": members_only(
+        lambda w: f"/signalements/{w.report.pk}/moi-aussi/", REDIRECT, method="post"
+    ),
+    "signalements/<int:report_id>/suivre/": members_only(
+        lambda w: f"/signalements/{w.report.pk}/suivre/",
+        REDIRECT,
+        method="post",
+        data={"follow": "1"},
+    ),
+    "signalements/<int:report_id>/precision/": members_only(
+        lambda w: f"/signalements/{w.report.pk}/precision/",
+        REDIRECT,
+        method="post",
+        data={"note": "Toujours là.", "client_key": "matrice"},
+    ),
+    "carte/": everyone("/carte/", OK),
+    "carte/signalements.geojson": everyone("/carte/signalements.geojson", OK),
+    # Open311 GeoReport v2: public reads; filing needs a key (none here).
+    "open311/v2/^discovery\\.(?P<fmt>[A-Za-z0-9]{1,10})$": everyone(
+        "/open311/v2/discovery.json", OK
+    ),
+    "open311/v2/^services\\.(?P<fmt>[A-Za-z0-9]{1,10})$": everyone(
+        "/open311/v2/services.xml", OK
+    ),
+    "open311/v2/^services/(?P<code>[A-Za-z0-9_-]{1,40})\\.(?P<fmt>[A-Za-z0-9]{1,10})$": (  # noqa: E501
+        everyone("/open311/v2/services/eclairage.json", OK)
+    ),
+    "open311/v2/^requests\\.(?P<fmt>[A-Za-z0-9]{1,10})$": (
+        everyone("/open311/v2/requests.json", OK),
+        everyone("/open311/v2/requests.json", FORBIDDEN, method="post"),
+    ),
+    "open311/v2/^requests/(?P<report_id>[0-9]{1,9})\\.(?P<fmt>[A-Za-z0-9]{1,10})$": (
+        everyone(lambda w: f"/open311/v2/requests/{w.report.pk}.json", OK)
+    ),
+    "open311/v2/^tokens/(?P<token>[0-9A-Fa-f-]{1,40})\\.(?P<fmt>[A-Za-z0-9]{1,10})$": (
+        everyone(lambda w: f"/open311/v2/tokens/{w.report.token}.xml", OK)
+    ),
+    # The town's sensors: public pages; values come in with a sensor key only.
+    "capteurs/": everyone("/capteurs/", OK),
+    "capteurs/<int:sensor_id>/": everyone(lambda w: f"/capteurs/{w.sensor.pk}/", OK),
+    "api/sensors/v1/readings": everyone("/api/sensors/v1/readings", 401, method="post"),
     # Served by Django only with DEBUG on (`make run`); never in production.
     "^media/(?P<path>.*)$": everyone("/media/inconnu.jpg", NOT_FOUND),
     "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/": (
