@@ -54,13 +54,18 @@ def known_values(world: World) -> dict[str, list[str]]:
         "challenge_id": [world.challenge.pk],
         "object_id": [world.post.pk, world.comment.pk],
         "restriction_id": [],
+        "report_id": [world.report.pk],
+        "sensor_id": [world.sensor.pk],
+        "town_id": [world.town.pk],
     }
     known = {name: [str(v) for v in values] for name, values in ints.items()}
     known.update(
         public_id=[world.household.public_id, world.onboarding_public_id],
         household_id=[world.household.public_id],
-        token=[world.shop.token],
+        token=[world.shop.token, str(world.report.token)],
+        code=[world.report_category.service_code],
+        fmt=["json", "xml"],
         slug=[world.neighbourhood.slug, world.ambassador_page.slug],
-        kind=["post", "comment", "message", "tip"],
+        kind=["post", "comment", "message", "tip", "report", "report_note"],
     )
     return known

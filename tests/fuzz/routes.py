@@ -31,9 +31,11 @@ OUR_APPS = (
     "meters",
     "moderation",
     "mydata",
+    "reports",
     "scoring",
     "search",
     "tips",
+    "townsensors",
 )
 ROUTE_PART = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
