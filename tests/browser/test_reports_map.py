@@ -6,22 +6,15 @@ its state change and its removal by moderation, and the report's page (with the
 with its map, pins and sensors, and sensor values arrive live.
 
 Tiles never leave the machine: the tile server's requests are answered with a
-blank picture. The new-report page itself is H1's (issue 16); until it is on
-this branch, step 1 is a page holding the same form inputs (latitude,
-longitude, address) and the real include, served at the site's origin with the
-site's own Content-Security-Policy.
-"""
+blank picture."""
 
 import io
-import json
 import re
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 from django.db import transaction
-from django.template import Context, Template
-from django.test import RequestFactory
 from PIL import Image
 
 from community.models import Role
@@ -53,24 +46,6 @@ def _blank_png() -> bytes:
 
 
 BLANK_TILE = _blank_png()
-STEP_ONE = "/signalements/essai-etape-1/"
-STEP_ONE_PAGE = Template(
-    """{% load static %}<!doctype html>
-<html lang="fr"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Nouveau signalement</title>
-<link rel="stylesheet" href="{% static 'css/site.css' %}"></head>
-<body><main id="contenu"><h1>Nouveau signalement</h1>
-<form method="post" action="/signalements/">
-<p class="field"><label for="id_address">Adresse</label>
-<input type="text" id="id_address" name="address"></p>
-<p class="field"><label for="id_latitude">Latitude</label>
-<input type="text" id="id_latitude" name="latitude"></p>
-<p class="field"><label for="id_longitude">Longitude</label>
-<input type="text" id="id_longitude" name="longitude"></p>
-{% include "reports/includes/pin_map.html" %}
-</form></main></body></html>"""
-)
 
 
 @pytest.fixture
@@ -102,70 +77,27 @@ def _member_context(new_context, asgi_server, member, **options):
     return context, page
 
 
-# Runs before the page's scripts: puts the `reports_live` tag's output (its
-# stream holder and script, given as JSON) after the timeline as soon as the
-# parser has made it, so that static/js/live.js finds the stream when it starts.
-ADD_LIVE = """
-(() => {
-  const live = %s;
-  const observer = new MutationObserver(() => {
-    const timeline = document.querySelector("[data-report-timeline]");
-    if (!timeline) return;
-    observer.disconnect();
-    const holder = document.createElement("div");
-    holder.hidden = true;
-    holder.setAttribute("data-live-stream", live.stream);
-    holder.setAttribute("data-live-since", live.since);
-    timeline.after(holder);
-    const script = document.createElement("script");
-    script.src = live.script;
-    document.head.appendChild(script);
-  });
-  observer.observe(document, { childList: true, subtree: true });
-})();
-"""
-
-
-def _report_page_with_live(page, town, member, report):
-    """The report's page in `page`'s browser, with what `{% reports_live town %}`
-    renders for `member` (H1's template will carry the tag).
-
-    Added by a script before the page's own, not by rewriting the response: a
-    document Playwright serves itself may not open a websocket to 127.0.0.1
-    (Chromium's local network access checks)."""
-    request = RequestFactory().get("/")
-    request.user = member.user
-    html = Template("{% load reports_map %}{% reports_live town %}").render(
-        Context({"request": request, "town": town})
-    )
-    live = {
-        "stream": re.search(r'data-live-stream="([^"]+)"', html).group(1),
-        "since": re.search(r'data-live-since="([^"]+)"', html).group(1),
-        "script": re.search(r'<script src="([^"]+)"', html).group(1),
-    }
-    other = page.context.new_page()
-    other.add_init_script(ADD_LIVE % json.dumps(live))
-    other.goto(f"/signalements/{report.pk}/")
-    return other
-
-
-def test_a_pin_tapped_on_a_phone_appears_live_on_the_map(
+def test_a_report_filed_on_a_phone_appears_live_and_its_state_change_too(
     new_context, asgi_server, map_town, live_neighbourhood
 ):
+    """Issue 16's flow: a member files a report on a phone through both steps
+    (the pin placed by « Ma position », a tap, the arrows), a second member's
+    open /carte/ shows it live, the town's agent changes its state in the
+    admin, and the second member's open report page gets the entry live."""
     anne = make_member(
         map_town, neighbourhood=live_neighbourhood, email="anne@example.org"
     )
     paul = make_member(
         map_town, neighbourhood=live_neighbourhood, email="paul@example.org"
     )
-    category = make_report_category(map_town, "Éclairage public")
+    make_report_category(map_town, "Éclairage public")
 
     _, watcher = _member_context(new_context, asgi_server, paul)
     watcher.goto("/carte/")
     expect(watcher.locator("[data-town-map] .leaflet-container")).to_be_visible()
     expect(watcher.locator("[data-reports-empty]")).to_be_visible()
 
-    context, phone = _member_context(
+    _, phone = _member_context(
         new_context,
         asgi_server,
         anne,
@@ -174,19 +106,8 @@ def test_a_pin_tapped_on_a_phone_appears_live_on_the_map(
         permissions=["geolocation"],
         **PHONE,
     )
-    # Step 1, served with the site's own policy (no inline script allowed).
-    policy = phone.request.get("/carte/").headers["content-security-policy"]
-    step_one = STEP_ONE_PAGE.render(Context({"town": map_town}))
-    context.route(
-        f"{asgi_server}{STEP_ONE}",
-        lambda route: route.fulfill(
-            status=200,
-            content_type="text/html; charset=utf-8",
-            headers={"Content-Security-Policy": policy},
-            body=step_one,
-        ),
-    )
-    phone.goto(STEP_ONE)
+    phone.goto("/signalements/nouveau/")
+    phone.get_by_label("Éclairage public").check()
     canvas = phone.locator("[data-pin-map-canvas]")
     expect(canvas).to_be_visible()
     box = canvas.bounding_box()
@@ -211,45 +132,69 @@ def test_a_pin_tapped_on_a_phone_appears_live_on_the_map(
     phone.keyboard.press("ArrowRight")
     moved = float(phone.locator("input[name=longitude]").input_value())
     assert moved > longitude
+    phone.get_by_label("Adresse ou lieu").fill("Place de la Mairie")
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="Continuer").tap()
 
-    # Step 2 is H1's: the report is filed with the picked position.
-    report = make_report(
-        anne,
-        category,
-        latitude=latitude,
-        longitude=moved,
-        address="Place de la Mairie",
-    )
+    # Step 2: the description, then the report's own page.
+    phone.get_by_label("Décrivez le problème").fill("Le lampadaire clignote.")
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="Envoyer le signalement").tap()
+    report = Report.objects.get()
+    # The picked point, to the metre (the inputs hold six decimals).
+    assert report.latitude == pytest.approx(latitude, abs=1e-5)
+    assert report.longitude == pytest.approx(moved, abs=1e-5)
+    assert report.author_id == anne.pk
+    expect(phone.locator("h1")).to_contain_text("Éclairage public")
+
     card = watcher.locator(f'article[data-report="{report.pk}"]')
     expect(card).to_contain_text("Place de la Mairie")
     expect(watcher.locator(f'path[data-pin="{report.pk}"]')).to_have_count(1)
     expect(watcher.locator("[data-reports-announce]")).to_contain_text(
         "Nouveau signalement : Éclairage public — Place de la Mairie"
     )
-    assert Report.objects.get().latitude == latitude
 
-    # The report's page, with what `{% reports_live town %}` adds (H1's
-    # template will carry the tag), in the same browser.
-    timeline = _report_page_with_live(watcher, map_town, paul, report)
-    entries = timeline.locator("[data-report-timeline] [data-update]")
+    # The watcher opens the report's page (it carries the live tag).
+    timeline_page = watcher.context.new_page()
+    timeline_page.goto(f"/signalements/{report.pk}/")
+    entries = timeline_page.locator("[data-report-timeline] [data-update]")
     expect(entries).to_have_count(1)
 
-    # A state change replaces the cards (and recolours the pin) and adds its
-    # timeline entry once; so does a resident's note.
-    agent = make_staff(map_town, Role.SERVICE)
-    actions.check_change_state(agent, report, ReportState.ACKNOWLEDGED, "Vu.")
-    expect(card.locator(".report-state")).to_have_text("pris en charge")
-    expect(card).to_have_attribute("data-version", str(report.version))
-    actions.check_add_note(anne, report, "Toujours éteint ce soir.", "note-1")
-    expect(entries).to_have_count(3)
-    expect(entries.last).to_contain_text("Toujours éteint ce soir.")
-    expect(timeline.locator(".report-card .report-state")).to_have_text(
+    # The town's agent changes the state in the admin, with a note.
+    agent = make_staff(map_town, Role.SERVICE, email="agent@example.org")
+    admin = new_context().new_page()
+    admin.goto(f"{asgi_server}/admin/login/")
+    admin.locator("input[name=username]").fill(agent.email)
+    admin.locator("input[name=password]").fill(PASSWORD)
+    with admin.expect_navigation():
+        admin.locator("form button[type=submit]").first.click()
+    admin.goto(f"{asgi_server}/admin/signalements/")
+    with admin.expect_navigation():
+        admin.get_by_role("link", name=f"nº {report.pk}", exact=True).click()
+    admin.get_by_label("Nouvel état").select_option("acknowledged")
+    admin.get_by_label("Note (publiée dans l'historique du signalement)").fill(
+        "Équipe prévenue, passage demain."
+    )
+    with admin.expect_navigation():
+        admin.get_by_role("button", name="Enregistrer et notifier").click()
+    report.refresh_from_db()
+    assert report.state == ReportState.ACKNOWLEDGED
+
+    # Both open pages of the watcher follow, without a reload.
+    expect(entries).to_have_count(2)
+    expect(entries.last).to_contain_text("Équipe prévenue, passage demain.")
+    expect(timeline_page.locator(".report-card .report-state")).to_have_text(
         "pris en charge"
     )
+    expect(card.locator(".report-state")).to_have_text("pris en charge")
+    # A resident's note reaches the timeline once.
+    actions.check_add_note(anne, report, "Toujours éteint ce soir.", "note-1")
+    expect(entries).to_have_count(3)
     # Hidden by moderation: card and pin leave the map page.
     actions.do_set_report_moderation(report, hidden=True)
     expect(card).to_have_count(0)
     expect(watcher.locator(f'path[data-pin="{report.pk}"]')).to_have_count(0)
+    assert_accessible(phone)
 
 
 def test_the_map_page_is_accessible_with_its_pins_and_sensors(
