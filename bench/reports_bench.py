@@ -12,9 +12,9 @@ test client's host) and Redis database 12 (`BENCH_DATABASE_NAME`,
 1. Site: a resident files `--reports` reports, one after the other, through
    `reports.actions.check_create_report` — what the site's form calls once it
    validated its fields (the rows, the timeline, the follow, the publication on
-   `reports:<town>`). With `--form URL_NAME FIELD=VALUE...` (the residents'
-   form, e.g. `reports:new`), each goes through HTTP instead: the Django test
-   client POSTs the form, the whole middleware stack included.
+   `reports:<town>`) with `--action`; by default each goes through HTTP: the
+   Django test client POSTs the residents' step 2, the whole middleware stack
+   included, and must be redirected to the new report.
 2. Open311: the same number of `POST /open311/v2/requests.json` with an API
    key, form-encoded, through the test client (middleware, key check, rate
    counter, the same action).
@@ -119,7 +119,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reports", type=int, default=300)
     parser.add_argument("--reuse-db", action="store_true")
-    parser.add_argument("--form", nargs="+", metavar="URL_NAME FIELD=VALUE")
+    parser.add_argument(
+        "--action",
+        action="store_true",
+        help="the site's path through the action, not the residents' form",
+    )
     args = parser.parse_args()
     settings.SMARTCITIZEN = {
         **settings.SMARTCITIZEN,
@@ -132,19 +136,30 @@ def main() -> None:
 
     from reports.actions import check_create_report
 
-    if args.form:
+    if not args.action:
+        # The residents' step 2 over HTTP (session, CSRF middleware, form,
+        # action, redirect): a refused form (200) stops the bench.
         client = Client(HTTP_HOST=HOST)
         client.force_login(member.user)
-        url = reverse(args.form[0])
-        fields = dict(pair.split("=", 1) for pair in args.form[1:])
+        url = reverse("reports:new-details")
+        stamp = time.time_ns()
 
         def by_form(i: int) -> None:
-            data = {"category": category.pk, **fields, "client_key": f"f{i}"}
-            response = client.post(url, data)
-            if response.status_code not in (200, 302, 303):
-                raise SystemExit(f"form answered {response.status_code}")
+            response = client.post(
+                url,
+                {
+                    "category": category.pk,
+                    "latitude": f"{LAT + i * 1e-6:.6f}",
+                    "longitude": f"{LON:.6f}",
+                    "address": "Place du banc",
+                    "description": f"Banc n° {i} : le lampadaire clignote.",
+                    "client_key": f"f{stamp}-{i}",
+                },
+            )
+            if response.status_code != 302:
+                raise SystemExit(f"the form answered {response.status_code}")
 
-        run(f"site form POST {args.form[0]}", args.reports, by_form)
+        run("site form POST /signalements/nouveau/details/", args.reports, by_form)
     else:
 
         def by_action(i: int) -> None:
