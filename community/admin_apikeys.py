@@ -158,23 +158,6 @@ class ApiKeyViewSet(TownScopedViewSet, SnippetViewSet):
         edit_handler.base_form_class = ApiKeyForm
         return edit_handler
 
-    @property
-    def chooser_viewset_class(self):
-        scoped = super().chooser_viewset_class
-
-        class ApiKeyChooserViewSet(scoped):
-            @property
-            def create_view(self):
-                # A key is made with its hash, by `do_create_api_key` only: the
-                # chooser's generic creation would save one without (and has
-                # no form to show).
-                def no_creation(request, *args, **kwargs):
-                    raise Http404
-
-                return no_creation
-
-        return ApiKeyChooserViewSet
-
     def get_urlpatterns(self):
         revoke = RevokeView.as_view(viewset=self)
         return [

@@ -212,6 +212,16 @@ def scoped_chooser_viewset(scope: Callable) -> type:
         choose_results_view_class = ChooseResults
         chosen_multiple_view_class = ChosenMultiple
 
+        @property
+        def create_view(self):
+            # Rows of a town are created by their own view set's form (which
+            # sets and checks the town); the chooser has no creation form, and
+            # Wagtail's generic one answered a POST with a server error.
+            def no_creation(request, *args, **kwargs):
+                raise Http404
+
+            return no_creation
+
         def construct_view(self, view_class, **kwargs):
             view = super().construct_view(view_class, **kwargs)
             return _object_guard(

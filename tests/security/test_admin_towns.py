@@ -248,3 +248,28 @@ def test_a_neighbourhood_form_with_a_town_that_is_not_an_id_comes_back(towns):
     assert answer.status_code == 200
     assert "town" in answer.context["form"].errors
     assert Neighbourhood.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    "chooser",
+    [
+        "wagtailsnippetchoosers_community_neighbourhood",
+        "wagtailsnippetchoosers_community_apikey",
+        "wagtailsnippetchoosers_reports_reportcategory",
+        "wagtailsnippetchoosers_townsensors_townsensor",
+    ],
+)
+def test_a_town_scoped_chooser_creates_nothing(towns, chooser):
+    """Rows of a town are made by their own forms: the chooser's creation URL
+    answers 404 (Wagtail's generic one was a server error on POST)."""
+    from community.models import Neighbourhood
+
+    client = signed_in(towns.superuser)
+    before = Neighbourhood.objects.count()
+    url = reverse(f"{chooser}:create")
+    assert client.get(url).status_code == 404
+    assert (
+        client.post(url, {"name": "Nouveau", "town": towns.a.town.pk}).status_code
+        == 404
+    )
+    assert Neighbourhood.objects.count() == before
