@@ -43,8 +43,10 @@ Cette archive contient tout ce que la plateforme garde sur vous et votre foyer,
   de calcul garde pour votre foyer ;
 - compteurs/fichiers/ : la copie des fichiers de compteur que votre foyer a
   demandé de garder ;
-- images/ : votre photo de profil, les images de vos publications et les photos
-  de preuve des actions de votre foyer.
+- signalements.json : vos signalements, vos précisions et « moi aussi », et les
+  signalements que vous suivez ;
+- images/ : votre photo de profil, les images de vos publications, les photos
+  de preuve des actions de votre foyer et celles de vos signalements.
 
 Les fichiers JSON sont en UTF-8. Les dates sont en heure UTC (ISO 8601).
 """
