@@ -27,6 +27,8 @@ def test_each_app_registers_its_kinds():
         "message": "feeds",
         "tip": "tips",
         "member": "community",
+        "report": "reports",
+        "report_note": "reports",
     }
     assert {kind.name for kind in search_registry.kinds()} == {
         "neighbourhood",
