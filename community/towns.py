@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from wagtail.models import Page, Site
 from wagtail.models.sites import (
@@ -157,6 +157,14 @@ def town_for_request(request: HttpRequest) -> TownPage | None:
             request._wagtail_site = site
         setattr(request, _CACHE_ATTR, town)
     return getattr(request, _CACHE_ATTR)
+
+
+def town_or_404(request: HttpRequest) -> TownPage:
+    """The request's town; Http404 on a site whose root is not a town."""
+    town = town_for_request(request)
+    if town is None:
+        raise Http404
+    return town
 
 
 # A town's own settings (its « Réglages »), as the code reads them.

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from common.views import add_action_error, back, member_required
 from community.models import Member
 from community.queries import member_of
-from community.towns import town_for_request
+from community.towns import town_or_404
 from reports import actions, queries
 from reports.access import can_work_reports, shows_author
 from reports.forms import WHERE_FIELDS, DetailsForm, NoteForm, WhereForm
@@ -35,16 +35,9 @@ WHERE_ERRORS = dict.fromkeys(
 )
 
 
-def _town(request: HttpRequest):
-    town = town_for_request(request)
-    if town is None:
-        raise Http404
-    return town
-
-
 def report_list(request: HttpRequest) -> HttpResponse:
     """The town's reports, newest first, paginated."""
-    town = _town(request)
+    town = town_or_404(request)
     page = Paginator(queries.visible_reports(town), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -161,7 +154,7 @@ def _file(form: DetailsForm, viewer: Member) -> Report | None:
 
 def detail(request: HttpRequest, report_id: int) -> HttpResponse:
     """One report and its timeline."""
-    town = _town(request)
+    town = town_or_404(request)
     report = queries.access_report(request.user, town, report_id)
     return _detail_page(request, town, report)
 

@@ -11,14 +11,14 @@ import json
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from community.models import Neighbourhood, TownPage
-from community.towns import town_for_request
+from community.towns import town_or_404
 from realtime.groups import reports_stream, sensors_stream
 from realtime.queries import latest_event_id
 from realtime.streams import can_read_town_or_staff
@@ -75,13 +75,6 @@ class MapFilterForm(forms.Form):
             "state": data.get("etat") or STATE_OPEN,
             "neighbourhood": data.get("quartier"),
         }
-
-
-def _town(request: HttpRequest) -> TownPage:
-    town = town_for_request(request)
-    if town is None:
-        raise Http404
-    return town
 
 
 def filtered_reports(town: TownPage, filters: dict) -> QuerySet[Report]:
@@ -147,7 +140,7 @@ def age_text(seconds: float | None) -> str:
 def map_page(request: HttpRequest) -> HttpResponse:
     """The town's reports (filters, paginated cards) and sensors; the map
     itself is drawn by map.js over the same filters."""
-    town = _town(request)
+    town = town_or_404(request)
     form = MapFilterForm(town, request.GET or None)
     filters = form.filters()
     page = Paginator(filtered_reports(town, filters), PAGE_SIZE).get_page(
@@ -184,7 +177,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
 def map_data(request: HttpRequest) -> JsonResponse:
     """The filtered reports that have a position, as a GeoJSON
     FeatureCollection (newest first, at most MAX_PINS; one query)."""
-    town = _town(request)
+    town = town_or_404(request)
     form = MapFilterForm(town, request.GET or None)
     filters = form.filters()
     if form.errors:

@@ -8,12 +8,12 @@ Live updates need the sensors stream, which its members and staff read
 
 from datetime import timedelta
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from community.towns import town_for_request
+from community.towns import town_or_404
 from realtime.groups import sensors_stream
 from realtime.queries import latest_event_id
 from realtime.streams import can_read_town_or_staff
@@ -21,13 +21,6 @@ from townsensors import queries
 from townsensors.charts import line_chart
 
 SERIES_DAYS = 7
-
-
-def _town(request: HttpRequest):
-    town = town_for_request(request)
-    if town is None:
-        raise Http404
-    return town
 
 
 def _live(request: HttpRequest, town) -> dict:
@@ -47,7 +40,7 @@ def _with_instant(row: dict) -> dict:
 
 def sensor_list(request: HttpRequest) -> HttpResponse:
     """Every active sensor of the town with its latest value and age."""
-    town = _town(request)
+    town = town_or_404(request)
     rows, available = queries.sensor_rows(town)
     return render(
         request,
@@ -63,7 +56,7 @@ def sensor_list(request: HttpRequest) -> HttpResponse:
 
 def sensor_detail(request: HttpRequest, sensor_id: int) -> HttpResponse:
     """One sensor: latest value, age, silent or not, its 7 days (chart and table)."""
-    town = _town(request)
+    town = town_or_404(request)
     sensor = queries.access_sensor(town, sensor_id)
     row, series, available = queries.sensor_detail(sensor)
     now = timezone.now()
