@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -231,7 +232,9 @@ def _notify(report: Report, update: ReportUpdate, excerpt: str, args: dict) -> N
         "kind": NOTIFY_VERB,
         "actor_name": update.staff_label or report.category.service_name,
         "url": report_url(report),
-        "excerpt": _(excerpt) % {k: _(v) for k, v in args.items()},
+        # The fallback excerpt; only the state is a source string to translate.
+        "excerpt": _(excerpt)
+        % {k: _(v) if k == "state" else v for k, v in args.items()},
         **translatable_excerpt(excerpt, args, translate=("state",)),
     }
     for user_id in followers:
@@ -246,8 +249,6 @@ def _source(choice: ReportState) -> str:
 
 
 def report_url(report: Report) -> str:
-    from django.urls import reverse
-
     return reverse("reports:detail", args=[report.pk])
 
 
