@@ -1,6 +1,7 @@
 """Shared fixtures. The suite runs against the real PostgreSQL and Redis that
 `make test` starts; a missing service stops the run with an error, never a skip."""
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -63,6 +64,21 @@ def clean_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def steady_rate_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rate-limit windows that do not end during a test.
+
+    The limits count in fixed windows (config/ratelimit.py): a test that makes
+    N allowed requests and expects the next to be refused failed whenever a
+    minute ended between them (CI, stop 26). The windows' clock is held at the
+    test's start; only this process's views see it (live servers run apart).
+    """
+    from config import ratelimit
+
+    now = time.time()
+    monkeypatch.setattr(ratelimit, "clock", lambda: now)
 
 
 @pytest.fixture
