@@ -41,6 +41,9 @@ urlpatterns = [
     path("", include("reports.urls")),  # /signalements/…, /carte/…
     path("open311/v2/", include("reports.open311.urls")),
     path("", include("townsensors.urls")),
+    path("", include("pwa.urls")),  # /manifest.webmanifest, /sw.js, /hors-ligne/
+    path("", include("push.urls")),  # /notifications/appareils/…
+    path("", include("gridalerts.urls")),  # /alertes-reseau/…
 ]
 
 if settings.DEBUG:

@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "meters",
     "townsensors",
     "reports",
+    "push",
+    "gridalerts",
+    "pwa",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
@@ -403,6 +406,14 @@ SMARTCITIZEN = {
         "NEW_POST_RATE": (3, 600),
         "NEW_MESSAGE_RATE": (5, 60),
     },
+    # Web push (docs/push.md): the VAPID key pair, base64url (`manage.py
+    # generate_vapid_keys` prints one); without keys the site offers no push.
+    # The subject is a contact of the sender the push services may use.
+    "VAPID_PUBLIC_KEY": env.str("VAPID_PUBLIC_KEY", default=""),
+    "VAPID_PRIVATE_KEY": env.str("VAPID_PRIVATE_KEY", default=""),
+    "VAPID_SUBJECT": env.str(
+        "VAPID_SUBJECT", default="mailto:contact@smartcitizen.example"
+    ),
 }
 
 # Security (docs/security.md). Cookies: the session cookie is never readable
