@@ -12,7 +12,8 @@
   const account = accountMeta ? accountMeta.content : "";
   const banner = document.querySelector("[data-offline-banner]");
   // A copy kept by the worker arrives with its banner already shown.
-  const keptCopy = Boolean(banner && !banner.hidden);
+  // It stays until the network comes back; live.js then brings what it missed.
+  let keptCopy = Boolean(banner && !banner.hidden);
   const hasWorker = "serviceWorker" in navigator;
 
   if (hasWorker) {
@@ -180,6 +181,7 @@
 
   window.addEventListener("offline", showBanner);
   window.addEventListener("online", () => {
+    keptCopy = false;
     showBanner();
     flush();
   });

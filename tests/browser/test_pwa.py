@@ -1,0 +1,135 @@
+"""The installable app in a real browser (docs/pwa.md): install criteria, a
+page read before opens offline with the « hors ligne » banner, a post written
+offline waits « en attente » (even across a closed tab) and is stored once when
+the connection returns, and logging out leaves no page of the member on the
+device. axe runs on the offline page and on the feed with a pending post."""
+
+import pytest
+
+from feeds.models import Post
+from tests.browser.support import assert_accessible, expect, login
+from tests.factories import PASSWORD, make_member
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+CONTROLLED = "() => navigator.serviceWorker.controller !== null"
+# Every page kept by the worker, with the account it was read by.
+KEPT_PAGES = """async () => {
+  const kept = [];
+  for (const name of await caches.keys()) {
+    if (!name.startsWith("sc-pages-")) continue;
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      const response = await cache.match(request);
+      kept.push([new URL(request.url).pathname, response.headers.get("X-Account-Id")]);
+    }
+  }
+  return kept;
+}"""
+
+# Puts a sent item back in the outbox, as a second tab still holding it would,
+# and sends it again; answers how many items are left.
+RESEND = """async (item) => {
+  const form = new FormData();
+  for (const [name, value] of item.fields) form.append(name, value);
+  await Outbox.add(item.account, item.action, form);
+  const csrf = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
+  await Outbox.flush(item.account, csrf.slice(10), "/compte/connexion/");
+  return (await Outbox.all()).length;
+}"""
+
+
+@pytest.fixture
+def anne(live_town, live_neighbourhood):
+    return make_member(
+        live_town,
+        neighbourhood=live_neighbourhood,
+        email="anne@example.org",
+        display_name="Anne B.",
+    )
+
+
+def test_the_site_is_installable(page, asgi_server, live_town):
+    page.goto("/")
+
+    href = page.locator('link[rel="manifest"]').get_attribute("href")
+    manifest = page.evaluate("async (href) => (await fetch(href)).json()", href)
+    assert manifest["name"] == "Val-Test — Smart Citizen"
+    assert manifest["display"] == "standalone"
+    assert manifest["scope"] == "/"
+    assert {"192x192", "512x512"} <= {icon["sizes"] for icon in manifest["icons"]}
+    for icon in manifest["icons"]:
+        status = page.evaluate("async (src) => (await fetch(src)).status", icon["src"])
+        assert status == 200, icon["src"]
+    page.wait_for_function(CONTROLLED)
+    state = page.evaluate(
+        "async () => (await navigator.serviceWorker.ready).active.state"
+    )
+    assert state == "activated"
+    assert page.evaluate("() => navigator.serviceWorker.controller.scriptURL").endswith(
+        "/sw.js"
+    )
+
+
+def test_offline_reading_posting_and_logout(
+    new_context, asgi_server, live_neighbourhood, anne
+):
+    context = new_context()
+    page = context.new_page()
+    login(page, asgi_server, anne.user.email, PASSWORD)
+    feed = f"/quartiers/{live_neighbourhood.slug}/"
+    page.goto(feed)
+    page.wait_for_function(CONTROLLED)
+    # Read once more under the worker: this copy is kept.
+    page.reload()
+    expect(page.locator("[data-offline-banner]")).to_be_hidden()
+    assert [feed, str(anne.user.pk)] in page.evaluate(KEPT_PAGES)
+
+    # Offline, the page read before opens, with the banner.
+    context.set_offline(True)
+    page.goto(feed)
+    banner = page.locator("[data-offline-banner]")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("Hors ligne")
+    expect(page.get_by_role("heading", level=1)).to_have_text(live_neighbourhood.name)
+
+    # A post written offline waits, « en attente », and survives a closed tab.
+    page.get_by_label("Votre message").fill("Écrit dans le bus, sans réseau")
+    page.get_by_role("button", name="Publier").click()
+    pending = page.locator(".outbox-item", has_text="Écrit dans le bus")
+    expect(pending).to_contain_text("En attente")
+    expect(page.get_by_label("Votre message")).to_have_value("")
+    assert_accessible(page)
+    page.close()
+    page = context.new_page()
+    page.goto(feed)
+    pending = page.locator(".outbox-item", has_text="Écrit dans le bus")
+    expect(pending).to_contain_text("En attente")
+    assert Post.objects.filter(author=anne).count() == 0
+    [stored] = page.evaluate("async () => Outbox.all()")
+
+    # Back online: sent once, shown.
+    context.set_offline(False)
+    expect(pending).to_contain_text("Envoyé")
+    expect(page.locator("article.post", has_text="Écrit dans le bus")).to_be_visible()
+    assert Post.objects.filter(author=anne).count() == 1
+    # The same item sent again (another tab, Background Sync) adds nothing.
+    left = page.evaluate(RESEND, stored)
+    assert left == 0
+    assert Post.objects.filter(author=anne).count() == 1
+
+    # Logout: none of Anne's pages stays on the phone.
+    with page.expect_navigation():
+        # By keyboard: on this wide page the inline form covers the button's
+        # middle for Playwright's hit test.
+        page.get_by_role("button", name="Se déconnecter").press("Enter")
+    kept = page.evaluate(KEPT_PAGES)
+    assert all(account != str(anne.user.pk) for _, account in kept), kept
+    context.set_offline(True)
+    page.goto(feed)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vous êtes hors ligne")
+    expect(page.get_by_text("Écrit dans le bus")).to_have_count(0)
+    assert_accessible(page)
