@@ -133,3 +133,29 @@ def test_offline_reading_posting_and_logout(
     expect(page.get_by_role("heading", level=1)).to_have_text("Vous êtes hors ligne")
     expect(page.get_by_text("Écrit dans le bus")).to_have_count(0)
     assert_accessible(page)
+
+
+def test_another_member_never_gets_a_kept_page(
+    new_context, asgi_server, live_town, live_neighbourhood, anne
+):
+    """A shared phone where Anne's session ended without a logout: once Paul
+    signs in, Anne's kept feed is gone and offline he gets the offline page."""
+    paul = make_member(
+        live_town, neighbourhood=live_neighbourhood, email="paul@example.org"
+    )
+    context = new_context()
+    page = context.new_page()
+    login(page, asgi_server, anne.user.email, PASSWORD)
+    page.goto("/fil/")
+    page.wait_for_function(CONTROLLED)
+    page.reload()
+    assert ["/fil/", str(anne.user.pk)] in page.evaluate(KEPT_PAGES)
+
+    context.clear_cookies()
+    login(page, asgi_server, paul.user.email, PASSWORD)
+    kept = page.evaluate(KEPT_PAGES)
+    assert all(account == str(paul.user.pk) for _, account in kept), kept
+
+    context.set_offline(True)
+    page.goto("/fil/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vous êtes hors ligne")
