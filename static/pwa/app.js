@@ -33,6 +33,11 @@
   const newKey = () =>
     (self.crypto && crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2) + Date.now()).replace(/-/g, "");
 
+  function renewKey(form) {
+    const input = form.querySelector("input[name=client_key]");
+    if (input) input.value = newKey();
+  }
+
   const forms = Array.from(document.querySelectorAll("form[data-offline-queue]"));
   const pathOf = (form) => new URL(form.action, location.href).pathname;
 
@@ -113,7 +118,7 @@
     event.preventDefault();
     await Outbox.add(account, form.action, new FormData(form, event.submitter));
     form.reset();
-    form.querySelector("input[name=client_key]").value = newKey();
+    renewKey(form);
     const status = form.querySelector(".outbox-note") || document.createElement("p");
     status.className = "outbox-note help";
     status.setAttribute("role", "status");
@@ -129,7 +134,7 @@
 
   for (const form of forms) {
     // A copy shown twice would send the same key twice: a fresh key per visit.
-    if (keptCopy) form.querySelector("input[name=client_key]").value = newKey();
+    if (keptCopy) renewKey(form);
     form.addEventListener("submit", keepOffline);
   }
 
