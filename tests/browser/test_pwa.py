@@ -6,7 +6,8 @@ device. axe runs on the offline page and on the feed with a pending post."""
 
 import pytest
 
-from feeds.models import Post
+from feeds import actions
+from feeds.models import Comment, Post, PostTarget
 from tests.browser.support import assert_accessible, expect, login
 from tests.factories import PASSWORD, make_member
 
@@ -160,3 +161,40 @@ def test_another_member_never_gets_a_kept_page(
     context.set_offline(True)
     page.goto("/fil/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Vous êtes hors ligne")
+
+
+def test_a_comment_lost_on_the_way_is_kept_by_the_worker(
+    new_context, asgi_server, live_neighbourhood, anne
+):
+    """The phone thinks it is online but the send fails (a dead zone): the
+    worker keeps the comment, brings the member back to the post, where it
+    waits « en attente », and it is sent on the next page load."""
+    post = actions.check_create_post(
+        anne,
+        body="Qui a un escabeau ?",
+        client_key="escabeau",
+        target=PostTarget.NEIGHBOURHOOD,
+        neighbourhood_id=live_neighbourhood.pk,
+    )
+    context = new_context()
+    page = context.new_page()
+    login(page, asgi_server, anne.user.email, PASSWORD)
+    page.goto(f"/publications/{post.pk}/")
+    page.wait_for_function(CONTROLLED)
+    page.reload()
+
+    context.route("**/commenter/", lambda route: route.abort("internetdisconnected"))
+    page.get_by_label("Votre commentaire").fill("Moi, au 12")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Envoyer").click()
+    expect(page.locator(".outbox-item", has_text="Moi, au 12")).to_contain_text(
+        "En attente"
+    )
+    assert not Comment.objects.filter(post=post).exists()
+
+    context.unroute("**/commenter/")
+    page.reload()
+    expect(page.locator(".outbox-item", has_text="Moi, au 12")).to_contain_text(
+        "Envoyé"
+    )
+    assert Comment.objects.filter(post=post, body="Moi, au 12").count() == 1
