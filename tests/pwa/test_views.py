@@ -10,7 +10,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
 
-from feeds.models import Post
+from feeds import actions
+from feeds.models import ChatMessage, Comment, Post
 from pwa.views import NEVER_CACHED_PREFIXES, queued_form_patterns
 from tests.factories import make_town
 
@@ -122,15 +123,40 @@ def test_logout_asks_the_browser_to_clear_its_cache(client, member):
     assert "Clear-Site-Data" not in client.get("/").headers
 
 
-def test_a_retried_offline_post_is_stored_once(client, member):
-    """What the outbox sends again (same client key, a fresh CSRF token) is
-    stored once, and each try ends on the redirect the outbox takes as « sent »."""
+def _outbox_forms(member, neighbourhood) -> list[tuple[str, dict, object]]:
+    """Each form of the outbox: its URL, what the outbox sends, what it stores."""
+    post = actions.check_create_post(
+        member, body="Qui a un escabeau ?", client_key="escabeau", target="town"
+    )
+    room = actions.get_or_create_neighbourhood_room(neighbourhood)
+    return [
+        (
+            reverse("feeds:create"),
+            {"body": "Écrit hors ligne", "where": "town"},
+            Post.objects.filter(body="Écrit hors ligne"),
+        ),
+        (
+            reverse("feeds:comment", args=[post.pk]),
+            {"body": "Moi, au 12"},
+            Comment.objects.filter(body="Moi, au 12"),
+        ),
+        (
+            reverse("feeds:room", args=[room.pk]),
+            {"body": "J'arrive"},
+            ChatMessage.objects.filter(body="J'arrive"),
+        ),
+    ]
+
+
+def test_what_the_outbox_sends_again_is_stored_once(client, member, neighbourhood):
+    """The outbox's tries of one item (same client key) store it once, and each
+    try ends on the redirect the outbox takes as « sent »."""
     client.force_login(member.user)
-    form = {"body": "Écrit hors ligne", "where": "town", "client_key": "k-offline-1"}
+    for url, fields, stored in _outbox_forms(member, neighbourhood):
+        form = {**fields, "client_key": f"outbox-{url}"}
+        first = client.post(url, form)
+        second = client.post(url, form)
 
-    first = client.post(reverse("feeds:create"), form)
-    second = client.post(reverse("feeds:create"), form)
-
-    assert first.status_code == second.status_code == 302
-    assert first["Location"] == second["Location"]
-    assert Post.objects.filter(body="Écrit hors ligne").count() == 1
+        assert first.status_code == second.status_code == 302, url
+        assert first["Location"] == second["Location"]
+        assert stored.count() == 1, url
