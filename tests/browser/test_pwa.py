@@ -4,6 +4,8 @@ offline waits « en attente » (even across a closed tab) and is stored once whe
 the connection returns, and logging out leaves no page of the member on the
 device. axe runs on the offline page and on the feed with a pending post."""
 
+import re
+
 import pytest
 
 from feeds import actions
@@ -97,6 +99,13 @@ def test_offline_reading_posting_and_logout(
     expect(banner).to_be_visible()
     expect(banner).to_contain_text("Hors ligne")
     expect(page.get_by_role("heading", level=1)).to_have_text(live_neighbourhood.name)
+
+    # A page never read gives the offline page, which lists the pages kept.
+    page.goto("/astuces/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vous êtes hors ligne")
+    kept_link = page.locator("[data-kept-pages] a", has_text=live_neighbourhood.name)
+    expect(kept_link).to_have_attribute("href", re.compile(f"{feed}$"))
+    page.goto(feed)
 
     # A post written offline waits, « en attente », and survives a closed tab.
     page.get_by_label("Votre message").fill(WRITTEN_OFFLINE)
