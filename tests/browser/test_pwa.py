@@ -177,7 +177,8 @@ def test_a_comment_lost_on_the_way_is_kept_by_the_worker(
 ):
     """The phone thinks it is online but the send fails (a dead zone): the
     worker keeps the comment, brings the member back to the post, where it
-    waits « en attente », and it is sent on the next page load."""
+    waits « en attente », and it is sent on the next page load. One the
+    server refuses stays « Non publié » with its reason until removed."""
     post = actions.check_create_post(
         anne,
         body="Qui a un escabeau ?",
@@ -207,3 +208,17 @@ def test_a_comment_lost_on_the_way_is_kept_by_the_worker(
         "Envoyé"
     )
     assert Comment.objects.filter(post=post, body="Moi, au 12").count() == 1
+
+    # Refused by the server when it comes back (only spaces): kept, with the
+    # server's reason, until the member removes it.
+    context.set_offline(True)
+    page.get_by_label("Votre commentaire").fill("   ")
+    page.get_by_role("button", name="Envoyer").click()
+    refused = page.locator(".outbox-item", has=page.locator(".outbox-state"))
+    expect(refused.filter(has_text="En attente")).to_have_count(1)
+    context.set_offline(False)
+    refused = refused.filter(has_text="Non publié")
+    expect(refused.locator(".outbox-error")).to_contain_text("Champ requis")
+    refused.get_by_role("button", name="Retirer").click()
+    expect(refused).to_have_count(0)
+    assert Comment.objects.filter(post=post).count() == 1
