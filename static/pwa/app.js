@@ -191,5 +191,12 @@
     flush();
   });
   showBanner();
-  if (self.Outbox && account) render().then(flush);
+  if (self.Outbox && account) {
+    // A page fetched before the worker took control: the worker has not seen
+    // who is signed in yet, and needs it to keep a form whose send fails.
+    Outbox.account()
+      .then((known) => (known === undefined ? Outbox.setAccount(account) : null))
+      .catch(() => {});
+    render().then(flush);
+  }
 })();
