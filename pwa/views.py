@@ -3,6 +3,7 @@ the service worker at the root scope, and the offline page it falls back to."""
 
 import hashlib
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -66,10 +67,10 @@ def queued_form_patterns() -> list[str]:
     """The forms' paths as anchored regular expressions (ids as \\d+)."""
     patterns = []
     for name, sample in QUEUED_FORMS:
-        path = reverse(name, args=[sample] if sample is not None else [])
+        path = reverse(name, args=[] if sample is None else [sample])
         if sample is not None:
             path = path.replace(f"/{sample}/", "/__id__/")
-        patterns.append("^" + path.replace("/__id__/", r"/\d+/") + "$")
+        patterns.append("^" + re.escape(path).replace("__id__", r"\d+") + "$")
     return patterns
 
 
