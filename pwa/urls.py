@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from pwa import views
 
 app_name = "pwa"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("hors-ligne/", views.offline, name="offline"),
+]

@@ -86,6 +86,9 @@ MIDDLEWARE = [
     # Content-Security-Policy (docs/security.md): strict on the site, relaxed
     # under /admin/ where Wagtail needs inline scripts and styles.
     "config.csp.SiteCSPMiddleware",
+    # The service worker's headers: who a page was read by, and the logout's
+    # Clear-Site-Data (pwa/middleware.py, docs/pwa.md).
+    "pwa.middleware.ServiceWorkerHeadersMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it answers locked-out logins.
     "axes.middleware.AxesMiddleware",
