@@ -31,6 +31,7 @@ OUR_APPS = (
     "meters",
     "moderation",
     "mydata",
+    "pwa",
     "reports",
     "scoring",
     "search",

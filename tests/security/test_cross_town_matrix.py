@@ -328,6 +328,9 @@ SITE: dict[str, str | NoTownData | tuple[Probe, ...]] = {
     "capteurs/": FROM_TOWN_MATRIX,
     "capteurs/<int:sensor_id>/": FROM_TOWN_MATRIX,
     "api/sensors/v1/readings": FROM_TOWN_MATRIX,
+    "manifest.webmanifest": FROM_TOWN_MATRIX,
+    "sw.js": FROM_TOWN_MATRIX,
+    "hors-ligne/": FROM_TOWN_MATRIX,
 }
 
 

@@ -504,6 +504,11 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     "capteurs/": everyone("/capteurs/", OK),
     "capteurs/<int:sensor_id>/": everyone(lambda w: f"/capteurs/{w.sensor.pk}/", OK),
     "api/sensors/v1/readings": everyone("/api/sensors/v1/readings", 401, method="post"),
+    # The installable app: its manifest, service worker and offline page are
+    # public and hold no member's data.
+    "manifest.webmanifest": everyone("/manifest.webmanifest", OK),
+    "sw.js": everyone("/sw.js", OK),
+    "hors-ligne/": everyone("/hors-ligne/", OK),
     # Served by Django only with DEBUG on (`make run`); never in production.
     "^media/(?P<path>.*)$": everyone("/media/inconnu.jpg", NOT_FOUND),
     "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/": (
