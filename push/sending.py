@@ -158,6 +158,8 @@ def _send(job: Job) -> str:
     """One push through the member's push service; never raises."""
     _executor, session = _pool()
     headers = {**_vapid_headers(job.subscription["endpoint"])}
+    # The encrypted body is opaque bytes (RFC 8291); some services want it said.
+    headers["Content-Type"] = "application/octet-stream"
     headers["Urgency"] = job.payload.urgency
     if job.payload.topic:
         headers["Topic"] = job.payload.topic
