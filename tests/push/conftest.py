@@ -5,12 +5,12 @@ from collections.abc import Iterator
 import pytest
 
 from tests.factories import make_member
-from tests.support.push_emulator import PushEmulator, running_emulator
+from tests.support.push_emulator import PushEmulator, emulator_for_tests
 
 
 @pytest.fixture(scope="session")
 def push_emulator() -> Iterator[PushEmulator]:
-    with running_emulator() as emulator:
+    with emulator_for_tests() as emulator:
         yield emulator
 
 

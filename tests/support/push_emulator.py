@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 import requests
 from django.conf import settings
 
@@ -57,15 +56,18 @@ class PushEmulator:
         self._post(f"/expire-subscription/{client_hash}").raise_for_status()
 
 
+class EmulatorMissing(RuntimeError):
+    """node or the npm package is not installed."""
+
+
 @contextmanager
 def running_emulator() -> Iterator[PushEmulator]:
-    """Start the emulator on a free port; fail under CI when node is missing."""
+    """Start the emulator on a free port, stop it after."""
     node = shutil.which("node")
     if node is None or not SERVER.exists():
-        message = "node or web-push-testing missing (npm ci in tests/browser)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        raise EmulatorMissing(
+            "node or web-push-testing missing (npm ci in tests/browser)"
+        )
     port = free_port()
     process = subprocess.Popen(  # noqa: S603 (a fixed script of ours)
         [node, str(SERVER), str(port)],
@@ -82,9 +84,23 @@ def running_emulator() -> Iterator[PushEmulator]:
             except requests.ConnectionError:
                 pass
             if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail("The push emulator did not start.")
+                raise RuntimeError("The push emulator did not start.")
             time.sleep(0.05)
         yield emulator
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@contextmanager
+def emulator_for_tests() -> Iterator[PushEmulator]:
+    """The emulator for a test session: a missing node fails under CI, else skips."""
+    import pytest
+
+    try:
+        with running_emulator() as emulator:
+            yield emulator
+    except EmulatorMissing as missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(str(missing))
+        pytest.skip(str(missing))
