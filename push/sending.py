@@ -173,6 +173,10 @@ def _send(job: Job) -> str:
     except (WebPushException, requests.RequestException, ValueError) as error:
         logger.warning("Push to device %d failed: %s", job.device_id, error)
         return FAILED
+    except Exception:
+        # A push never breaks the sender: anything else is logged too.
+        logger.exception("Push to device %d failed.", job.device_id)
+        return FAILED
     if response.status_code in (404, 410):
         return GONE
     if response.status_code >= 300:

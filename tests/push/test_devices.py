@@ -5,6 +5,8 @@ import io
 import json
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -14,7 +16,15 @@ from common import kinds
 from push import payloads, personal_data
 from push.models import PushDevice, PushPreference
 
-P256DH = base64.urlsafe_b64encode(b"\x04" + b"\x01" * 64).decode().rstrip("=")
+P256DH = (
+    base64.urlsafe_b64encode(
+        ec.generate_private_key(ec.SECP256R1())
+        .public_key()
+        .public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+    )
+    .decode()
+    .rstrip("=")
+)
 AUTH = base64.urlsafe_b64encode(b"\x02" * 16).decode().rstrip("=")
 PHONE = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
@@ -220,3 +230,18 @@ def test_devices_are_in_the_data_export_and_go_with_the_member(client, member):
     assert "p256dh" not in json.dumps(document) and P256DH not in json.dumps(document)
     member.user.delete()
     assert not PushDevice.objects.exists()
+
+
+def test_an_unreachable_push_service_is_counted_not_raised(member, caplog):
+    from common.notify import localised_excerpt
+    from push.sending import deliver
+
+    device = PushDevice.objects.create(
+        member=member, endpoint="http://127.0.0.1:9/push/x", p256dh=P256DH, auth=AUTH
+    )
+    data = {"url": "/", "excerpt": "Alerte", "title": "Alerte"}
+    outcomes = deliver([(member.user_id, "grid_alert", data)], localised_excerpt)
+    assert outcomes == {"failed": 1}
+    device.refresh_from_db()
+    assert device.failures == 1
+    assert "Connection refused" in caplog.text or "Max retries" in caplog.text
