@@ -82,6 +82,19 @@
     box.dataset.pushState = "registered";
   }
 
+  // Already on for this browser: say so (the button stays, to register again).
+  if (Notification.permission === "granted") {
+    navigator.serviceWorker
+      .getRegistration()
+      .then((registration) => registration && registration.pushManager.getSubscription())
+      .then((subscription) => {
+        if (subscription && !status.textContent) {
+          status.textContent = texts.textDone;
+        }
+      })
+      .catch(() => {});
+  }
+
   button.addEventListener("click", () => {
     button.disabled = true;
     enable()
