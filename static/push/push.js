@@ -22,7 +22,7 @@
     unsupported.hidden = false;
     return;
   }
-  button.hidden = false;
+  box.querySelector("[data-push-controls]").hidden = false;
 
   function keyBytes(base64url) {
     const base64 = (base64url + "=".repeat((4 - (base64url.length % 4)) % 4))

@@ -18,7 +18,7 @@ import pytest
 from django.conf import settings
 
 from feeds import actions
-from push.models import PushDevice
+from push.models import PushDevice, PushPreference
 from tests.browser.support import assert_accessible, expect, login
 from tests.factories import PASSWORD, make_member
 from tests.support.push_emulator import PushEmulator, emulator_for_tests
@@ -162,3 +162,18 @@ def test_a_member_turns_push_on_and_a_message_is_shown(
         page.get_by_text("Aucun appareil ne reçoit vos notifications push.")
     ).to_be_visible()
     assert not PushDevice.objects.exists()
+
+    # Without JavaScript: a sentence, no button; the preferences form still works.
+    bare = new_context(java_script_enabled=False).new_page()
+    login(bare, asgi_server, bruno.user.email, PASSWORD)
+    bare.goto("/notifications/preferences/")
+    expect(bare.locator(".push-settings .notice")).to_contain_text(
+        "Activer les notifications push sur un appareil demande JavaScript"
+    )
+    expect(
+        bare.get_by_role("button", name="Activer les notifications sur cet appareil")
+    ).to_be_hidden()
+    bare.get_by_label("Défis et badges").uncheck()
+    bare.get_by_role("button", name="Enregistrer les notifications push").click()
+    expect(bare.get_by_text("Vos préférences push sont enregistrées.")).to_be_visible()
+    assert not PushPreference.objects.get(member=bruno).challenge

@@ -153,6 +153,8 @@ def test_the_preferences_page_offers_push_and_saves_kinds(client, member, settin
     assert "Activer les notifications sur cet appareil" in page
     assert settings.SMARTCITIZEN["VAPID_PUBLIC_KEY"] in page
     assert "push/push.js" in page and "<noscript>" in page
+    # The button shows only once the script has checked push works here.
+    assert "<p data-push-controls hidden>" in page
     response = client.post(
         reverse("push:preferences"),
         {"message": "on", "grid_alert": "on", "show_text": "on"},
