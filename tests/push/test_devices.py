@@ -157,7 +157,7 @@ def test_the_preferences_page_offers_push_and_saves_kinds(client, member, settin
     assert "<p data-push-controls hidden>" in page
     response = client.post(
         reverse("push:preferences"),
-        {"message": "on", "grid_alert": "on", "show_text": "on"},
+        {"push-message": "on", "push-grid_alert": "on", "push-show_text": "on"},
     )
     assert response["Location"] == reverse("feeds:notification_preferences")
     preference = PushPreference.objects.get(member=member)
