@@ -11,7 +11,7 @@ PORT ?= 8000
 DEV_ENV := DJANGO_SETTINGS_MODULE=config.settings.dev
 TEST_ENV := DJANGO_SETTINGS_MODULE=config.settings.test
 
-.PHONY: run test vendor lint format messages compilemessages install services stop-services clean bench screenshots bench-towns bench-reports bench-sensors
+.PHONY: run test vendor lint format messages compilemessages install services stop-services clean bench screenshots bench-towns bench-reports bench-sensors bench-push
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -95,6 +95,7 @@ bench: install services
 	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/ws_bench.py $(WS_BENCH_ARGS)
 	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/reports_bench.py $(REPORTS_BENCH_ARGS)
 	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/sensors_bench.py $(SENSORS_BENCH_ARGS)
+	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/push_bench.py $(PUSH_BENCH_ARGS)
 
 # Issue 16: reports filed per second through the site's path and through
 # Open311's POST (bench/reports_bench.py; its own database).
@@ -136,3 +137,8 @@ format: install
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 media
+
+# One grid-alert push to 600 devices through the local push emulator
+# (bench/push_bench.py; its own database; needs node and tests/browser's npm ci).
+bench-push: install services
+	$(TEST_ENV) PYTHONPATH=. $(BIN)/python bench/push_bench.py $(PUSH_BENCH_ARGS)

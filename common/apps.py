@@ -11,3 +11,11 @@ class CommonConfig(AppConfig):
 
     name = "common"
     verbose_name = _("Commun")
+
+    def ready(self) -> None:
+        # Push sits below common (common.notify pushes): its part of « Mes
+        # données » is registered from here.
+        from common import kinds
+        from push import personal_data
+
+        kinds.register_export(personal_data.export_member)

@@ -1,9 +1,11 @@
 """Notifications (django-notifications-community rows) and the live unread badge.
 
 The part every app shares: write one notification row and send the member's
-unread count to their private stream. Called inside the caller's action's
-transaction: the row and the badge event commit or roll back with the change
-that caused them (realtime.publish sends after commit). What a notification
+unread count to their private stream, and push it to their devices after the
+commit as their push preferences allow (push.sending). Called inside the
+caller's action's transaction: the row and the badge event commit or roll back
+with the change that caused them (realtime.publish and the push send after
+commit). What a notification
 says and whom it reaches stay with the app that sends it (feeds.notify for
 posts, comments, follows and messages; moderation.notify for decisions;
 challenges for badges and proofs).
@@ -17,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from notifications.models import Notification
 
+from push.sending import push_after_commit
 from realtime.groups import user_stream
 from realtime.publish import publish
 
@@ -64,7 +67,15 @@ def send_notification(
         notification.target_object_id = str(target.pk)
     notification.save()
     publish_badge(recipient_user_id)
+    push_after_commit([(recipient_user_id, verb, data)], localised_excerpt)
     return notification
+
+
+def push_notifications(rows: list[Notification]) -> None:
+    """Push rows written in bulk (challenges' badges), after the commit."""
+    push_after_commit(
+        [(row.recipient_id, row.verb, row.data) for row in rows], localised_excerpt
+    )
 
 
 def translatable_excerpt(

@@ -63,19 +63,18 @@ def notify_member(
     else:
         url = reverse("feeds:member", args=[actor.pk])
         text = ""
-    return send_notification(
-        user_id,
-        actor=actor,
-        verb=kind,
-        data={
-            "kind": kind,
-            "actor_id": actor.pk,
-            "actor_name": actor.display_name,
-            "url": url,
-            "excerpt": text,
-        },
-        target=target,
-    )
+    data = {
+        "kind": kind,
+        "actor_id": actor.pk,
+        "actor_name": actor.display_name,
+        "url": url,
+        "excerpt": text,
+    }
+    if room is not None and quote:
+        # A message's text stays out of the notification centre; a push shows
+        # it only when the member allows it (push.payloads).
+        data["private_excerpt"] = excerpt(quote, 60)
+    return send_notification(user_id, actor=actor, verb=kind, data=data, target=target)
 
 
 __all__ = ["NotificationKind", "notify_member"]

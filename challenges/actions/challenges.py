@@ -38,7 +38,7 @@ from challenges.models import (
     LoggedAction,
     Participation,
 )
-from common.notify import publish_badge, translatable_excerpt
+from common.notify import publish_badge, push_notifications, translatable_excerpt
 from common.ratelimit import check_rate
 from community import roles
 from community.models import Household, Member
@@ -257,6 +257,7 @@ def _notify_badges(
     Notification.objects.bulk_create(rows)
     for user_id in recipients:
         publish_badge(user_id)
+    push_notifications(rows)
 
 
 def check_log_action(

@@ -417,6 +417,17 @@ SMARTCITIZEN = {
     "VAPID_SUBJECT": env.str(
         "VAPID_SUBJECT", default="mailto:contact@smartcitizen.example"
     ),
+    # Device registrations per member (the page's JS registers once a visit).
+    "PUSH_SUBSCRIBE_RATE": (env.int("PUSH_SUBSCRIBE_RATE_COUNT", default=20), 3600),
+    # Pushes in flight at once (threads sharing one HTTP session).
+    "PUSH_CONCURRENCY": env.int("PUSH_CONCURRENCY", default=16),
+    # How long a push service keeps a push for a phone that is offline.
+    "PUSH_TTL": env.int("PUSH_TTL", default=4 * 3600),
+    # Send in the committing thread instead of the background sender (tests).
+    "PUSH_INLINE": False,
+    # Accept http://localhost and http://127.0.0.1 endpoints (the test push
+    # service emulator); with DEBUG too.
+    "PUSH_LOCAL_ENDPOINTS": False,
 }
 
 # Security (docs/security.md). Cookies: the session cookie is never readable

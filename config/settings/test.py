@@ -89,6 +89,14 @@ SMARTCITIZEN["MODERATION"] = {
     "NEW_MEMBER_DAYS": 0,
     "NEW_MEMBER_ACTIVITY": 0,
 }
+# A fixed VAPID pair for the tests only (docs/push.md); pushes go to the local
+# emulator, sent in the committing thread so that the test sees the outcome.
+SMARTCITIZEN["VAPID_PUBLIC_KEY"] = (
+    "BIzst7PhftXxNOUj-8n8HmaDDHuvLtNWE_asqwo1zEK2q_0HtDcxwzump0-562EEfrZvCKx_zpmPq6JLWdUkUOQ"
+)
+SMARTCITIZEN["VAPID_PRIVATE_KEY"] = "BpsrYxzqu6M3kzKlnc4LTrNXBg9jO5N8PCu2_eHLOw0"  # noqa: S105
+SMARTCITIZEN["PUSH_INLINE"] = True
+SMARTCITIZEN["PUSH_LOCAL_ENDPOINTS"] = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Static files are served by the test client's finders, not from collectstatic.
 MIDDLEWARE = [

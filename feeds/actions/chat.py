@@ -83,7 +83,9 @@ def check_send_message(
                 members=[author.pk],
             )
             if other_id is not None:
-                notify_member(other_id, author, NotificationKind.MESSAGE, room=room)
+                notify_member(
+                    other_id, author, NotificationKind.MESSAGE, room=room, quote=body
+                )
     except IntegrityError:
         existing = ChatMessage.objects.filter(author=author, client_key=key).first()
         if existing is None:

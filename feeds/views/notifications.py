@@ -12,6 +12,7 @@ from feeds import actions
 from feeds.forms import PreferencesForm
 from feeds.models import NotificationPreference
 from feeds.queries.notifications import notification_groups
+from push.queries import push_settings
 
 
 @member_required
@@ -50,5 +51,7 @@ def preferences(request: HttpRequest, viewer: Member) -> HttpResponse:
         messages.success(request, _("Vos préférences sont enregistrées."))
         return redirect("feeds:notification_preferences")
     return render(
-        request, "feeds/notification_preferences.html", {"form": form, "viewer": viewer}
+        request,
+        "feeds/notification_preferences.html",
+        {"form": form, "viewer": viewer, "push": push_settings(viewer)},
     )

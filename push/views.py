@@ -1,0 +1,116 @@
+"""The devices page, the JSON registration the page's script calls, removal
+and the push preferences form (shown on feeds' notification preferences)."""
+
+import json
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from community.models import Member
+from community.queries import member_of
+from community.towns import town_for_request
+from config import ratelimit
+from push import actions, queries
+from push.forms import PushPreferencesForm
+from push.sending import enabled
+
+BODY_MAX_BYTES = 8192
+
+
+def _viewer(request: HttpRequest) -> Member | None:
+    """The signed-in member of this town, or None."""
+    viewer = member_of(request.user)
+    town = town_for_request(request)
+    if viewer is None or town is None or viewer.town_id != town.pk:
+        return None
+    return viewer
+
+
+def _member_page(view: Callable) -> Callable:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        viewer = _viewer(request)
+        if viewer is None:
+            raise Http404
+        return view(request, viewer, *args, **kwargs)
+
+    return wrapper
+
+
+def _error(code: str, message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message}}, status=status)
+
+
+@_member_page
+def devices(request: HttpRequest, viewer: Member) -> HttpResponse:
+    return render(
+        request,
+        "push/devices.html",
+        {"viewer": viewer, "devices": queries.devices_of(viewer)},
+    )
+
+
+@require_POST
+@_member_page
+def remove_device(request: HttpRequest, viewer: Member, device_id: int) -> HttpResponse:
+    if not actions.do_remove_device(viewer, device_id):
+        raise Http404
+    messages.success(request, _("L'appareil ne recevra plus de notifications."))
+    return redirect("push:devices")
+
+
+@require_POST
+@_member_page
+def preferences(request: HttpRequest, viewer: Member) -> HttpResponse:
+    form = PushPreferencesForm(request.POST)
+    if form.is_valid():
+        actions.do_set_push_preferences(viewer, form.cleaned_data)
+        messages.success(request, _("Vos préférences push sont enregistrées."))
+    return redirect("feeds:notification_preferences")
+
+
+@require_POST
+def subscribe(request: HttpRequest) -> JsonResponse:
+    """Register this browser's PushSubscription for the signed-in member."""
+    viewer = _viewer(request) if request.user.is_authenticated else None
+    if viewer is None:
+        return _error(
+            "forbidden", _("Connectez-vous pour recevoir des notifications."), 403
+        )
+    if not enabled():
+        return _error(
+            "push_disabled", _("Ce site n'envoie pas de notifications push."), 404
+        )
+    retry_after = ratelimit.hit("push_subscribe", f"member:{viewer.pk}")
+    if retry_after:
+        return ratelimit.too_many_requests_json(retry_after)
+    if len(request.body) > BODY_MAX_BYTES:
+        return _error("bad_request", _("Abonnement trop long."))
+    try:
+        body = json.loads(request.body)
+        keys = body["keys"]
+        endpoint, p256dh, auth = body["endpoint"], keys["p256dh"], keys["auth"]
+    except (ValueError, KeyError, TypeError):
+        return _error("bad_request", _("Abonnement illisible."))
+    try:
+        device, created = actions.check_register_device(
+            viewer,
+            endpoint=endpoint,
+            p256dh=p256dh,
+            auth=auth,
+            user_agent=request.headers.get("User-Agent", "")[:500],
+        )
+    except ValidationError as error:
+        return _error(error.code or "invalid", error.messages[0])
+    return JsonResponse(
+        {"device": {"id": device.pk, "browser": device.browser}},
+        status=201 if created else 200,
+    )

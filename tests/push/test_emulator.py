@@ -1,0 +1,89 @@
+"""End to end through the local push service emulator: a real subscription,
+registered through our endpoint, a real direct message, VAPID checked and the
+payload decrypted by the emulator; an expired subscription's device is deleted."""
+
+import json
+
+from django.urls import reverse
+from notifications.models import Notification
+
+from common.notify import push_notifications, send_notification
+from push.actions import check_register_device
+from push.models import PushDevice, PushPreference
+from tests.feeds.conftest import key
+
+
+def test_a_direct_message_reaches_the_phone_as_the_preferences_allow(
+    client, member, neighbour, push_emulator, django_capture_on_commit_callbacks
+):
+    subscription = push_emulator.subscribe()
+    client.force_login(neighbour.user)
+    response = client.post(
+        reverse("push:subscribe"),
+        json.dumps(
+            {"endpoint": subscription["endpoint"], "keys": subscription["keys"]}
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    client.force_login(member.user)
+    room_url = client.post(reverse("feeds:start_direct", args=[neighbour.pk]))[
+        "Location"
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(room_url, {"body": "Mon code est 1234", "client_key": key()})
+    [first] = [
+        json.loads(m) for m in push_emulator.messages(subscription["clientHash"])
+    ]
+    assert first == {
+        "title": "Nouveau message de Anne B.",
+        "body": "",
+        "url": room_url,
+        "tag": f"message:{room_url}",
+    }
+    PushPreference.objects.create(member=neighbour, show_text=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(room_url, {"body": "À demain !", "client_key": key()})
+    second = json.loads(push_emulator.messages(subscription["clientHash"])[-1])
+    assert second["body"] == "À demain !"
+    device = PushDevice.objects.get()
+    assert device.failures == 0 and device.last_used_at > device.created_at
+
+    # h3's contract: a grid alert through common.notify pushes as « grid_alert ».
+    push_emulator.expire(subscription["clientHash"])
+    with django_capture_on_commit_callbacks(execute=True):
+        send_notification(
+            neighbour.user_id,
+            actor=member.town,
+            verb="grid_alert",
+            data={"kind": "grid_alert", "url": "/", "excerpt": "18 h – 20 h"},
+        )
+    assert len(push_emulator.messages(subscription["clientHash"])) == 2
+    assert not PushDevice.objects.exists()
+
+
+def test_badges_written_in_bulk_push_as_challenge_events(
+    member, push_emulator, django_capture_on_commit_callbacks
+):
+    subscription = push_emulator.subscribe()
+    check_register_device(
+        member,
+        endpoint=subscription["endpoint"],
+        p256dh=subscription["keys"]["p256dh"],
+        auth=subscription["keys"]["auth"],
+        user_agent="",
+    )
+    row = Notification(
+        recipient_id=member.user_id,
+        verb="challenge_badge",
+        data={"url": "/defis/eco/", "excerpt": "Économe, défi « Éco »"},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        push_notifications([row])
+    [message] = push_emulator.messages(subscription["clientHash"])
+    assert json.loads(message) == {
+        "title": "Nouveau badge",
+        "body": "Économe, défi « Éco »",
+        "url": "/defis/eco/",
+        "tag": "challenge:/defis/eco/",
+    }
