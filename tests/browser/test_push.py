@@ -6,8 +6,8 @@ notification read back; axe on the preferences and devices pages.
 
 Chromium's real pushManager.subscribe needs Google's push service, unreachable
 here: an init script makes the page's pushManager return the emulator's
-subscription (docs/push.md). When the site's worker (pwa, /sw.js) is not
-registered, the test registers static/push/sw-push.js alone as the worker.
+subscription (docs/push.md). The push is delivered to the site's own worker
+(/sw.js, registered by every page: pwa), which loads static/push/sw-push.js.
 """
 
 import json
@@ -47,18 +47,11 @@ FAKE_PUSH_MANAGER = """
   };
 })();
 """
-# The registration push.js uses: the site's worker, else sw-push.js alone.
+# The site's worker (/sw.js at the root scope), once active.
 WORKER_SCOPE = """
 async () => {
-  let registration = await navigator.serviceWorker.getRegistration();
-  if (!registration) {
-    registration = await navigator.serviceWorker.register(
-      "/static/push/sw-push.js", { scope: "/static/push/" });
-  }
-  for (let i = 0; i < 100 && !registration.active; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return registration.scope;
+  const registration = await navigator.serviceWorker.ready;
+  return [registration.scope, registration.active.scriptURL];
 }
 """
 SHOWN = """
@@ -93,7 +86,10 @@ def test_a_member_turns_push_on_and_a_message_is_shown(
     page = context.new_page()
     login(page, asgi_server, bruno.user.email, PASSWORD)
     page.goto("/notifications/preferences/")
-    scope = page.evaluate(WORKER_SCOPE)
+    scope, script = page.evaluate(WORKER_SCOPE)
+    # The site's own worker at the root scope receives the pushes.
+    assert scope == asgi_server.rstrip("/") + "/"
+    assert script == asgi_server.rstrip("/") + "/sw.js"
     button = page.get_by_role(
         "button", name="Activer les notifications sur cet appareil"
     )
