@@ -6,47 +6,168 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('challenges', '0003_challenge_pages_english_fields'),
-        ('community', '0013_apikey'),
+        ("challenges", "0003_challenge_pages_english_fields"),
+        ("community", "0013_apikey"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FlashWindow',
+            name="FlashWindow",
             fields=[
-                ('challenge', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='flash', serialize=False, to='challenges.challengepage', verbose_name='défi')),
-                ('hours', models.JSONField(default=list, verbose_name="heures de l'alerte")),
-                ('level', models.PositiveSmallIntegerField(choices=[(0, 'Lancé par un modérateur'), (2, 'Alerte orange'), (3, 'Alerte rouge')], default=0, verbose_name='niveau')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='motif')),
-                ('participation_points', models.PositiveIntegerField(default=0, verbose_name='points de participation')),
-                ('points_per_kwh', models.PositiveIntegerField(default=0, verbose_name='points par kWh économisé')),
-                ('scored_at', models.DateTimeField(blank=True, null=True, verbose_name='résultats calculés le')),
+                (
+                    "challenge",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="flash",
+                        serialize=False,
+                        to="challenges.challengepage",
+                        verbose_name="défi",
+                    ),
+                ),
+                (
+                    "hours",
+                    models.JSONField(default=list, verbose_name="heures de l'alerte"),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Lancé par un modérateur"),
+                            (2, "Alerte orange"),
+                            (3, "Alerte rouge"),
+                        ],
+                        default=0,
+                        verbose_name="niveau",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(blank=True, max_length=200, verbose_name="motif"),
+                ),
+                (
+                    "participation_points",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="points de participation"
+                    ),
+                ),
+                (
+                    "points_per_kwh",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="points par kWh économisé"
+                    ),
+                ),
+                (
+                    "scored_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="résultats calculés le"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'défi flash',
-                'verbose_name_plural': 'défis flash',
+                "verbose_name": "défi flash",
+                "verbose_name_plural": "défis flash",
             },
         ),
         migrations.CreateModel(
-            name='FlashResult',
+            name="FlashResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('measured', models.BooleanField(default=False, verbose_name='mesuré par le compteur')),
-                ('baseline_kwh', models.DecimalField(blank=True, decimal_places=3, max_digits=9, null=True, verbose_name='consommation habituelle (kWh)')),
-                ('actual_kwh', models.DecimalField(blank=True, decimal_places=3, max_digits=9, null=True, verbose_name="consommation pendant l'alerte (kWh)")),
-                ('saved_kwh', models.DecimalField(decimal_places=3, default=0, max_digits=9, validators=[django.core.validators.MinValueValidator(0)], verbose_name='économie (kWh)')),
-                ('points', models.PositiveIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(100000)], verbose_name='points')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='calculé le')),
-                ('challenge', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flash_results', to='challenges.challengepage', verbose_name='défi')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flash_results', to='community.household', verbose_name='foyer')),
-                ('neighbourhood', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='community.neighbourhood', verbose_name='quartier')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "measured",
+                    models.BooleanField(
+                        default=False, verbose_name="mesuré par le compteur"
+                    ),
+                ),
+                (
+                    "baseline_kwh",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        max_digits=9,
+                        null=True,
+                        verbose_name="consommation habituelle (kWh)",
+                    ),
+                ),
+                (
+                    "actual_kwh",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        max_digits=9,
+                        null=True,
+                        verbose_name="consommation pendant l'alerte (kWh)",
+                    ),
+                ),
+                (
+                    "saved_kwh",
+                    models.DecimalField(
+                        decimal_places=3,
+                        default=0,
+                        max_digits=9,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="économie (kWh)",
+                    ),
+                ),
+                (
+                    "points",
+                    models.PositiveIntegerField(
+                        default=0,
+                        validators=[django.core.validators.MaxValueValidator(100000)],
+                        verbose_name="points",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="calculé le"),
+                ),
+                (
+                    "challenge",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="flash_results",
+                        to="challenges.challengepage",
+                        verbose_name="défi",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="flash_results",
+                        to="community.household",
+                        verbose_name="foyer",
+                    ),
+                ),
+                (
+                    "neighbourhood",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="community.neighbourhood",
+                        verbose_name="quartier",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'résultat de défi flash',
-                'verbose_name_plural': 'résultats de défis flash',
-                'constraints': [models.UniqueConstraint(fields=('challenge', 'household'), name='flash_result_once')],
+                "verbose_name": "résultat de défi flash",
+                "verbose_name_plural": "résultats de défis flash",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("challenge", "household"), name="flash_result_once"
+                    )
+                ],
             },
         ),
     ]

@@ -8,91 +8,298 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('challenges', '0004_flash_challenge'),
-        ('community', '0013_apikey'),
+        ("challenges", "0004_flash_challenge"),
+        ("community", "0013_apikey"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GridAlertOptIn',
+            name="GridAlertOptIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='inscrit le')),
-                ('member', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='grid_alert_opt_in', to='community.member', verbose_name='membre')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="inscrit le"
+                    ),
+                ),
+                (
+                    "member",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grid_alert_opt_in",
+                        to="community.member",
+                        verbose_name="membre",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'inscription aux alertes réseau',
-                'verbose_name_plural': 'inscriptions aux alertes réseau',
+                "verbose_name": "inscription aux alertes réseau",
+                "verbose_name_plural": "inscriptions aux alertes réseau",
             },
         ),
         migrations.CreateModel(
-            name='GridAlertSettings',
+            name="GridAlertSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_url', models.URLField(blank=True, help_text='Le JSON du signal, lu par « manage.py import_ecowatt » ; vide : aucun import automatique.', verbose_name='adresse du signal Ecowatt')),
-                ('flash_enabled', models.BooleanField(default=True, verbose_name='lancer un défi flash aux jours orange et rouges')),
-                ('hours_mode', models.CharField(choices=[('signal', 'Les heures orange ou rouges du signal'), ('fixed', 'Des heures fixes')], default='signal', max_length=10, verbose_name='heures du défi')),
-                ('fixed_hours', models.CharField(default='8-13, 17-20', help_text="Plages de début à fin, par exemple « 8-13, 17-20 ». Servent aussi quand le signal n'a aucune heure orange ou rouge.", max_length=100, verbose_name='heures fixes')),
-                ('goal', models.TextField(default="Décalez le lave-linge, baissez le chauffage d'un degré, éteignez les appareils en veille pendant les heures d'alerte.", max_length=500, verbose_name='objectif')),
-                ('domain', models.CharField(choices=[('energy', 'Énergie'), ('water', 'Eau'), ('transport', 'Transports'), ('waste', 'Tri des déchets'), ('local_food', 'Alimentation locale')], default='energy', max_length=20, verbose_name='domaine')),
-                ('participation_points', models.PositiveIntegerField(default=20, validators=[django.core.validators.MaxValueValidator(1000)], verbose_name='points de participation')),
-                ('points_per_kwh', models.PositiveIntegerField(default=10, validators=[django.core.validators.MaxValueValidator(1000)], verbose_name='points par kWh économisé')),
-                ('town', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='grid_alert_settings', to='community.townpage', verbose_name='commune')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "source_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="Le JSON du signal, lu par « manage.py import_ecowatt » ; vide : aucun import automatique.",
+                        verbose_name="adresse du signal Ecowatt",
+                    ),
+                ),
+                (
+                    "flash_enabled",
+                    models.BooleanField(
+                        default=True,
+                        verbose_name="lancer un défi flash aux jours orange et rouges",
+                    ),
+                ),
+                (
+                    "hours_mode",
+                    models.CharField(
+                        choices=[
+                            ("signal", "Les heures orange ou rouges du signal"),
+                            ("fixed", "Des heures fixes"),
+                        ],
+                        default="signal",
+                        max_length=10,
+                        verbose_name="heures du défi",
+                    ),
+                ),
+                (
+                    "fixed_hours",
+                    models.CharField(
+                        default="8-13, 17-20",
+                        help_text="Plages de début à fin, par exemple « 8-13, 17-20 ». Servent aussi quand le signal n'a aucune heure orange ou rouge.",
+                        max_length=100,
+                        verbose_name="heures fixes",
+                    ),
+                ),
+                (
+                    "goal",
+                    models.TextField(
+                        default="Décalez le lave-linge, baissez le chauffage d'un degré, éteignez les appareils en veille pendant les heures d'alerte.",
+                        max_length=500,
+                        verbose_name="objectif",
+                    ),
+                ),
+                (
+                    "domain",
+                    models.CharField(
+                        choices=[
+                            ("energy", "Énergie"),
+                            ("water", "Eau"),
+                            ("transport", "Transports"),
+                            ("waste", "Tri des déchets"),
+                            ("local_food", "Alimentation locale"),
+                        ],
+                        default="energy",
+                        max_length=20,
+                        verbose_name="domaine",
+                    ),
+                ),
+                (
+                    "participation_points",
+                    models.PositiveIntegerField(
+                        default=20,
+                        validators=[django.core.validators.MaxValueValidator(1000)],
+                        verbose_name="points de participation",
+                    ),
+                ),
+                (
+                    "points_per_kwh",
+                    models.PositiveIntegerField(
+                        default=10,
+                        validators=[django.core.validators.MaxValueValidator(1000)],
+                        verbose_name="points par kWh économisé",
+                    ),
+                ),
+                (
+                    "town",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grid_alert_settings",
+                        to="community.townpage",
+                        verbose_name="commune",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'réglages des alertes réseau',
-                'verbose_name_plural': 'réglages des alertes réseau',
+                "verbose_name": "réglages des alertes réseau",
+                "verbose_name_plural": "réglages des alertes réseau",
             },
         ),
         migrations.CreateModel(
-            name='GridSignalDay',
+            name="GridSignalDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='jour')),
-                ('dvalue', models.PositiveSmallIntegerField(choices=[(1, "Vert : pas d'alerte"), (2, 'Orange : système électrique tendu'), (3, 'Rouge : système électrique très tendu')], validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(3)], verbose_name='niveau du jour')),
-                ('message', models.CharField(blank=True, max_length=500, verbose_name='message')),
-                ('hourly', models.JSONField(default=list, verbose_name='niveaux horaires')),
-                ('imported_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='importé le')),
-                ('source', models.CharField(blank=True, max_length=500, verbose_name='source')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grid_signal_days', to='community.townpage', verbose_name='commune')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="jour")),
+                (
+                    "dvalue",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Vert : pas d'alerte"),
+                            (2, "Orange : système électrique tendu"),
+                            (3, "Rouge : système électrique très tendu"),
+                        ],
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(3),
+                        ],
+                        verbose_name="niveau du jour",
+                    ),
+                ),
+                (
+                    "message",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="message"
+                    ),
+                ),
+                (
+                    "hourly",
+                    models.JSONField(default=list, verbose_name="niveaux horaires"),
+                ),
+                (
+                    "imported_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="importé le"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(blank=True, max_length=500, verbose_name="source"),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grid_signal_days",
+                        to="community.townpage",
+                        verbose_name="commune",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'jour du signal Ecowatt',
-                'verbose_name_plural': 'jours du signal Ecowatt',
-                'ordering': ['-day'],
+                "verbose_name": "jour du signal Ecowatt",
+                "verbose_name_plural": "jours du signal Ecowatt",
+                "ordering": ["-day"],
             },
         ),
         migrations.CreateModel(
-            name='FlashLaunch',
+            name="FlashLaunch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='jour')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='lancé le')),
-                ('challenge', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='flash_launch', to='challenges.challengepage', verbose_name='défi')),
-                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='lancé par')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flash_launches', to='community.townpage', verbose_name='commune')),
-                ('signal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='launches', to='gridalerts.gridsignalday', verbose_name='signal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="jour")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="lancé le"
+                    ),
+                ),
+                (
+                    "challenge",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="flash_launch",
+                        to="challenges.challengepage",
+                        verbose_name="défi",
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="lancé par",
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="flash_launches",
+                        to="community.townpage",
+                        verbose_name="commune",
+                    ),
+                ),
+                (
+                    "signal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="launches",
+                        to="gridalerts.gridsignalday",
+                        verbose_name="signal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lancement de défi flash',
-                'verbose_name_plural': 'lancements de défis flash',
+                "verbose_name": "lancement de défi flash",
+                "verbose_name_plural": "lancements de défis flash",
             },
         ),
         migrations.AddConstraint(
-            model_name='gridsignalday',
-            constraint=models.UniqueConstraint(fields=('town', 'day'), name='signal_day_once'),
+            model_name="gridsignalday",
+            constraint=models.UniqueConstraint(
+                fields=("town", "day"), name="signal_day_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='gridsignalday',
-            constraint=models.CheckConstraint(condition=models.Q(('dvalue__gte', 1), ('dvalue__lte', 3)), name='signal_day_dvalue_1_3'),
+            model_name="gridsignalday",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("dvalue__gte", 1), ("dvalue__lte", 3)),
+                name="signal_day_dvalue_1_3",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='flashlaunch',
-            constraint=models.UniqueConstraint(condition=models.Q(('started_by__isnull', True)), fields=('town', 'day'), name='flash_launch_once_per_alert_day'),
+            model_name="flashlaunch",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("started_by__isnull", True)),
+                fields=("town", "day"),
+                name="flash_launch_once_per_alert_day",
+            ),
         ),
     ]
