@@ -72,7 +72,8 @@ def _day(index: int, item: object, errors: list[str]) -> SignalDay | None:
     if not isinstance(message, str) or len(message) > MAX_MESSAGE:
         errors.append(
             _(
-                "%(where)s : « message » doit être un texte de %(max)d caractères au plus."
+                "%(where)s : « message » doit être un texte "
+                "de %(max)d caractères au plus."
             )
             % {"where": where, "max": MAX_MESSAGE}
         )

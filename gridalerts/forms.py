@@ -21,6 +21,13 @@ class OptInForm(forms.Form):
 
 
 class SettingsForm(forms.ModelForm):
+    source_url = forms.URLField(
+        label=GridAlertSettings._meta.get_field("source_url").verbose_name,
+        help_text=GridAlertSettings._meta.get_field("source_url").help_text,
+        required=False,
+        assume_scheme="https",
+    )
+
     class Meta:
         model = GridAlertSettings
         fields = [

@@ -1,0 +1,66 @@
+"""Fixtures of the grid-alert tests: a town with its challenges, a catalogue
+action of energy, signal files shifted to the days a test needs."""
+
+import json
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from challenges.models import ChallengeIndexPage
+from community import roles
+from scoring import transport
+from scoring.models import ActionType
+from tests.challenges.conftest import make_action_type, make_challenge_index
+from tests.factories import make_staff
+
+DATA = Path(__file__).parent / "data"
+# The red day of ecowatt_signal.json is its second day.
+RED_DAY_INDEX = 1
+ORANGE_DAY_INDEX = 2
+RED_HOURS = [7, 8, 9, 10, 11, 12, 17, 18, 19, 20]
+
+
+def signal_body(first_day: date, name: str = "ecowatt_signal.json") -> dict:
+    """A data file's signal, its days moved to start on `first_day`."""
+    body = json.loads((DATA / name).read_text())
+    for number, item in enumerate(body["signals"]):
+        item["jour"] = (
+            f"{(first_day + timedelta(days=number)).isoformat()}T00:00:00+01:00"
+        )
+    return body
+
+
+def write_signal(tmp_path: Path, body: dict, name: str = "signal.json") -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(body, ensure_ascii=False))
+    return str(path)
+
+
+@pytest.fixture(autouse=True)
+def _closed_breaker() -> Iterator[None]:
+    transport.reset_breaker()
+    yield
+    transport.reset_breaker()
+
+
+@pytest.fixture
+def challenge_index(town) -> ChallengeIndexPage:
+    return make_challenge_index(town)
+
+
+@pytest.fixture
+def energy_action(db) -> ActionType:
+    return make_action_type("energy")
+
+
+@pytest.fixture
+def today() -> date:
+    return timezone.localdate()
+
+
+@pytest.fixture
+def moderator(town):
+    return make_staff(town, roles.MODERATOR)
