@@ -13,9 +13,9 @@ from gridalerts.forms import OptInForm
 
 @member_required
 def opt_in(request: HttpRequest, viewer: Member) -> HttpResponse:
-    form = OptInForm(
-        request.POST or None, initial={"wanted": queries.is_opted_in(viewer)}
-    )
+    # An unchecked box posts nothing: a POST is bound even when empty.
+    data = request.POST if request.method == "POST" else None
+    form = OptInForm(data, initial={"wanted": queries.is_opted_in(viewer)})
     if request.method == "POST" and form.is_valid():
         if actions.do_set_opt_in(viewer, form.cleaned_data["wanted"]):
             messages.success(request, _("Vous serez prévenu des alertes réseau."))

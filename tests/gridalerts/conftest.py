@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from challenges.models import ChallengeIndexPage
+from challenges.actions import FlashSpec
+from challenges.models import ChallengeIndexPage, ChallengePage
 from community import roles
+from gridalerts.actions import check_start_flash
 from scoring import transport
 from scoring.models import ActionType
 from tests.challenges.conftest import make_action_type, make_challenge_index
@@ -64,3 +66,25 @@ def today() -> date:
 @pytest.fixture
 def moderator(town):
     return make_staff(town, roles.MODERATOR)
+
+
+def move_to(challenge: ChallengePage, day: date) -> ChallengePage:
+    """A day passes: the challenge (joined while it ran) now happened on `day`."""
+    ChallengePage.objects.filter(pk=challenge.pk).update(start_date=day, end_date=day)
+    return ChallengePage.objects.get(pk=challenge.pk)
+
+
+def start_flash(moderator, town, day: date, hours: list[int], **changes):
+    """A flash challenge started by the moderator, as the admin's form does."""
+    spec = FlashSpec(
+        title=changes.pop("title", "Alerte rouge"),
+        day=day,
+        hours=hours,
+        goal="Moins de chauffage.",
+        domain="energy",
+        participation_points=changes.pop("participation_points", 20),
+        points_per_kwh=changes.pop("points_per_kwh", 10),
+        level=3,
+        **changes,
+    )
+    return check_start_flash(moderator, town, spec)
