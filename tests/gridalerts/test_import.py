@@ -174,3 +174,40 @@ def test_without_an_argument_each_town_reads_its_own_url(
 def test_an_unknown_town_is_an_error(tmp_path, town):
     with pytest.raises(CommandError, match="inconnue"):
         run(str(DATA / "ecowatt_signal.json"), "--town", "nulle-part")
+
+
+class FakeAnswer:
+    def __init__(self, chunks: list[bytes]) -> None:
+        self.chunks = chunks
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *args) -> None:
+        return None
+
+    def raise_for_status(self) -> None:
+        return None
+
+    def iter_content(self, chunk_size: int):
+        return iter(self.chunks)
+
+
+def test_a_url_is_fetched_with_a_timeout_and_a_size_cap(monkeypatch):
+    import requests
+
+    from gridalerts import fetch
+    from gridalerts.ecowatt import EcowattError
+
+    calls = []
+
+    def fake_get(url, **kwargs):
+        calls.append(kwargs)
+        return FakeAnswer([b"x" * 300_000, b"x" * 300_000])
+
+    monkeypatch.setattr(requests, "get", fake_get)
+    with pytest.raises(EcowattError, match="trop gros"):
+        fetch.fetch_signal("https://rte.example/signal")
+    assert calls[0]["timeout"] == fetch.TIMEOUT_SECONDS
+    with pytest.raises(EcowattError, match="http"):
+        fetch.fetch_signal("file:///etc/passwd")
