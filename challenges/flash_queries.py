@@ -19,7 +19,6 @@ LOAD_CURVE_LOOKBACK_DAYS = 28
 @dataclass
 class FlashResults:
     households: int = 0
-    measured: int = 0
     saved_kwh: Decimal = Decimal(0)
     # Neighbourhoods with at least MIN_HOUSEHOLDS participating households only.
     neighbourhoods: list[dict] = field(default_factory=list)
@@ -55,7 +54,6 @@ def flash_results(challenge: ChallengePage) -> FlashResults:
     totals = rows.aggregate(households=Count("pk"), saved=Sum("saved_kwh"))
     results = FlashResults(
         households=totals["households"],
-        measured=rows.filter(measured=True).count(),
         saved_kwh=totals["saved"] or Decimal(0),
     )
     per_neighbourhood = (
