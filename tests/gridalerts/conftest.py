@@ -2,7 +2,6 @@
 action of energy, signal files shifted to the days a test needs."""
 
 import json
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -13,9 +12,14 @@ from challenges.actions import FlashSpec
 from challenges.models import ChallengeIndexPage, ChallengePage
 from community import roles
 from gridalerts.actions import check_start_flash
-from scoring import transport
 from scoring.models import ActionType
-from tests.challenges.conftest import make_action_type, make_challenge_index
+
+# The client's breaker closed around each test, as in the challenges tests.
+from tests.challenges.conftest import (
+    _closed_breaker,  # noqa: F401
+    make_action_type,
+    make_challenge_index,
+)
 from tests.factories import make_staff
 
 DATA = Path(__file__).parent / "data"
@@ -39,13 +43,6 @@ def write_signal(tmp_path: Path, body: dict, name: str = "signal.json") -> str:
     path = tmp_path / name
     path.write_text(json.dumps(body, ensure_ascii=False))
     return str(path)
-
-
-@pytest.fixture(autouse=True)
-def _closed_breaker() -> Iterator[None]:
-    transport.reset_breaker()
-    yield
-    transport.reset_breaker()
 
 
 @pytest.fixture
