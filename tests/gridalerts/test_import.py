@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from notifications.models import Notification
 
 from challenges.models import ChallengePage, FlashLevel
@@ -117,7 +118,7 @@ def test_past_alert_days_and_disabled_towns_start_nothing(
 
 
 def test_opted_in_members_are_told_and_no_one_else(
-    tmp_path, town, neighbourhood, challenge_index, energy_action, today
+    client, tmp_path, town, neighbourhood, challenge_index, energy_action, today
 ):
     told = make_member(town, neighbourhood=neighbourhood)
     silent = make_member(town, neighbourhood=neighbourhood)
@@ -139,6 +140,11 @@ def test_opted_in_members_are_told_and_no_one_else(
     assert data["title"] == red.title and "Alerte rouge" in data["title"]
     assert "7 h – 13 h, 17 h – 21 h" in data["excerpt"]
     assert not Notification.objects.filter(recipient=silent.user).exists()
+    # The notification centre says what it is and links to the challenge.
+    client.force_login(told.user)
+    centre = client.get(reverse("feeds:notifications")).content.decode()
+    assert "alerte sur le réseau électrique" in centre
+    assert "Alerte rouge du" in centre
 
 
 @pytest.mark.parametrize(
