@@ -24,7 +24,13 @@ from community import roles
 from community.models import Member, TownPage
 from gridalerts import queries
 from gridalerts.ecowatt import SignalDay
-from gridalerts.models import FlashLaunch, GridAlertOptIn, GridSignalDay, Level
+from gridalerts.models import (
+    FlashLaunch,
+    GridAlertOptIn,
+    GridAlertSettings,
+    GridSignalDay,
+    Level,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +109,7 @@ def _launch_from_signal(town: TownPage, signal: GridSignalDay) -> ChallengePage 
     if not config.flash_enabled or signal.day < timezone.localdate():
         return None
     if FlashLaunch.objects.filter(
-        town=town, day=signal.day, started_by__isnull=True
+        town=town, day=signal.day, signal__isnull=False
     ).exists():
         return None
     index = queries.challenge_index_of(town)
@@ -193,7 +199,7 @@ def check_start_flash(
     return challenge
 
 
-def do_save_settings(config) -> None:
+def do_save_settings(config: GridAlertSettings) -> None:
     """Save a town's settings as its moderator's form cleaned them."""
     config.save()
 

@@ -209,10 +209,11 @@ class FlashLaunch(models.Model):
         verbose_name = _("lancement de défi flash")
         verbose_name_plural = _("lancements de défis flash")
         constraints = [
-            # One challenge per alert day; moderators may add manual ones.
+            # One challenge per alert day (signal days are unique per town and
+            # day); moderators may add manual ones.
             models.UniqueConstraint(
                 fields=["town", "day"],
-                condition=models.Q(started_by__isnull=True),
+                condition=models.Q(signal__isnull=False),
                 name="flash_launch_once_per_alert_day",
             )
         ]

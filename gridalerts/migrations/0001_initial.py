@@ -297,7 +297,7 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="flashlaunch",
             constraint=models.UniqueConstraint(
-                condition=models.Q(("started_by__isnull", True)),
+                condition=models.Q(("signal__isnull", False)),
                 fields=("town", "day"),
                 name="flash_launch_once_per_alert_day",
             ),
