@@ -43,7 +43,11 @@ class LogActionForm(forms.Form):
                 label=_("L'heure où je l'ai faite"),
                 coerce=int,
                 choices=[
-                    (hour, f"{hour} h – {hour + 1} h") for hour in self.flash.hours
+                    (
+                        hour,
+                        _("%(start)d h – %(end)d h") % {"start": hour, "end": hour + 1},
+                    )
+                    for hour in self.flash.hours
                 ],
                 help_text=_("Seules les heures de l'alerte comptent."),
             )

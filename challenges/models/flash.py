@@ -9,6 +9,7 @@ measured or declared outcome, written the next day by gridalerts through
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from community.models import Household, Neighbourhood
@@ -68,7 +69,10 @@ class FlashWindow(models.Model):
 
     def hours_label(self) -> str:
         """« 8 h – 13 h, 17 h – 20 h »."""
-        return ", ".join(f"{start} h – {end} h" for start, end in self.hour_ranges())
+        return ", ".join(
+            gettext("%(start)d h – %(end)d h") % {"start": start, "end": end}
+            for start, end in self.hour_ranges()
+        )
 
 
 class FlashResult(models.Model):
