@@ -96,3 +96,37 @@ def test_the_action_refuses_a_time_outside_the_alert_hours(
         idempotency_key=scoring.new_idempotency_key(),
     )
     assert result.action.points_awarded == energy_action.points()
+
+
+def test_the_members_data_export_holds_the_opt_in_and_flash_results(
+    member, moderator, town, challenge_index, today
+):
+    from decimal import Decimal
+
+    from challenges.actions import HouseholdOutcome, do_record_flash_result
+    from common import kinds
+    from common.archive import Archive
+    from gridalerts.actions import do_set_opt_in
+
+    do_set_opt_in(member, True)
+    flash = start_flash(moderator, town, today, [18])
+    do_record_flash_result(
+        flash,
+        HouseholdOutcome(
+            household_id=member.household_id,
+            neighbourhood_id=member.household.neighbourhood_id,
+            measured=True,
+            baseline_kwh=Decimal("2"),
+            actual_kwh=Decimal("1.5"),
+            saved_kwh=Decimal("0.5"),
+            points=30,
+        ),
+    )
+    archive = Archive()
+    for exporter in kinds.exporters():
+        exporter(member, archive)
+    alerts = archive.documents["notifications.json"]["alertes_reseau"]
+    assert alerts["prevenu"] is True and alerts["depuis"]
+    (result,) = archive.documents["actions.json"]["defis_flash"]
+    assert result["challenge_id"] == flash.pk
+    assert result["saved_kwh"] == "0.500" and result["points"] == 30
