@@ -3,23 +3,17 @@ challenge and logs an action at an alert hour; a scored flash challenge shows
 its results. Every page passes axe-core."""
 
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
-from challenges.actions import (
-    HouseholdOutcome,
-    do_mark_flash_scored,
-    do_record_flash_result,
-)
+from challenges.actions import do_mark_flash_scored
 from community import roles
-from community.models import HouseholdStatus
 from gridalerts.models import GridAlertOptIn
 from tests.browser.support import assert_accessible, expect, login
 from tests.challenges.conftest import make_action_type, make_challenge_index
-from tests.factories import PASSWORD, make_household, make_member, make_staff
-from tests.gridalerts.conftest import move_to, start_flash
+from tests.factories import PASSWORD, make_member, make_staff
+from tests.gridalerts.conftest import move_to, record_results, start_flash
 
 pytestmark = [
     pytest.mark.browser,
@@ -44,20 +38,7 @@ def test_opt_in_take_part_and_read_the_results(
         start_flash(moderator, live_town, today, [18, 19], title="Alerte d'hier"),
         today - timedelta(days=1),
     )
-    for _ in range(5):
-        household = make_household(live_neighbourhood, status=HouseholdStatus.ACTIVE)
-        do_record_flash_result(
-            past,
-            HouseholdOutcome(
-                household_id=household.pk,
-                neighbourhood_id=live_neighbourhood.pk,
-                measured=True,
-                baseline_kwh=Decimal("3"),
-                actual_kwh=Decimal("2.5"),
-                saved_kwh=Decimal("0.5"),
-                points=20,
-            ),
-        )
+    record_results(past, {live_neighbourhood: 5})
     do_mark_flash_scored(past)
 
     login(page, asgi_server, anne.user.email, PASSWORD)
@@ -88,5 +69,5 @@ def test_opt_in_take_part_and_read_the_results(
 
     page.goto(asgi_server + past.url)
     expect(page.get_by_role("table", name="Par quartier")).to_be_visible()
-    expect(page.get_by_text("5 foyers ont participé")).to_be_visible()
+    expect(page.get_by_text("5 foyers ont participé ; 5,0 kWh")).to_be_visible()
     assert_accessible(page)

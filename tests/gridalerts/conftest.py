@@ -3,14 +3,16 @@ action of energy, signal files shifted to the days a test needs."""
 
 import json
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
-from challenges.actions import FlashSpec
+from challenges.actions import FlashSpec, HouseholdOutcome, do_record_flash_result
 from challenges.models import ChallengeIndexPage, ChallengePage
 from community import roles
+from community.models import HouseholdStatus
 from gridalerts.actions import check_start_flash
 from scoring.models import ActionType
 
@@ -20,7 +22,7 @@ from tests.challenges.conftest import (
     make_action_type,
     make_challenge_index,
 )
-from tests.factories import make_staff
+from tests.factories import make_household, make_staff
 
 DATA = Path(__file__).parent / "data"
 # The red day of ecowatt_signal.json is its second day.
@@ -85,3 +87,23 @@ def start_flash(moderator, town, day: date, hours: list[int], **changes):
         **changes,
     )
     return check_start_flash(moderator, town, spec)
+
+
+def record_results(challenge: ChallengePage, neighbourhoods: dict) -> None:
+    """Results of new active households, {neighbourhood: how many}: 1 kWh
+    saved and 20 points each, as the scoring command records them."""
+    for neighbourhood, count in neighbourhoods.items():
+        for _ in range(count):
+            household = make_household(neighbourhood, status=HouseholdStatus.ACTIVE)
+            do_record_flash_result(
+                challenge,
+                HouseholdOutcome(
+                    household_id=household.pk,
+                    neighbourhood_id=neighbourhood.pk,
+                    measured=True,
+                    baseline_kwh=Decimal("3"),
+                    actual_kwh=Decimal("2"),
+                    saved_kwh=Decimal("1"),
+                    points=20,
+                ),
+            )

@@ -13,19 +13,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from challenges.actions import (
-    HouseholdOutcome,
     check_join,
     check_log_action,
     do_mark_flash_scored,
-    do_record_flash_result,
 )
 from challenges.models import FlashResult
-from community.models import HouseholdStatus
 from gridalerts.linky import is_weekend, measure
 from gridalerts.models import GridSignalDay
 from scoring import client as scoring
-from tests.factories import NeighbourhoodFactory, make_household, make_member
-from tests.gridalerts.conftest import move_to, start_flash
+from tests.factories import NeighbourhoodFactory, make_member
+from tests.gridalerts.conftest import move_to, record_results, start_flash
 
 pytestmark = pytest.mark.django_db
 
@@ -159,24 +156,6 @@ def test_a_baseline_needs_four_comparable_days():
     assert measure(readings, day, [18, 19], set()) is None
 
 
-def _results(challenge, neighbourhoods: dict) -> None:
-    for neighbourhood, count in neighbourhoods.items():
-        for _ in range(count):
-            household = make_household(neighbourhood, status=HouseholdStatus.ACTIVE)
-            do_record_flash_result(
-                challenge,
-                HouseholdOutcome(
-                    household_id=household.pk,
-                    neighbourhood_id=neighbourhood.pk,
-                    measured=True,
-                    baseline_kwh=Decimal("3"),
-                    actual_kwh=Decimal("2"),
-                    saved_kwh=Decimal("1"),
-                    points=20,
-                ),
-            )
-
-
 def test_results_show_neighbourhoods_of_five_households_only(
     client, town, member, moderator, challenge_index, today
 ):
@@ -185,7 +164,7 @@ def test_results_show_neighbourhoods_of_five_households_only(
     )
     big = NeighbourhoodFactory(town=town, name="Les Tilleuls")
     small = NeighbourhoodFactory(town=town, name="Le Moulin")
-    _results(challenge, {big: 5, small: 2})
+    record_results(challenge, {big: 5, small: 2})
     do_mark_flash_scored(challenge)
     client.force_login(member.user)
     client.get(challenge.url)  # the site's caches warm up
@@ -197,7 +176,7 @@ def test_results_show_neighbourhoods_of_five_households_only(
     assert "Les Tilleuls" in page and "Le Moulin" not in page
     assert "moins de 5 foyers participants ne sont pas détaillés" in page
     # More results, more neighbourhoods: the same number of queries.
-    _results(challenge, {big: 3, NeighbourhoodFactory(town=town): 6})
+    record_results(challenge, {big: 3, NeighbourhoodFactory(town=town): 6})
     with CaptureQueriesContext(connection) as many:
         page = client.get(challenge.url).content.decode()
     assert "16 foyers ont participé" in page
