@@ -1,4 +1,4 @@
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django import forms
 from django.conf import settings
@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from challenges.flash_queries import flash_window
 from challenges.models import ChallengePage
 
 
@@ -35,6 +36,21 @@ class LogActionForm(forms.Form):
 
     def __init__(self, *args, challenge: ChallengePage, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.flash = flash_window(challenge)
+        if self.flash is not None:
+            # A flash challenge counts its alert hours only: ask which one.
+            self.fields["occurred_hour"] = forms.TypedChoiceField(
+                label=_("L'heure où je l'ai faite"),
+                coerce=int,
+                choices=[
+                    (
+                        hour,
+                        _("%(start)d h – %(end)d h") % {"start": hour, "end": hour + 1},
+                    )
+                    for hour in self.flash.hours
+                ],
+                help_text=_("Seules les heures de l'alerte comptent."),
+            )
         self.fields["occurred_on"].help_text = _(
             "Aujourd'hui, ou jusqu'à %(days)d jours plus tôt."
         ) % {"days": settings.SMARTCITIZEN["ACTION_MAX_DELAY_DAYS"]}
@@ -49,6 +65,14 @@ class LogActionForm(forms.Form):
         the limit is 7 times 24 hours before now.
         """
         day = self.cleaned_data["occurred_on"]
+        hour = self.cleaned_data.get("occurred_hour")
+        if hour is not None:
+            start = timezone.make_aware(datetime.combine(day, time(hour)))
+            now = timezone.now()
+            # The current hour: now; another one: its middle.
+            if start <= now < start + timedelta(hours=1):
+                return now
+            return start + timedelta(minutes=30)
         if day == timezone.localdate():
             return timezone.now()
         return timezone.make_aware(datetime.combine(day, time(23, 59)))

@@ -17,6 +17,7 @@ from challenges.actions import check_join
 from challenges.models import (
     Badge,
     ChallengePage,
+    FlashResult,
     LoggedAction,
     Participation,
     Redemption,
@@ -109,6 +110,18 @@ def export_household(member: Member, archive: Archive) -> None:
             "badges": rows(
                 Badge.objects.filter(household_id=household_id),
                 ["challenge_id", "kind", "awarded_at"],
+            ),
+            "defis_flash": rows(
+                FlashResult.objects.filter(household_id=household_id),
+                [
+                    "challenge_id",
+                    "measured",
+                    "baseline_kwh",
+                    "actual_kwh",
+                    "saved_kwh",
+                    "points",
+                    "created_at",
+                ],
             ),
             "bons_d_achat": rows(
                 Redemption.objects.filter(household_id=household_id),

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from challenges.flash_queries import flash_state_for
 from challenges.models import (
     ActionStatus,
     Badge,
@@ -129,6 +130,9 @@ def challenge_state_for(user: User | AnonymousUser, challenge: ChallengePage) ->
         state["feed_posts"] = feeds_queries.challenge_feed(member, challenge.pk).items[
             :FEED_PREVIEW
         ]
+    state["flash"] = flash_state_for(
+        member.household if member is not None else None, challenge
+    )
     if member is None or member.household_id is None:
         return state
     participation = participation_of(member.household_id, challenge)

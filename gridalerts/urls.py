@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from gridalerts import views
 
 app_name = "gridalerts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("alertes-reseau/", views.opt_in, name="opt_in"),
+]

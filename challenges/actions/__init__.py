@@ -12,9 +12,21 @@ from .challenges import (
     do_publish_leaderboard,
     do_send_pending_actions,
 )
+from .flash import (
+    FlashSpec,
+    HouseholdOutcome,
+    do_create_flash_challenge,
+    do_mark_flash_scored,
+    do_record_flash_result,
+)
 from .rewards import RedeemResult, check_redeem, check_use_code
 
 __all__ = [
+    "FlashSpec",
+    "HouseholdOutcome",
+    "do_create_flash_challenge",
+    "do_mark_flash_scored",
+    "do_record_flash_result",
     "PENDING_BATCH",
     "LogResult",
     "RedeemResult",

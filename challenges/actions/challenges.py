@@ -28,6 +28,7 @@ from django.utils.translation import gettext_noop
 from notifications.models import Notification
 
 from challenges import queries
+from challenges.flash_queries import flash_window
 from challenges.images import make_proof_photo
 from challenges.models import (
     ActionStatus,
@@ -175,6 +176,13 @@ def _check_action_fields(
         ) % {"days": max_days}
     elif not (challenge.starts_at <= occurred_at < challenge.ends_at):
         errors["occurred_at"] = _("Cette date est en dehors de la période du défi.")
+    elif (flash := flash_window(challenge)) is not None and not (
+        flash.covers_hour(timezone.localtime(occurred_at).hour)
+    ):
+        errors["occurred_at"] = _(
+            "Ce défi flash ne compte que les actions faites pendant l'alerte "
+            "(%(hours)s)."
+        ) % {"hours": flash.hours_label()}
     if errors:
         raise ValidationError(errors)
 

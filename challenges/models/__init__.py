@@ -1,3 +1,4 @@
+from .flash import FlashLevel, FlashResult, FlashWindow
 from .pages import ChallengeIndexPage, ChallengePage, GoalKind, Scope, TeamKind
 from .participation import (
     ActionStatus,
@@ -14,6 +15,9 @@ __all__ = [
     "BadgeKind",
     "ChallengeIndexPage",
     "ChallengePage",
+    "FlashLevel",
+    "FlashResult",
+    "FlashWindow",
     "GoalKind",
     "LoggedAction",
     "Participation",

@@ -72,8 +72,12 @@ def test_the_demo_town_has_content_to_try_every_part(client):
     call_command("seed_demo", verbosity=0)
 
     assert TipPage.objects.live().count() == 6
-    # One for the town and one in each neighbourhood.
-    assert ChallengePage.objects.live().count() == 7
+    # One for the town and one in each neighbourhood, and the past red day's
+    # flash challenge (demo/gridalerts.py) with its results.
+    assert ChallengePage.objects.live().count() == 8
+    flash = ChallengePage.objects.get(flash__isnull=False)
+    assert flash.flash.scored_at is not None
+    assert flash.flash_results.count() == 60
     assert ActionType.objects.count() == 10
     town = TownPage.objects.get(slug=TOWN_SLUG)
     assert Post.objects.filter(tip__isnull=True, town=town).count() == len(POSTS)

@@ -1,0 +1,183 @@
+"""Scoring flash challenges the next day: Linky load curves (sent through the
+scoring client) against four comparable days, declared actions otherwise;
+results on the page with the rule of 5, in a bounded number of queries."""
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from challenges.actions import (
+    check_join,
+    check_log_action,
+    do_mark_flash_scored,
+)
+from challenges.models import FlashResult
+from gridalerts.linky import is_weekend, measure
+from gridalerts.models import GridSignalDay
+from scoring import client as scoring
+from tests.factories import NeighbourhoodFactory, make_member
+from tests.gridalerts.conftest import move_to, record_results, start_flash
+
+pytestmark = pytest.mark.django_db
+
+HOURS = [18, 19]
+
+
+def hour(day: date, at: int) -> str:
+    return timezone.make_aware(datetime.combine(day, time(at))).isoformat()
+
+
+def load_curve(alert_day: date, alert_excluded: date) -> list[dict]:
+    """Hours 18 and 19 of the alert day and the 28 days before it.
+
+    0.5 kWh an hour on the alert day; 1 on its last four comparable days;
+    9 on an earlier alert day (excluded); 3 on older comparable days; 5 on
+    days of the other kind (working day / weekend).
+    """
+    rows = []
+    comparable = 0
+    for back in range(29):
+        day = alert_day - timedelta(days=back)
+        if back == 0:
+            value = "0.5"
+        elif is_weekend(day) != is_weekend(alert_day):
+            value = "5"
+        elif day == alert_excluded:
+            value = "9"
+        else:
+            comparable += 1
+            value = "1" if comparable <= 4 else "3"
+        rows += [{"starts_at": hour(day, at), "value": value} for at in HOURS]
+    return rows
+
+
+def first_comparable(alert_day: date) -> date:
+    day = alert_day - timedelta(days=1)
+    while is_weekend(day) != is_weekend(alert_day):
+        day -= timedelta(days=1)
+    return day
+
+
+def score() -> str:
+    out = StringIO()
+    call_command("score_flash_challenges", stdout=out)
+    return out.getvalue()
+
+
+def test_measured_declared_and_idle_households(
+    client, town, neighbourhood, moderator, challenge_index, energy_action, today
+):
+    linky, declared, idle = (
+        make_member(town, neighbourhood=neighbourhood) for _ in range(3)
+    )
+    challenge = start_flash(moderator, town, today, HOURS)
+    for member in (linky, declared, idle):
+        check_join(member, challenge)
+    alert_day = today - timedelta(days=2)
+    challenge = move_to(challenge, alert_day)
+    excluded = first_comparable(alert_day)
+    GridSignalDay.objects.create(
+        town=town, day=excluded, dvalue=3, hourly=[3] * 24, message=""
+    )
+    scoring.send_readings(
+        linky.household,
+        source="enedis_load_curve",
+        daily=[],
+        hourly=load_curve(alert_day, excluded),
+        idempotency_key="courbe-1",
+    )
+    check_log_action(
+        declared,
+        challenge,
+        action_type=energy_action,
+        occurred_at=timezone.make_aware(datetime.combine(alert_day, time(18, 30))),
+        idempotency_key="geste-1",
+    )
+    before = {
+        m.pk: scoring.get_points(m.household)["total"] for m in (linky, declared, idle)
+    }
+
+    assert "3 foyers notés (terminé)" in score()
+
+    results = {r.household_id: r for r in FlashResult.objects.all()}
+    measured = results[linky.household_id]
+    assert measured.measured
+    # Baseline: the four last comparable days (1 kWh × 2 hours), not the alert
+    # day before them (9), not older days (3), not the other kind of day (5).
+    assert measured.baseline_kwh == Decimal("2.000")
+    assert measured.actual_kwh == Decimal("1.000")
+    assert measured.saved_kwh == Decimal("1.000")
+    # 20 for taking part + 1 kWh × 10.
+    assert measured.points == 30
+    assert not results[declared.household_id].measured
+    assert results[declared.household_id].points == 20
+    assert results[idle.household_id].points == 0
+    after = {
+        m.pk: scoring.get_points(m.household)["total"] for m in (linky, declared, idle)
+    }
+    assert after[linky.pk] - before[linky.pk] == 30
+    assert after[declared.pk] - before[declared.pk] == 20
+    assert after[idle.pk] == before[idle.pk]
+
+    # Again: nothing changes (the challenge is done; its keys award once).
+    assert score() == ""
+    assert FlashResult.objects.count() == 3
+    assert {
+        m.pk: scoring.get_points(m.household)["total"] for m in (linky, declared, idle)
+    } == after
+
+    client.force_login(linky.user)
+    page = client.get(challenge.url).content.decode()
+    assert "mesuré par votre compteur Linky" in page
+    assert "Votre foyer a économisé 1,0 kWh : 30 points." in page
+    assert "3 foyers ont participé ; 1,0 kWh économisés au total." in page
+    client.force_login(declared.user)
+    assert "points des actions déclarées" in client.get(challenge.url).content.decode()
+
+
+def test_a_baseline_needs_four_comparable_days():
+    day = date(2026, 12, 8)  # a Tuesday
+    readings = {day: {18: Decimal("1")}}
+    for back in (1, 2, 3, 6, 7):  # Mon, Sun, Sat, Wed, Tue: 3 working days
+        readings[day - timedelta(days=back)] = {18: Decimal("2")}
+    assert measure(readings, day, [18], set()) is None
+    readings[day - timedelta(days=8)] = {18: Decimal("4")}
+    found = measure(readings, day, [18], set())
+    assert found.baseline_kwh == Decimal("2.500")
+    assert found.saved_kwh == Decimal("1.500")
+    # An excluded day is skipped; a missing hour makes a day unusable.
+    assert measure(readings, day, [18], {day - timedelta(days=1)}) is None
+    assert measure(readings, day, [18, 19], set()) is None
+
+
+def test_results_show_neighbourhoods_of_five_households_only(
+    client, town, member, moderator, challenge_index, today
+):
+    challenge = move_to(
+        start_flash(moderator, town, today, HOURS), today - timedelta(days=1)
+    )
+    big = NeighbourhoodFactory(town=town, name="Les Tilleuls")
+    small = NeighbourhoodFactory(town=town, name="Le Moulin")
+    record_results(challenge, {big: 5, small: 2})
+    do_mark_flash_scored(challenge)
+    client.force_login(member.user)
+    client.get(challenge.url)  # the site's caches warm up
+
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(challenge.url).content.decode()
+
+    assert "7 foyers ont participé ; 7,0 kWh économisés au total." in page
+    assert "Les Tilleuls" in page and "Le Moulin" not in page
+    assert "moins de 5 foyers participants ne sont pas détaillés" in page
+    # More results, more neighbourhoods: the same number of queries.
+    record_results(challenge, {big: 3, NeighbourhoodFactory(town=town): 6})
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(challenge.url).content.decode()
+    assert "16 foyers ont participé" in page
+    assert len(many.captured_queries) == len(few.captured_queries)
