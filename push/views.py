@@ -92,6 +92,10 @@ def subscribe(request: HttpRequest) -> JsonResponse:
     retry_after = ratelimit.hit("push_subscribe", f"member:{viewer.pk}")
     if retry_after:
         return ratelimit.too_many_requests_json(retry_after)
+    # A form's body may have been read as a form (the CSRF check does):
+    # only JSON is read here, and its body read once.
+    if request.content_type != "application/json":
+        return _error("bad_request", _("Abonnement illisible."))
     if len(request.body) > BODY_MAX_BYTES:
         return _error("bad_request", _("Abonnement trop long."))
     try:

@@ -82,6 +82,17 @@ def test_a_bad_subscription_is_refused_with_a_code(client, member, body, code):
     assert not PushDevice.objects.exists()
 
 
+def test_a_form_posted_to_the_json_door_is_refused_not_a_server_error(client, member):
+    """The CSRF check reads a form's body first: the view must not read it again
+    (it raised RawPostDataException, a 500; found by the cross-town matrix)."""
+    client.force_login(member.user)
+    for body in ({}, {"endpoint": "https://push.example.net/x"}):
+        response = client.post(reverse("push:subscribe"), body)
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] == "bad_request"
+    assert not PushDevice.objects.exists()
+
+
 def test_registration_needs_a_member_csrf_and_post(client, member, settings):
     assert register(client, subscription())[0] == 403
     checked = Client(enforce_csrf_checks=True)

@@ -43,6 +43,7 @@ from tests.security.test_permission_matrix import (
     MATRIX,
     UNKNOWN,
     _meter_upload,
+    _push_device,
     site_routes,
     walk,
 )
@@ -331,6 +332,17 @@ SITE: dict[str, str | NoTownData | tuple[Probe, ...]] = {
     "manifest.webmanifest": FROM_TOWN_MATRIX,
     "sw.js": FROM_TOWN_MATRIX,
     "hors-ligne/": FROM_TOWN_MATRIX,
+    "notifications/appareils/": FROM_TOWN_MATRIX,
+    # B's resident's phone: A's people may neither see nor remove it.
+    "notifications/appareils/<int:device_id>/supprimer/": FROM_TOWN_MATRIX,
+    "notifications/appareils/abonnement/": (
+        probe(
+            "/notifications/appareils/abonnement/",
+            "post",
+        ),
+    ),
+    "notifications/push/": FROM_TOWN_MATRIX,
+    "alertes-reseau/": FROM_TOWN_MATRIX,
 }
 
 
@@ -496,9 +508,41 @@ ADMIN: dict[str, NoTownData | None] = {
     # The services' queue of reports and one report (B's in the URL).
     "admin/signalements/": None,
     "admin/signalements/<int:report_id>/": None,
+    # Grid alerts: the towns' list, and B's settings and flash start.
+    "admin/alertes-reseau/": None,
+    "admin/alertes-reseau/<int:town_id>/reglages/": None,
+    "admin/alertes-reseau/<int:town_id>/lancer/": None,
 }
 
 EXTRA_ADMIN_PROBES = {
+    # A's staff setting B's Ecowatt source or starting a flash challenge in B.
+    "admin/alertes-reseau/<int:town_id>/reglages/": (
+        probe(
+            lambda t: f"/admin/alertes-reseau/{t.b.town.pk}/reglages/",
+            "post",
+            source_url="https://intrus.example.org/ecowatt.json",
+            flash_enabled="on",
+            hours_mode="signal",
+            fixed_hours="8-13",
+            goal="Intrus",
+            domain="energy",
+            participation_points="10",
+            points_per_kwh="10",
+        ),
+    ),
+    "admin/alertes-reseau/<int:town_id>/lancer/": (
+        probe(
+            lambda t: f"/admin/alertes-reseau/{t.b.town.pk}/lancer/",
+            "post",
+            title="Défi intrus",
+            day="2099-01-01",
+            hours="8-13",
+            goal="Intrus",
+            domain="energy",
+            participation_points="10",
+            points_per_kwh="10",
+        ),
+    ),
     # B's roles page, and A's staff trying to give or take a role of B.
     "admin/roles/": (probe(lambda t: f"/admin/roles/?commune={t.b.town.pk}"),),
     "admin/roles/<int:town_id>/donner/": (
@@ -927,6 +971,7 @@ def cross_town_ids(cross_town: CrossTown) -> CrossTown:
     # Built lazily by a URL of the per-town matrix: made now, before the runs
     # take B's fingerprint, so that its creation is not read as a change.
     _meter_upload(b)
+    _push_device(b)
     return t
 
 

@@ -96,6 +96,22 @@ def _meter_upload(world: World):
     return upload
 
 
+def _push_device(world: World):
+    """A phone of the resident's that receives push notifications."""
+    from push.models import PushDevice
+
+    device, _created = PushDevice.objects.get_or_create(
+        endpoint=f"https://push.example.org/send/{world.resident.pk}",
+        defaults={
+            "member": world.resident,
+            "p256dh": "B" + "A" * 86,
+            "auth": "A" * 22,
+            "browser": "Firefox sur Android",
+        },
+    )
+    return device
+
+
 # Keyed by the full route, as `test_every_url_pattern_has_an_entry` prints it.
 # A route that serves several methods has one Case per method, in a tuple.
 MATRIX: dict[str, Case | tuple[Case, ...]] = {
@@ -504,6 +520,47 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     "capteurs/": everyone("/capteurs/", OK),
     "capteurs/<int:sensor_id>/": everyone(lambda w: f"/capteurs/{w.sensor.pk}/", OK),
     "api/sensors/v1/readings": everyone("/api/sensors/v1/readings", 401, method="post"),
+    # Web push (push/): a member's own devices and push choices; another
+    # member's device is not found.
+    "notifications/appareils/": members_only("/notifications/appareils/"),
+    "notifications/appareils/<int:device_id>/supprimer/": (
+        case(
+            lambda w: f"/notifications/appareils/{_push_device(w).pk}/supprimer/",
+            LOGIN,
+            REDIRECT,
+            NOT_FOUND,
+            NOT_FOUND,
+            NOT_FOUND,
+            method="post",
+        ),
+        everyone(
+            lambda w: f"/notifications/appareils/{_push_device(w).pk}/supprimer/",
+            NOT_ALLOWED,
+        ),
+    ),
+    # A JSON door: anonymous 403; a member's empty body is refused (400).
+    "notifications/appareils/abonnement/": case(
+        "/notifications/appareils/abonnement/",
+        FORBIDDEN,
+        400,
+        400,
+        400,
+        400,
+        method="post",
+    ),
+    "notifications/push/": (
+        members_only(
+            "/notifications/push/", REDIRECT, method="post", data={"message": "on"}
+        ),
+        everyone("/notifications/push/", NOT_ALLOWED),
+    ),
+    # Grid alerts: each member opts in or out for themselves.
+    "alertes-reseau/": (
+        members_only("/alertes-reseau/"),
+        members_only(
+            "/alertes-reseau/", REDIRECT, method="post", data={"wanted": "on"}
+        ),
+    ),
     # The installable app: its manifest, service worker and offline page are
     # public and hold no member's data.
     "manifest.webmanifest": everyone("/manifest.webmanifest", OK),
