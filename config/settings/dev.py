@@ -1,7 +1,9 @@
 """`make run`: the embedded defaults, debug on, open sign-up as in the demo town."""
 
+from config.vapid import local_key_pair
+
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, SMARTCITIZEN, env
+from .base import MIDDLEWARE, PRIVATE_ROOT, SMARTCITIZEN, env
 
 DEBUG = env.bool("DEBUG", default=True)
 # A development key: never used in production, which refuses to start without one.
@@ -21,3 +23,10 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
     "community.towns.DevTownSwitchMiddleware",
 )
+# Web push in the demo: this checkout's own VAPID pair (private/vapid.json,
+# made on the first start) unless the environment gives one (docs/push.md).
+if not SMARTCITIZEN["VAPID_PRIVATE_KEY"]:
+    (
+        SMARTCITIZEN["VAPID_PUBLIC_KEY"],
+        SMARTCITIZEN["VAPID_PRIVATE_KEY"],
+    ) = local_key_pair(PRIVATE_ROOT / "vapid.json")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from py_vapid import Vapid02
 
 from common import kinds
+from config.vapid import local_key_pair
 from push import payloads, personal_data
 from push.models import PushDevice, PushPreference
 
@@ -227,6 +228,20 @@ def test_generate_vapid_keys_prints_a_usable_pair():
         Vapid02.from_string(private).public_key.public_numbers().x.to_bytes(32, "big")
         == raw[1:33]
     )
+
+
+def test_a_development_checkout_keeps_one_private_pair(tmp_path):
+    """`make run` offers push with a pair made once and kept (config/vapid.py)."""
+    path = tmp_path / "private" / "vapid.json"
+    first = local_key_pair(path)
+    assert local_key_pair(path) == first
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert (
+        Vapid02.from_string(first[1]).public_key.public_numbers().x.to_bytes(32, "big")
+        == base64.urlsafe_b64decode(first[0] + "=")[1:33]
+    )
+    path.write_text("abîmé")
+    assert local_key_pair(path) != first
 
 
 def test_devices_are_in_the_data_export_and_go_with_the_member(client, member):
