@@ -1,34 +1,19 @@
 """`POST actions` with a `quantity`: one entry and one key for N units of an
 action, embedded and over HTTP; catalogue actions of fixed points."""
 
-import json
-from datetime import timedelta
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from scoring import client as scoring
 from scoring.actions import ensure_action_type
 from scoring.engine import contract
 from scoring.models import ActionType, LedgerEntry
 
-from .conftest import TOKEN
+from .test_api import action_body, auth, post
+from .test_client_http import WHEN, log
 
 pytestmark = pytest.mark.django_db
-WHEN = timezone.now() - timedelta(hours=2)
-
-
-def log(household, key: str, **extra) -> dict:
-    return scoring.log_action(
-        household,
-        action=extra.pop("action", "velo-travail"),
-        domain=extra.pop("domain", "transport"),
-        occurred_at=WHEN,
-        idempotency_key=key,
-        **extra,
-    )
 
 
 def test_a_quantity_awards_its_units_in_one_entry_and_one_key(household, catalogue):
@@ -54,14 +39,9 @@ def test_a_quantity_awards_its_units_in_one_entry_and_one_key(household, catalog
 def test_without_a_quantity_one_unit_and_keys_replay_as_before(household, catalogue):
     assert log(household, "one")["points_awarded"] == 40
     # quantity 1 sent explicitly is the same request as no quantity.
-    body = {
-        "household_id": household.public_id,
-        "action": "velo-travail",
-        "domain": "transport",
-        "occurred_at": WHEN.isoformat(),
-        "idempotency_key": "one",
-        "quantity": 1,
-    }
+    body = action_body(
+        household, occurred_at=WHEN.isoformat(), idempotency_key="one", quantity=1
+    )
     replay = contract.log_action(body)
     assert replay["replayed"] is True and replay["quantity"] == 1
     assert LedgerEntry.objects.get(household=household).quantity == 1
@@ -77,26 +57,12 @@ def test_raising_the_proof_counts_every_unit(household, catalogue):
     assert scoring.get_points(household)["total"] == 180
 
 
-API = "/api/scoring/v1/actions"
-
-
 @pytest.mark.parametrize("quantity", [0, -1, 10_001, "2", True, 1.5, None])
 def test_a_bad_quantity_is_a_400_and_writes_nothing(
     client, api_token, household, catalogue, quantity
 ):
-    body = {
-        "household_id": household.public_id,
-        "action": "velo-travail",
-        "domain": "transport",
-        "occurred_at": WHEN.isoformat(),
-        "idempotency_key": "bad",
-        "quantity": quantity,
-    }
-    answer = client.post(
-        API,
-        json.dumps(body),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {TOKEN}",
+    answer = post(
+        client, "actions", action_body(household, quantity=quantity), **auth()
     )
     assert answer.status_code == 400
     error = answer.json()["error"]
@@ -106,26 +72,16 @@ def test_a_bad_quantity_is_a_400_and_writes_nothing(
 
 
 def test_the_api_awards_and_replays_a_quantity(client, api_token, household, catalogue):
-    body = {
-        "household_id": household.public_id,
-        "action": "douche-courte",
-        "domain": "water",
-        "occurred_at": WHEN.isoformat(),
-        "idempotency_key": "api-q",
-        "quantity": 10_000,
-    }
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {TOKEN}"}
-    data = json.dumps(body)
-    created = client.post(API, data, content_type="application/json", **headers)
+    body = action_body(
+        household, action="douche-courte", domain="water", quantity=10_000
+    )
+    created = post(client, "actions", body, **auth())
     assert created.status_code == 201
     assert created.json()["points_awarded"] == 100_000
     assert created.json()["quantity"] == 10_000
-    replay = client.post(API, data, content_type="application/json", **headers)
+    replay = post(client, "actions", body, **auth())
     assert replay.status_code == 200 and replay.json()["replayed"] is True
-    body["quantity"] = 9_999
-    reused = client.post(
-        API, json.dumps(body), content_type="application/json", **headers
-    )
+    reused = post(client, "actions", {**body, "quantity": 9_999}, **auth())
     assert reused.status_code == 409
     assert reused.json()["error"]["code"] == "idempotency_key_reused"
     assert LedgerEntry.objects.filter(household=household).count() == 1
