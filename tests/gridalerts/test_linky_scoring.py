@@ -7,7 +7,6 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -215,7 +214,6 @@ def test_the_page_asks_the_core_for_the_load_curve_once_a_day(
     client, town, member, moderator, challenge_index, today, monkeypatch
 ):
     challenge = start_flash(moderator, town, today, HOURS)
-    cache.clear()
     calls = []
     real = scoring.get_readings
 
