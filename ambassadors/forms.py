@@ -106,7 +106,9 @@ class PreRegistrationForm(forms.Form):
 class AssistedActionForm(forms.Form):
     action_type = forms.ModelChoiceField(
         label=_("Action faite par le foyer"),
-        queryset=ActionType.objects.filter(active=True).order_by("domain", "label"),
+        queryset=ActionType.objects.filter(
+            active=True, fixed_points__isnull=True
+        ).order_by("domain", "label"),
         empty_label=_("— Choisissez l'action —"),
     )
     occurred_on = forms.DateField(

@@ -1,10 +1,12 @@
 """Reads of flash challenges: their hours, the viewer's kind of scoring, results."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from challenges.models import ChallengePage, FlashResult, FlashWindow
 from community.models import Household, Neighbourhood
@@ -32,20 +34,38 @@ def flash_window(challenge: ChallengePage) -> FlashWindow | None:
     return challenge._flash
 
 
+def _seconds_to_midnight() -> int:
+    now = timezone.localtime()
+    midnight = timezone.make_aware(
+        datetime.combine(now.date() + timedelta(days=1), time())
+    )
+    return max(60, int((midnight - now).total_seconds()))
+
+
 def has_load_curve(household: Household, challenge: ChallengePage) -> bool:
     """Hourly electricity in the core before the challenge's day.
 
-    False when the core does not answer: the page then says « actions
-    déclarées », which is what the household can count on.
+    The core's answer (four weeks of hours) is read once per household,
+    challenge day and day of viewing: the Django cache keeps the yes or no
+    until midnight, so a page view costs one cache read. Load curves arrive
+    with the night's import, hence a day. False, not kept, when the core does
+    not answer: the page then says « actions déclarées », which is what the
+    household can count on.
     """
     end = challenge.start_date
+    key = f"flash:load-curve:{household.pk}:{end.isoformat()}:{timezone.localdate()}"
+    known = cache.get(key)
+    if known is not None:
+        return known
     try:
         answer = scoring.get_readings(
             household, start=end - timedelta(days=LOAD_CURVE_LOOKBACK_DAYS), end=end
         )
-    except scoring.ScoringError:
+    except (scoring.ScoringError, scoring.ScoringUnavailable):
         return False
-    return bool(answer.get("hourly"))
+    found = bool(answer.get("hourly"))
+    cache.set(key, found, _seconds_to_midnight())
+    return found
 
 
 def flash_results(challenge: ChallengePage) -> FlashResults:

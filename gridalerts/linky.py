@@ -7,12 +7,15 @@ or weekend), before the alert, within four weeks, not an alert day of the
 town, every alert hour measured. saving = max(0, baseline − actual).
 A household without those readings is scored on its declared actions only.
 
-Points go to the scoring core's append-only ledger as units of the catalogue
-action `defi-flash-<domain>` (10 points each), with the keys
-`flash-<challenge id>-<n>`: each household's keys are its own in the ledger,
-so scoring again awards nothing twice (docs/gridalerts.md).
+Points go to the scoring core's append-only ledger as ONE entry per
+(challenge, household): the catalogue action `defi-flash-<domain>`, worth 1
+point a unit, with `quantity` = the points (participation + kWh saved ×
+points per kWh, rounded half up to the point) and the key `flash-<challenge
+id>`. Each household's keys are its own in the ledger, so scoring again
+awards nothing twice (docs/gridalerts.md).
 """
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -28,12 +31,18 @@ from challenges.models import ChallengePage, FlashWindow, Participation
 from community.domains import Domain
 from gridalerts.models import FlashLaunch, GridSignalDay, Level
 from scoring import client as scoring
-from scoring.models import ActionType, Commitment
+from scoring.actions import ensure_action_type
+from scoring.models import ActionType
+
+logger = logging.getLogger(__name__)
 
 COMPARABLE_DAYS = 4
 LOOKBACK_DAYS = 28
 KWH = Decimal("0.001")
 UNIT_CODE = "defi-flash-{domain}"
+# One unit of the flash action is one point: the points per kWh of the
+# challenge's template apply exactly (to the point), not in steps of 10.
+UNIT_POINTS = 1
 
 
 @dataclass(frozen=True)
@@ -94,17 +103,26 @@ def measure(
 
 
 def unit_action(domain: str) -> ActionType:
-    """The catalogue action a flash challenge's points are awarded as (10 points)."""
-    action, _created = ActionType.objects.get_or_create(
-        code=UNIT_CODE.format(domain=domain),
-        defaults={
-            "label": f"Défi flash ({Domain(domain).label})",
-            "domain": domain,
-            "difficulty": 1,
-            "commitment": Commitment.ONE_OFF,
-        },
+    """The catalogue action a flash challenge's points are awarded as (1 point)."""
+    return ensure_action_type(
+        UNIT_CODE.format(domain=domain),
+        label=f"Défi flash ({Domain(domain).label})",
+        domain=domain,
+        fixed_points=UNIT_POINTS,
     )
-    return action
+
+
+def flash_points(window: FlashWindow, took_part: bool, found: Measure | None) -> int:
+    """Participation points if it took part, plus kWh saved × points per kWh.
+
+    Rounded half up to the point, and at most MAX_ACTION_QUANTITY (what one
+    ledger entry of the 1-point unit can hold).
+    """
+    points = Decimal(window.participation_points if took_part else 0)
+    if found is not None:
+        points += found.saved_kwh * window.points_per_kwh
+    rounded = int(points.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return min(rounded, scoring.MAX_ACTION_QUANTITY * UNIT_POINTS)
 
 
 def alert_days(town_id: int, day: date) -> set[date]:
@@ -147,19 +165,30 @@ def score_household(
         found is not None
         or challenge_queries.household_action_count(household.pk, challenge) > 0
     )
-    points = Decimal(window.participation_points if took_part else 0)
-    if found is not None:
-        points += found.saved_kwh * window.points_per_kwh
-    unit = unit_action(challenge.domain)
-    units = int((points / unit.points()).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    for number in range(units):
-        scoring.log_action(
-            household,
-            action=unit.code,
-            domain=unit.domain,
-            occurred_at=_end_of_alert(day, window.hours),
-            idempotency_key=f"flash-{challenge.pk}-{number}",
-        )
+    points = flash_points(window, took_part, found)
+    if points:
+        unit = unit_action(challenge.domain)
+        try:
+            scoring.log_action(
+                household,
+                action=unit.code,
+                domain=unit.domain,
+                occurred_at=_end_of_alert(day, window.hours),
+                idempotency_key=f"flash-{challenge.pk}",
+                quantity=points // UNIT_POINTS,
+            )
+        except scoring.Conflict as refused:
+            # idempotency_key_reused: an earlier run awarded this household
+            # another amount (its readings changed before its result was
+            # written): that award stands. household_left: nothing awarded.
+            logger.warning(
+                "Flash challenge %s, household %s: %s",
+                challenge.pk,
+                household.pk,
+                refused.code,
+            )
+            if refused.code != "idempotency_key_reused":
+                points = 0
     return challenge_actions.HouseholdOutcome(
         household_id=household.pk,
         neighbourhood_id=household.neighbourhood_id,
@@ -167,7 +196,7 @@ def score_household(
         baseline_kwh=found.baseline_kwh if found else None,
         actual_kwh=found.actual_kwh if found else None,
         saved_kwh=found.saved_kwh if found else Decimal(0),
-        points=units * unit.points(),
+        points=points,
     )
 
 

@@ -1,9 +1,11 @@
 """Every write to the scoring tables goes through here.
 
-`points`: the append-only ledger and balances; `readings`: daily and hourly
+`points`: the append-only ledger and balances; `catalogue`: catalogue
+actions the site awards itself; `readings`: daily and hourly
 readings and their baselines; `erasure`: the right to erasure.
 """
 
+from .catalogue import ensure_action_type
 from .degree_days import do_import_degree_days
 from .erasure import do_erase_household_scoring
 from .points import Recorded, check_redeem, do_log_action, do_raise_proof
@@ -29,4 +31,5 @@ __all__ = [
     "do_raise_proof",
     "do_store_readings",
     "do_store_town_sensor_values",
+    "ensure_action_type",
 ]

@@ -168,24 +168,37 @@ def do_log_action(
     occurred_at: datetime,
     proof: str,
     idempotency_key: str,
+    quantity: int = 1,
 ) -> Recorded:
-    """Award an action's points once per idempotency key."""
+    """Award an action's points × `quantity` once per idempotency key.
+
+    One entry whatever the quantity. The fingerprint names the quantity only
+    when it is not 1, so that keys sent before quantities existed replay.
+    """
     if domain != action_type.domain:
         raise InvalidRequest(
             _("Cette action relève d'un autre domaine."),
             code="domain_mismatch",
             fields={"domain": action_type.domain},
         )
-    fingerprint = _fingerprint(
-        EntryKind.ACTION, action_type.code, domain, occurred_at.astimezone(UTC), proof
-    )
+    parts: list[object] = [
+        EntryKind.ACTION,
+        action_type.code,
+        domain,
+        occurred_at.astimezone(UTC),
+        proof,
+    ]
+    if quantity != 1:
+        parts.append(f"quantity={quantity}")
+    fingerprint = _fingerprint(*parts)
     entry = LedgerEntry(
         household=household,
         kind=EntryKind.ACTION,
         action_type=action_type,
         domain=domain,
         proof=proof,
-        points=action_type.points(proof),
+        points=action_type.points(proof) * quantity,
+        quantity=quantity,
         occurred_at=occurred_at,
         recorded_at=timezone.now(),
         idempotency_key=idempotency_key,
@@ -242,11 +255,12 @@ def do_raise_proof(
                 action_type=action.action_type,
                 domain=action.domain,
                 proof=proof,
-                points=action.action_type.points(proof) - already,
+                points=action.action_type.points(proof) * action.quantity - already,
                 occurred_at=action.occurred_at,
                 recorded_at=timezone.now(),
                 idempotency_key=idempotency_key,
                 fingerprint=fingerprint,
+                quantity=action.quantity,
                 upgrades=action,
             ),
         )

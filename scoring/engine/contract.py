@@ -34,7 +34,14 @@ def _household(public_id: str, *, with_neighbourhood: bool = False) -> Household
 
 # What `POST actions` reads of the household and of the catalogue action.
 ACTION_HOUSEHOLD_FIELDS = {"id", "public_id", "status"}
-ACTION_TYPE_FIELDS = {"id", "code", "domain", "difficulty", "commitment"}
+ACTION_TYPE_FIELDS = {
+    "id",
+    "code",
+    "domain",
+    "difficulty",
+    "commitment",
+    "fixed_points",
+}
 
 
 @cache
@@ -189,11 +196,13 @@ def log_action(body: object) -> dict:
         occurred_at=request.occurred_at,
         proof=request.proof,
         idempotency_key=request.idempotency_key,
+        quantity=request.quantity,
     )
     return {
         **_recorded_body(recorded),
         "action": action_type.code,
         "proof": request.proof,
+        "quantity": recorded.entry.quantity,
     }
 
 

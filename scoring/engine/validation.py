@@ -32,6 +32,10 @@ ACTION_CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # Clocks of phones and servers drift: a few minutes "in the future" is allowed.
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_REDEMPTION_POINTS = 1_000_000
+# Units one `POST actions` may award (`quantity`): a measured saving in points
+# of a 1-point action, or a few repeats of a catalogue action. The largest
+# entry stays 180 (difficulty 3, ongoing, confirmed) × 10,000 = 1,800,000.
+MAX_ACTION_QUANTITY = 10_000
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class ActionRequest:
     occurred_at: datetime
     idempotency_key: str
     proof: str
+    quantity: int = 1
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,21 @@ class _Fields:
             return ""
         return value
 
+    def count(self, name: str, maximum: int, default: int = 1) -> int:
+        """A whole number from 1 to `maximum` (a JSON integer, not a boolean)."""
+        value = self.body.get(name, default)
+        # bool is an int in Python; `true` is not a number.
+        if (
+            not isinstance(value, int)
+            or isinstance(value, bool)
+            or not 0 < value <= maximum
+        ):
+            self.errors[name] = _("Nombre entier attendu, de 1 à %(max)d.") % {
+                "max": maximum
+            }
+            return default
+        return value
+
     def done(self) -> None:
         if self.errors:
             raise InvalidRequest(
@@ -107,6 +127,7 @@ def parse_action(body: object) -> ActionRequest:
     domain = fields.choice("domain", list(Domain.values))
     key = fields.text("idempotency_key", IDEMPOTENCY_KEY)
     proof = fields.choice("proof", list(ProofLevel.values), ProofLevel.DECLARED)
+    quantity = fields.count("quantity", MAX_ACTION_QUANTITY)
     occurred_at = _aware_datetime(fields, "occurred_at")
     if occurred_at is not None:
         now = timezone.now()
@@ -119,7 +140,9 @@ def parse_action(body: object) -> ActionRequest:
             ) % {"days": max_delay}
     fields.done()
     assert occurred_at is not None  # noqa: S101 (done() raised otherwise)
-    return ActionRequest(household_id, action, domain, occurred_at, key, proof)
+    return ActionRequest(
+        household_id, action, domain, occurred_at, key, proof, quantity
+    )
 
 
 def parse_confirmation(body: object) -> ConfirmationRequest:

@@ -50,9 +50,16 @@ def base_points(difficulty: int, commitment: str) -> int:
     return POINTS_UNIT * int(difficulty) * COMMITMENT_FACTORS[commitment]
 
 
-def points_for(difficulty: int, commitment: str, proof: str) -> int:
-    """Points awarded for one action at a proof level, rounded half up."""
-    raw = Decimal(base_points(difficulty, commitment)) * PROOF_MULTIPLIERS[proof]
+def points_for(
+    difficulty: int, commitment: str, proof: str, fixed_points: int | None = None
+) -> int:
+    """Points awarded for one action (one unit) at a proof level, rounded half up.
+
+    `fixed_points`, when set, replaces 10 × difficulty × commitment: the unit
+    of a measured action (a flash challenge's saving, 1 point a unit).
+    """
+    base = fixed_points if fixed_points else base_points(difficulty, commitment)
+    raw = Decimal(base) * PROOF_MULTIPLIERS[proof]
     return int(raw.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
@@ -88,6 +95,12 @@ class ActionType(index.Indexed, models.Model):
         choices=Commitment.choices,
         default=Commitment.ONE_OFF,
     )
+    # Set by the site's own code only (scoring.actions.ensure_action_type),
+    # not offered in the catalogue's form: the points of one unit of a
+    # measured action, whatever the difficulty and commitment.
+    fixed_points = models.PositiveSmallIntegerField(
+        _("points fixes par unité"), null=True, blank=True
+    )
     active = models.BooleanField(
         _("proposée"),
         default=True,
@@ -116,7 +129,12 @@ class ActionType(index.Indexed, models.Model):
             models.CheckConstraint(
                 condition=models.Q(difficulty__gte=1, difficulty__lte=3),
                 name="actiontype_difficulty_1_3",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(fixed_points__isnull=True)
+                | models.Q(fixed_points__gte=1),
+                name="actiontype_fixed_points_positive",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -124,7 +142,9 @@ class ActionType(index.Indexed, models.Model):
 
     @property
     def base_points(self) -> int:
+        if self.fixed_points:
+            return self.fixed_points
         return base_points(self.difficulty, self.commitment)
 
     def points(self, proof: str = ProofLevel.DECLARED) -> int:
-        return points_for(self.difficulty, self.commitment, proof)
+        return points_for(self.difficulty, self.commitment, proof, self.fixed_points)

@@ -69,6 +69,9 @@ class LedgerEntry(models.Model):
         _("preuve"), max_length=10, choices=ProofLevel.choices, blank=True
     )
     points = models.IntegerField(_("points"))
+    # Units of the action an ACTION entry awards (`quantity` of POST actions):
+    # points = the action's points at its proof × quantity. 1 for the others.
+    quantity = models.PositiveIntegerField(_("quantité"), default=1)
     occurred_at = models.DateTimeField(_("date de l'action"))
     recorded_at = models.DateTimeField(_("enregistrée le"), default=timezone.now)
     idempotency_key = models.CharField(_("clé d'idempotence"), max_length=100)

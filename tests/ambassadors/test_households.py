@@ -13,6 +13,7 @@ from ambassadors.models import AssistedAction, AuditEntry, AuditKind
 from community.models import ConsentRecord, HouseholdStatus
 from community.privacy import current_consent_text
 from scoring import client as scoring
+from scoring.actions import ensure_action_type
 from tests.ambassadors.conftest import logged_in
 from tests.factories import make_member
 
@@ -173,3 +174,16 @@ def test_the_daily_reminder_command_reports_what_it_sent(town, onboarding):
     out = io.StringIO()
     call_command("send_ambassador_reminders", stdout=out)
     assert out.getvalue().strip() == "0 rappel(s), 0 foyer(s) calme(s) signalé(s)."
+
+
+def test_a_fixed_point_action_is_not_offered_to_ambassadors(amb_client, onboarding):
+    unit = ensure_action_type(
+        "defi-flash-water", label="Défi flash (eau)", domain="water", fixed_points=1
+    )
+    page = amb_client.get(
+        reverse("ambassadors:household", args=[onboarding.household.public_id])
+    ).content.decode()
+    assert "Défi flash" not in page
+    response = log_for(amb_client, onboarding, unit)
+    assert response.status_code == 200
+    assert AssistedAction.objects.count() == 0

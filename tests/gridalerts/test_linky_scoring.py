@@ -17,10 +17,11 @@ from challenges.actions import (
     check_log_action,
     do_mark_flash_scored,
 )
-from challenges.models import FlashResult
-from gridalerts.linky import is_weekend, measure
+from challenges.models import FlashResult, FlashWindow
+from gridalerts.linky import Measure, flash_points, is_weekend, measure
 from gridalerts.models import GridSignalDay
 from scoring import client as scoring
+from scoring.models import LedgerEntry
 from tests.factories import NeighbourhoodFactory, make_member
 from tests.gridalerts.conftest import move_to, record_results, start_flash
 
@@ -76,7 +77,10 @@ def test_measured_declared_and_idle_households(
     linky, declared, idle = (
         make_member(town, neighbourhood=neighbourhood) for _ in range(3)
     )
-    challenge = start_flash(moderator, town, today, HOURS)
+    # Figures that are no multiple of 10: points follow the template exactly.
+    challenge = start_flash(
+        moderator, town, today, HOURS, participation_points=5, points_per_kwh=7
+    )
     for member in (linky, declared, idle):
         check_join(member, challenge)
     alert_day = today - timedelta(days=2)
@@ -113,17 +117,28 @@ def test_measured_declared_and_idle_households(
     assert measured.baseline_kwh == Decimal("2.000")
     assert measured.actual_kwh == Decimal("1.000")
     assert measured.saved_kwh == Decimal("1.000")
-    # 20 for taking part + 1 kWh × 10.
-    assert measured.points == 30
+    # 5 for taking part + 1 kWh × 7.
+    assert measured.points == 12
     assert not results[declared.household_id].measured
-    assert results[declared.household_id].points == 20
+    assert results[declared.household_id].points == 5
     assert results[idle.household_id].points == 0
     after = {
         m.pk: scoring.get_points(m.household)["total"] for m in (linky, declared, idle)
     }
-    assert after[linky.pk] - before[linky.pk] == 30
-    assert after[declared.pk] - before[declared.pk] == 20
+    assert after[linky.pk] - before[linky.pk] == 12
+    assert after[declared.pk] - before[declared.pk] == 5
     assert after[idle.pk] == before[idle.pk]
+    # One ledger entry per household, one key: 12 units of the 1-point action.
+    flash = LedgerEntry.objects.filter(idempotency_key__startswith="flash-")
+    assert sorted(
+        flash.values_list("household_id", "idempotency_key", "quantity", "points")
+    ) == sorted(
+        [
+            (linky.household_id, f"flash-{challenge.pk}", 12, 12),
+            (declared.household_id, f"flash-{challenge.pk}", 5, 5),
+        ]
+    )
+    assert {entry.action_type.code for entry in flash} == {"defi-flash-energy"}
 
     # Again: nothing changes (the challenge is done; its keys award once).
     assert score() == ""
@@ -135,7 +150,7 @@ def test_measured_declared_and_idle_households(
     client.force_login(linky.user)
     page = client.get(challenge.url).content.decode()
     assert "mesuré par votre compteur Linky" in page
-    assert "Votre foyer a économisé 1,0 kWh : 30 points." in page
+    assert "Votre foyer a économisé 1,0 kWh : 12 points." in page
     assert "3 foyers ont participé ; 1,0 kWh économisés au total." in page
     client.force_login(declared.user)
     assert "points des actions déclarées" in client.get(challenge.url).content.decode()
@@ -181,3 +196,34 @@ def test_results_show_neighbourhoods_of_five_households_only(
         page = client.get(challenge.url).content.decode()
     assert "16 foyers ont participé" in page
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_flash_points_round_to_the_point_and_fit_one_entry():
+    window = FlashWindow(participation_points=20, points_per_kwh=12)
+    saved = Measure(Decimal("1.125"), Decimal("1.000"))  # 0.125 kWh × 12 = 1.5
+    assert flash_points(window, True, saved) == 22
+    assert flash_points(window, False, saved) == 2
+    assert flash_points(window, True, None) == 20
+    assert flash_points(window, False, None) == 0
+    huge = Measure(Decimal("999"), Decimal("0"))
+    window.points_per_kwh = 1000
+    assert flash_points(window, True, huge) == scoring.MAX_ACTION_QUANTITY
+
+
+def test_the_page_asks_the_core_for_the_load_curve_once_a_day(
+    client, town, member, moderator, challenge_index, today, monkeypatch
+):
+    challenge = start_flash(moderator, town, today, HOURS)
+    calls = []
+    real = scoring.get_readings
+
+    def counted(household, **span):
+        calls.append(household.pk)
+        return real(household, **span)
+
+    monkeypatch.setattr(scoring, "get_readings", counted)
+    client.force_login(member.user)
+    for _ in range(3):
+        page = client.get(challenge.url).content.decode()
+        assert "points des actions déclarées" in page
+    assert calls == [member.household_id]

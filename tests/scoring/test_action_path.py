@@ -72,6 +72,7 @@ def test_an_action_and_its_replay_run_a_fixed_number_of_queries(
         "replayed": True,
         "action": "velo-travail",
         "proof": "declared",
+        "quantity": 1,
     }
     assert LedgerEntry.objects.filter(household=household).count() == 2
     assert HouseholdBalance.objects.get(household=household).balance == 50

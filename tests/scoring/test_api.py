@@ -83,6 +83,7 @@ def test_points_answer_the_contract_with_pseudonymous_ids_only(
         "replayed": False,
         "action": "velo-travail",
         "proof": "declared",
+        "quantity": 1,
     }
     replayed = post(client, "actions", action_body(household), **auth())
     assert replayed.status_code == 200

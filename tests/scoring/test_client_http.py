@@ -41,6 +41,14 @@ class TestAgainstTheLiveApi:
         assert log(household, "k1", proof="photo")["replayed"] is True
         assert client.get_points(household) == contract.get_points(household.public_id)
         assert LedgerEntry.objects.filter(household=household).count() == 1
+        # A quantity: one entry, its units' points; the key replays once.
+        units = log(household, "k3", quantity=5)
+        assert (units["points_awarded"], units["quantity"]) == (200, 5)
+        assert log(household, "k3", quantity=5)["replayed"] is True
+        with pytest.raises(client.Conflict) as reused:
+            log(household, "k3", quantity=6)
+        assert reused.value.code == "idempotency_key_reused"
+        assert LedgerEntry.objects.filter(household=household).count() == 2
 
     def test_refusals_come_back_as_the_same_exceptions(
         self, remote_core, household, catalogue
