@@ -189,6 +189,17 @@ def score_household(
             )
             if refused.code != "idempotency_key_reused":
                 points = 0
+        except scoring.InvalidRequest as refused:
+            # The core takes actions up to ACTION_MAX_DELAY_DAYS old: a run
+            # that late records the measure without points, and the other
+            # households and challenges are still scored.
+            logger.error(
+                "Flash challenge %s, household %s: points refused (%s)",
+                challenge.pk,
+                household.pk,
+                refused.code,
+            )
+            points = 0
     return challenge_actions.HouseholdOutcome(
         household_id=household.pk,
         neighbourhood_id=household.neighbourhood_id,

@@ -238,7 +238,9 @@ def test_with_the_core_down_the_action_is_stored_pending_and_shown_en_attente(
     assert "Action enregistrée : elle sera comptée dès que le service des points" in (
         body
     )
-    assert "en attente" in body
+    # The action's own mark (every page also carries the offline outbox's
+    # « Envois en attente » label, for app.js).
+    assert 'class="action-pending"' in body
     logged = LoggedAction.objects.get()
     assert logged.status == ActionStatus.PENDING
     assert logged.idempotency_key == "k-down-1"
@@ -249,7 +251,7 @@ def test_with_the_core_down_the_action_is_stored_pending_and_shown_en_attente(
     assert not LedgerEntry.objects.exists()
     assert not Badge.objects.exists()
     assert "Données indisponibles" in board.content.decode()
-    assert "en attente" in dashboard.content.decode()
+    assert 'class="action-pending"' in dashboard.content.decode()
 
 
 def test_pending_actions_are_sent_once_oldest_first_when_the_core_answers(
@@ -316,7 +318,7 @@ def test_the_dashboard_sends_the_households_pending_actions(
         log(participant, challenge, action_type)
     client.force_login(participant.user)
     page = client.get("/foyer/tableau-de-bord/").content.decode()
-    assert "en attente" not in page
+    assert 'class="action-pending"' not in page
     assert LoggedAction.objects.get().status == ActionStatus.COUNTED
     assert LedgerEntry.objects.count() == 1
 

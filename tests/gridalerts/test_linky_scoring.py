@@ -227,3 +227,28 @@ def test_the_page_asks_the_core_for_the_load_curve_once_a_day(
         page = client.get(challenge.url).content.decode()
         assert "points des actions déclarées" in page
     assert calls == [member.household_id]
+
+
+def test_a_run_past_the_cores_delay_records_the_results_without_points(
+    town, neighbourhood, moderator, challenge_index, energy_action, today, settings
+):
+    """The core takes actions up to ACTION_MAX_DELAY_DAYS old: a late run
+    still ends (results kept, no points), it does not stop on the refusal."""
+    declared = make_member(town, neighbourhood=neighbourhood)
+    challenge = start_flash(moderator, town, today, HOURS, participation_points=5)
+    check_join(declared, challenge)
+    check_log_action(
+        declared,
+        challenge,
+        action_type=energy_action,
+        occurred_at=timezone.make_aware(datetime.combine(today, time(18, 30))),
+        idempotency_key="geste-tard",
+    )
+    challenge = move_to(challenge, today - timedelta(days=3))
+    settings.SMARTCITIZEN = {**settings.SMARTCITIZEN, "ACTION_MAX_DELAY_DAYS": 1}
+
+    assert "1 foyers notés (terminé)" in score()
+
+    result = FlashResult.objects.get()
+    assert (result.household_id, result.points) == (declared.household_id, 0)
+    assert not LedgerEntry.objects.filter(idempotency_key__startswith="flash-")

@@ -202,7 +202,7 @@ def test_core_down_on_confirm_queues_and_sends_later(client_in, household, setti
     # A remote core that does not answer (nothing listens on this port).
     settings.SCORING_CORE_URL = "http://127.0.0.1:9/api/scoring/v1/"
     done = client_in.post(response.url, {"decision": "confirm"}, follow=True)
-    assert "en attente" in done.content.decode()
+    assert "fichier est en attente et sera enregistré" in done.content.decode()
     upload = MeterUpload.objects.get()
     assert upload.status == UploadStatus.QUEUED
     assert not SensorReading.objects.filter(household=household).exists()
