@@ -44,6 +44,33 @@ def real_services() -> None:
             "start it with `bash scripts/services.sh start`.",
             returncode=3,
         )
+    forget_earlier_search_indexes()
+
+
+def forget_earlier_search_indexes() -> None:
+    """Drop this test database's Elasticsearch indexes left by an earlier run.
+
+    They outlive a run (only tests/search empties them per test), while a new
+    test database numbers its rows from 1 again: an earlier run's documents of
+    town B then carried the id of this run's town A, and the cross-town matrix
+    saw B's « Zorglub » in A's search. Best effort: tests outside tests/search
+    do not need Elasticsearch (tests/search/conftest.py requires it).
+    """
+    from elasticsearch import Elasticsearch
+    from elasticsearch import exceptions as es_errors
+
+    from search import backend
+
+    if not settings.ELASTICSEARCH_URL:
+        return
+    try:
+        Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=5).indices.delete(
+            index=f"{backend.alias_name()}*",
+            ignore_unavailable=True,
+            allow_no_indices=True,
+        )
+    except (es_errors.ConnectionError, es_errors.ConnectionTimeout):
+        pass
 
 
 @pytest.fixture(autouse=True)
