@@ -27,8 +27,27 @@ def _arrays(values: list[SensorValue]) -> list[list]:
 
 def _insert_values(values: list[SensorValue]) -> None:
     # Caller holds a transaction. One statement over arrays: 1,000 values in a
-    # few milliseconds (bulk_create prepares each value in Python). PostgreSQL.
+    # few milliseconds (bulk_create prepares each value in Python). PostgreSQL;
+    # elsewhere (`make run`'s SQLite) bulk_create's upsert.
     now = timezone.now()
+    if connection.vendor != "postgresql":
+        TownSensorReading.objects.bulk_create(
+            [
+                TownSensorReading(
+                    town_id=v.town_id,
+                    sensor_id=v.sensor_id,
+                    observed_at=v.observed_at,
+                    value=v.value,
+                    received_at=now,
+                )
+                for v in values
+            ],
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["town_id", "sensor_id", "observed_at"],
+            update_fields=["value", "received_at"],
+        )
+        return
     table = connection.ops.quote_name(TownSensorReading._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -45,6 +64,9 @@ def _update_latest(newest: list[SensorValue]) -> None:
     # Caller holds a transaction; one row per sensor, in a fixed order (no
     # deadlock between two batches of the same sensors). A value older than the
     # stored latest leaves it.
+    if connection.vendor != "postgresql":
+        _update_latest_portably(newest)
+        return
     table = connection.ops.quote_name(TownSensorLatest._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -56,6 +78,20 @@ def _update_latest(newest: list[SensorValue]) -> None:
             "WHERE l.observed_at <= EXCLUDED.observed_at",
             _arrays(newest),
         )
+
+
+def _update_latest_portably(newest: list[SensorValue]) -> None:
+    # The same rule as the PostgreSQL statement, for SQLite (`make run`),
+    # whose single writer needs no lock order.
+    for value in newest:
+        row, created = TownSensorLatest.objects.get_or_create(
+            town_id=value.town_id,
+            sensor_id=value.sensor_id,
+            defaults={"observed_at": value.observed_at, "value": value.value},
+        )
+        if not created and row.observed_at <= value.observed_at:
+            row.observed_at, row.value = value.observed_at, value.value
+            row.save(update_fields=["observed_at", "value"])
 
 
 def do_store_town_sensor_values(values: list[SensorValue]) -> dict:

@@ -382,7 +382,8 @@ def test_postgresql_uses_the_full_text_indexes(content):
 
 @pytest.mark.postgresql_only  # the run on SQLite is this one
 def test_the_same_tests_pass_on_sqlite(tmp_path):
-    """`make run` uses SQLite: this module again, on a SQLite database."""
+    """`make run` uses SQLite: this module again, on a SQLite database, with
+    tests/test_make_run.py (the demo town loads there)."""
     root = Path(__file__).resolve().parents[2]
     env = {
         **os.environ,
@@ -395,6 +396,8 @@ def test_the_same_tests_pass_on_sqlite(tmp_path):
         [
             *(sys.executable, "-m", "pytest", "-p", "no:xdist", "-q"),
             *("-m", "not postgresql_only", "-rs", __file__),
+            # `make run`'s demo town on SQLite (it runs only here).
+            str(root / "tests" / "test_make_run.py"),
         ],
         cwd=root,
         env=env,
