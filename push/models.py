@@ -14,7 +14,7 @@ class PushKind(models.TextChoices):
     REPLY = "reply", _("Réponses et mentions")
     REPORT = "report", _("Signalements suivis (changement d'état)")
     CHALLENGE = "challenge", _("Défis et badges")
-    GRID_ALERT = "grid_alert", _("Alertes du réseau électrique et défis éclair")
+    GRID_ALERT = "grid_alert", _("Alertes du réseau électrique et défis flash")
 
 
 class PushDevice(models.Model):

@@ -121,7 +121,7 @@ class Migration(migrations.Migration):
                     "grid_alert",
                     models.BooleanField(
                         default=True,
-                        verbose_name="Alertes du réseau électrique et défis éclair",
+                        verbose_name="Alertes du réseau électrique et défis flash",
                     ),
                 ),
                 (
