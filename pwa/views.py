@@ -57,6 +57,8 @@ NEVER_CACHED_PREFIXES = [
     "/healthz",
     "/sw.js",
     "/manifest.webmanifest",
+    # The offline page is precached on its own: not listed among read pages.
+    "/hors-ligne/",
 ]
 # The forms whose failed sends the worker keeps for later (by URL name, with a
 # sample id): the feed's post form, the comment form, the chat message form.

@@ -68,6 +68,8 @@ def test_the_service_worker_is_served_from_the_root_uncached(client, town):
     assert config["csrfCookie"] == django_settings.CSRF_COOKIE_NAME
     for private in ("/admin/", "/compte/", "/mes-donnees/", "/messages/"):
         assert private in config["neverCached"]
+    # Precached on its own: never listed among the pages a member read.
+    assert config["offline"] in config["neverCached"]
 
 
 def test_the_outbox_forms_match_the_feed_urls():
