@@ -3,8 +3,10 @@
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import split_domain_port
@@ -16,8 +18,9 @@ from wagtail.models.sites import (
     MATCH_HOSTNAME_PORT,
 )
 
-from community.models import TownPage
+from community.models import Member, TownPage
 from community.models.towns import NEW_MEMBER_RATE_FIELDS, RATE_FIELDS
+from community.queries import member_of
 
 _CACHE_ATTR = "_smartcitizen_town"
 
@@ -181,6 +184,32 @@ class Policy:
     moderation: dict[str, int]
     rates: dict[str, tuple[int, int]]  # scope: (count, seconds)
     new_member_rates: dict[str, tuple[int, int]]
+
+
+def town_member(request: HttpRequest) -> Member | None:
+    """The signed-in member of the request's town, or None."""
+    viewer = member_of(request.user)
+    town = town_for_request(request)
+    if viewer is None or town is None or viewer.town_id != town.pk:
+        return None
+    return viewer
+
+
+def member_required(view: Callable) -> Callable:
+    """Sign-in required; a user with no member profile in this town gets a 404.
+
+    Here, not in common.views (which re-exports it), so that push, below
+    common in the layers, shares it."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        viewer = town_member(request)
+        if viewer is None:
+            raise Http404
+        return view(request, viewer, *args, **kwargs)
+
+    return wrapper
 
 
 def policy(town: TownPage) -> Policy:

@@ -2,11 +2,8 @@
 and the push preferences form (shown on feeds' notification preferences)."""
 
 import json
-from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -14,8 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community.models import Member
-from community.queries import member_of
-from community.towns import town_for_request
+from community.towns import member_required, town_member
 from config import ratelimit
 from push import actions, queries
 from push.forms import PushPreferencesForm
@@ -24,32 +20,11 @@ from push.sending import enabled
 BODY_MAX_BYTES = 8192
 
 
-def _viewer(request: HttpRequest) -> Member | None:
-    """The signed-in member of this town, or None."""
-    viewer = member_of(request.user)
-    town = town_for_request(request)
-    if viewer is None or town is None or viewer.town_id != town.pk:
-        return None
-    return viewer
-
-
-def _member_page(view: Callable) -> Callable:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        viewer = _viewer(request)
-        if viewer is None:
-            raise Http404
-        return view(request, viewer, *args, **kwargs)
-
-    return wrapper
-
-
 def _error(code: str, message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"error": {"code": code, "message": message}}, status=status)
 
 
-@_member_page
+@member_required
 def devices(request: HttpRequest, viewer: Member) -> HttpResponse:
     return render(
         request,
@@ -59,7 +34,7 @@ def devices(request: HttpRequest, viewer: Member) -> HttpResponse:
 
 
 @require_POST
-@_member_page
+@member_required
 def remove_device(request: HttpRequest, viewer: Member, device_id: int) -> HttpResponse:
     if not actions.do_remove_device(viewer, device_id):
         raise Http404
@@ -68,7 +43,7 @@ def remove_device(request: HttpRequest, viewer: Member, device_id: int) -> HttpR
 
 
 @require_POST
-@_member_page
+@member_required
 def preferences(request: HttpRequest, viewer: Member) -> HttpResponse:
     form = PushPreferencesForm(request.POST)
     if form.is_valid():
@@ -80,7 +55,7 @@ def preferences(request: HttpRequest, viewer: Member) -> HttpResponse:
 @require_POST
 def subscribe(request: HttpRequest) -> JsonResponse:
     """Register this browser's PushSubscription for the signed-in member."""
-    viewer = _viewer(request) if request.user.is_authenticated else None
+    viewer = town_member(request) if request.user.is_authenticated else None
     if viewer is None:
         return _error(
             "forbidden", _("Connectez-vous pour recevoir des notifications."), 403
