@@ -33,7 +33,10 @@ messages: install
 	$(DEV_ENV) $(MANAGE) makemessages -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=media -v0
 	$(DEV_ENV) $(MANAGE) compilemessages --ignore=.venv -v0
 
+# ffmpeg (run, test): the local channel checks videos and makes their posters
+# (docs/localtv.md).
 run: compilemessages
+	bash scripts/system-packages.sh ffmpeg
 	$(DEV_ENV) $(MANAGE) migrate --noinput -v0
 	$(DEV_ENV) $(MANAGE) seed_demo --if-empty
 	$(DEV_ENV) $(MANAGE) collectstatic --noinput -v0
@@ -55,6 +58,7 @@ PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?= --durations=25
 
 test: install services compilemessages browser-deps
+	bash scripts/system-packages.sh ffmpeg
 	bash scripts/elasticsearch.sh start
 	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 

@@ -34,6 +34,7 @@ from community.privacy import current_consent_text
 from demo.content import seed_demo_content
 from demo.gridalerts import seed_demo_grid_alert
 from demo.life import seed_demo_life
+from demo.locallife import seed_demo_local_life
 from demo.rivemont import SLUG as SECOND_TOWN_SLUG
 from demo.rivemont import demo_second_town_exists, seed_second_town
 
@@ -283,6 +284,7 @@ def seed_demo_town(stdout=None) -> TownPage:
     seed_demo_content(town, now, resident_households)
     seed_demo_life(town, now)
     seed_demo_grid_alert(town, now)
+    seed_demo_local_life(town)
     if not demo_second_town_exists():
         seed_second_town(now)
     return town

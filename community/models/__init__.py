@@ -3,6 +3,7 @@ from .consent import ConsentKind, ConsentRecord, ConsentText
 from .households import Household, HouseholdStatus
 from .invitations import Invitation
 from .members import Member
+from .referents import Referent, ReferentKind
 from .roles import Role, TownRole
 from .towns import Neighbourhood, TownPage
 
@@ -17,6 +18,8 @@ __all__ = [
     "Invitation",
     "Member",
     "Neighbourhood",
+    "Referent",
+    "ReferentKind",
     "Role",
     "TownPage",
     "TownRole",

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from community.models import Household, HouseholdStatus, TownPage
+from demo.locallife import seed_demo_local_life
 from demo.reports import seed_demo_reports
 from demo.sensors import seed_demo_sensors
 from demo.town import (
@@ -42,6 +43,9 @@ class Command(BaseCommand):
             town = seed_second_demo_town()
             seed_demo_reports()
             self._sensors()
+            demo_town = TownPage.objects.filter(slug=TOWN_SLUG).first()
+            if demo_town is not None:
+                seed_demo_local_life(demo_town)
             self.stdout.write(f"{TOWN_TITLE} : déjà chargée ; {town.title} présente.")
             return
         seed_demo_town()

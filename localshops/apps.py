@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LocalshopsConfig(AppConfig):
+    name = "localshops"
+    verbose_name = _("Commerces et producteurs")
+    default_auto_field = "django.db.models.BigAutoField"
