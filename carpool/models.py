@@ -9,7 +9,7 @@ import datetime
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from community.models import Member, Neighbourhood, TownPage
@@ -147,6 +147,19 @@ class Trip(models.Model):
     def day_labels(self) -> list[str]:
         return [str(label) for day, label in WEEKDAYS if self.weekdays & (1 << day)]
 
+    def when_text(self) -> str:
+        """« lundi, jeudi à 08:00 » or « le 12/12/2026 à 08:00 »."""
+        time = formats.time_format(self.time, "TIME_FORMAT")
+        if self.regular:
+            return _("%(days)s à %(time)s") % {
+                "days": ", ".join(self.day_labels()),
+                "time": time,
+            }
+        return _("le %(date)s à %(time)s") % {
+            "date": formats.date_format(self.date, "SHORT_DATE_FORMAT"),
+            "time": time,
+        }
+
     @property
     def past(self) -> bool:
         return not self.regular and self.date < timezone.localdate()
@@ -218,6 +231,9 @@ class Ride(models.Model):
     @property
     def confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+    def date_text(self) -> str:
+        return formats.date_format(self.date, "SHORT_DATE_FORMAT")
 
     def occurred_at(self) -> datetime.datetime:
         """Noon of the ride's day in the site's time zone (the points' date)."""

@@ -7,89 +7,274 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('community', '0014_referent'),
+        ("community", "0014_referent"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Trip',
+            name="Trip",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('offer', 'Je propose des places'), ('request', 'Je cherche une place')], max_length=10, verbose_name='type')),
-                ('seats', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(8)], verbose_name='places')),
-                ('from_label', models.CharField(max_length=80, verbose_name='point de rendez-vous au départ')),
-                ('from_latitude', models.FloatField(verbose_name='latitude du départ')),
-                ('from_longitude', models.FloatField(verbose_name='longitude du départ')),
-                ('to_label', models.CharField(max_length=80, verbose_name="point de rendez-vous à l'arrivée")),
-                ('to_latitude', models.FloatField(verbose_name="latitude de l'arrivée")),
-                ('to_longitude', models.FloatField(verbose_name="longitude de l'arrivée")),
-                ('regular', models.BooleanField(default=False, verbose_name='trajet régulier')),
-                ('weekdays', models.PositiveSmallIntegerField(default=0, verbose_name='jours (masque, lundi = 1)')),
-                ('date', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('time', models.TimeField(verbose_name='heure de départ')),
-                ('state', models.CharField(choices=[('active', 'Actif'), ('closed', 'Fermé')], default='active', max_length=10, verbose_name='état')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='créé le')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='fermé le')),
-                ('from_neighbourhood', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='community.neighbourhood', verbose_name='quartier de départ')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='carpool_trips', to='community.member', verbose_name='membre')),
-                ('to_neighbourhood', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='community.neighbourhood', verbose_name="quartier d'arrivée")),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='carpool_trips', to='community.townpage', verbose_name='commune')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("offer", "Je propose des places"),
+                            ("request", "Je cherche une place"),
+                        ],
+                        max_length=10,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "seats",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(8),
+                        ],
+                        verbose_name="places",
+                    ),
+                ),
+                (
+                    "from_label",
+                    models.CharField(
+                        max_length=80, verbose_name="point de rendez-vous au départ"
+                    ),
+                ),
+                ("from_latitude", models.FloatField(verbose_name="latitude du départ")),
+                (
+                    "from_longitude",
+                    models.FloatField(verbose_name="longitude du départ"),
+                ),
+                (
+                    "to_label",
+                    models.CharField(
+                        max_length=80, verbose_name="point de rendez-vous à l'arrivée"
+                    ),
+                ),
+                (
+                    "to_latitude",
+                    models.FloatField(verbose_name="latitude de l'arrivée"),
+                ),
+                (
+                    "to_longitude",
+                    models.FloatField(verbose_name="longitude de l'arrivée"),
+                ),
+                (
+                    "regular",
+                    models.BooleanField(default=False, verbose_name="trajet régulier"),
+                ),
+                (
+                    "weekdays",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="jours (masque, lundi = 1)"
+                    ),
+                ),
+                ("date", models.DateField(blank=True, null=True, verbose_name="date")),
+                ("time", models.TimeField(verbose_name="heure de départ")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("active", "Actif"), ("closed", "Fermé")],
+                        default="active",
+                        max_length=10,
+                        verbose_name="état",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="fermé le"
+                    ),
+                ),
+                (
+                    "from_neighbourhood",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="community.neighbourhood",
+                        verbose_name="quartier de départ",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="carpool_trips",
+                        to="community.member",
+                        verbose_name="membre",
+                    ),
+                ),
+                (
+                    "to_neighbourhood",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="community.neighbourhood",
+                        verbose_name="quartier d'arrivée",
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="carpool_trips",
+                        to="community.townpage",
+                        verbose_name="commune",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'trajet',
-                'verbose_name_plural': 'trajets',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "trajet",
+                "verbose_name_plural": "trajets",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Match',
+            name="Match",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='proposé le')),
-                ('offer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='matches_as_offer', to='carpool.trip', verbose_name='offre')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='matches_as_request', to='carpool.trip', verbose_name='demande')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="proposé le"
+                    ),
+                ),
+                (
+                    "offer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="matches_as_offer",
+                        to="carpool.trip",
+                        verbose_name="offre",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="matches_as_request",
+                        to="carpool.trip",
+                        verbose_name="demande",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'trajet correspondant',
-                'verbose_name_plural': 'trajets correspondants',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "trajet correspondant",
+                "verbose_name_plural": "trajets correspondants",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Ride',
+            name="Ride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date du trajet')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='proposé le')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmé le')),
-                ('match', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rides', to='carpool.match', verbose_name='trajets correspondants')),
-                ('proposed_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='community.member', verbose_name='proposé par')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date du trajet")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="proposé le"
+                    ),
+                ),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="confirmé le"
+                    ),
+                ),
+                (
+                    "match",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rides",
+                        to="carpool.match",
+                        verbose_name="trajets correspondants",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="community.member",
+                        verbose_name="proposé par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'trajet fait ensemble',
-                'verbose_name_plural': 'trajets faits ensemble',
-                'ordering': ['-date', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('match', 'date'), name='carpool_ride_day')],
+                "verbose_name": "trajet fait ensemble",
+                "verbose_name_plural": "trajets faits ensemble",
+                "ordering": ["-date", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("match", "date"), name="carpool_ride_day"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='trip',
-            index=models.Index(fields=['town', 'state', 'kind'], name='trip_town_state_kind'),
+            model_name="trip",
+            index=models.Index(
+                fields=["town", "state", "kind"], name="trip_town_state_kind"
+            ),
         ),
         migrations.AddIndex(
-            model_name='trip',
-            index=models.Index(fields=['town', 'from_latitude'], name='trip_town_from_latitude'),
+            model_name="trip",
+            index=models.Index(
+                fields=["town", "from_latitude"], name="trip_town_from_latitude"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trip',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('date__isnull', True), ('regular', True), ('weekdays__gt', 0)), models.Q(('date__isnull', False), ('regular', False)), _connector='OR'), name='trip_regular_days_or_date'),
+            model_name="trip",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("date__isnull", True), ("regular", True), ("weekdays__gt", 0)
+                    ),
+                    models.Q(("date__isnull", False), ("regular", False)),
+                    _connector="OR",
+                ),
+                name="trip_regular_days_or_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='match',
-            constraint=models.UniqueConstraint(fields=('offer', 'request'), name='carpool_match_unique'),
+            model_name="match",
+            constraint=models.UniqueConstraint(
+                fields=("offer", "request"), name="carpool_match_unique"
+            ),
         ),
     ]
