@@ -9,15 +9,10 @@ from django.utils import timezone
 from carpool import actions
 from carpool.models import TripKind
 from tests.factories import NeighbourhoodFactory, make_member
+from tests.reports import conftest as reports_fixtures
 
-
-@pytest.fixture
-def bounded_town(town):
-    """About 11 × 8 km around 45.05, 4.05."""
-    town.bounds_south, town.bounds_north = 45.0, 45.1
-    town.bounds_west, town.bounds_east = 4.0, 4.1
-    town.save()
-    return town
+# The town with bounds: a box of about 11 × 8 km around 45.05, 4.05.
+bounded_town = reports_fixtures.bounded_town
 
 
 @pytest.fixture
