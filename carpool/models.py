@@ -160,10 +160,6 @@ class Trip(models.Model):
             "time": time,
         }
 
-    @property
-    def past(self) -> bool:
-        return not self.regular and self.date < timezone.localdate()
-
 
 class Match(models.Model):
     """An offer and a request that fit each other by place and time, proposed
