@@ -22,8 +22,13 @@
 
   function setup(root) {
     var form = root.closest("form") || document;
-    var latitude = form.querySelector("input[name=latitude]");
-    var longitude = form.querySelector("input[name=longitude]");
+    // Another page may name its inputs (car-pooling's two meeting points).
+    var latitude = form.querySelector(
+      "input[name=" + (root.getAttribute("data-lat-input") || "latitude") + "]"
+    );
+    var longitude = form.querySelector(
+      "input[name=" + (root.getAttribute("data-lon-input") || "longitude") + "]"
+    );
     if (!latitude || !longitude) return;
     var status = root.querySelector("[data-pin-status]");
     root.hidden = false;

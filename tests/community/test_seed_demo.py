@@ -78,7 +78,10 @@ def test_the_demo_town_has_content_to_try_every_part(client):
     flash = ChallengePage.objects.get(flash__isnull=False)
     assert flash.flash.scored_at is not None
     assert flash.flash_results.count() == 60
-    assert ActionType.objects.count() == 10
+    # 10, and car-pooling's « carpool-ride » (the demo's confirmed ride).
+    assert ActionType.objects.count() == 11
+    assert ActionType.objects.filter(code="carpool-ride", domain="transport").exists()
+    _assert_demo_carpool()
     town = TownPage.objects.get(slug=TOWN_SLUG)
     assert Post.objects.filter(tip__isnull=True, town=town).count() == len(POSTS)
     # Every ambassador covers at least one neighbourhood, so their rounds work.
@@ -170,3 +173,16 @@ def test_the_second_town_is_apart_with_its_own_staff_and_settings(client, settin
     assert "Rivemont" in home and "Le Quai" in home and "Centre-Bourg" not in home
     home = client.get("/").content.decode()
     assert "Val-de-Lys" in home and "Le Quai" not in home
+
+
+def _assert_demo_carpool() -> None:
+    """Anne's request matches Samir's offer; they confirmed one ride."""
+    from carpool.models import Match, Ride
+
+    anne = Match.objects.filter(
+        request__member__user__username="anne.martin@demo.smartcitizen.fr"
+    )
+    samir = "samir.benali@demo.smartcitizen.fr"
+    assert anne.filter(offer__member__user__username=samir).count() == 1
+    assert Match.objects.count() >= 2
+    assert Ride.objects.filter(confirmed_at__isnull=False).count() == 1
