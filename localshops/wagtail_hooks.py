@@ -1,14 +1,20 @@
 """The town's businesses and seasonal calendar in the Wagtail admin, each list
 in the user's towns; a new reward shop gets its line in the directory."""
 
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from ambassadors.wagtail_hooks import ReadOnlyPolicy
 from challenges.models import Shop
 from community.admin_towns import TownScopedViewSet
 from localshops import actions
-from localshops.models import LocalBusiness, Produce
+from localshops.models import LocalBusiness, LocalPurchase, Produce
 
 
 class LocalBusinessViewSet(TownScopedViewSet, SnippetViewSet):
@@ -37,8 +43,50 @@ class ProduceViewSet(TownScopedViewSet, SnippetViewSet):
         return Produce.objects.select_related("town")
 
 
+class ReceiptColumn(Column):
+    """A link to the receipt's photo, served by the permission-checked view."""
+
+    def get_value(self, instance):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("localshops:receipt", args=[instance.pk]),
+            _("Voir le ticket"),
+        )
+
+
+# Purchases are written by « J'ai acheté local » only: the admin reads them.
+register_permission_policy(LocalPurchase, ReadOnlyPolicy(LocalPurchase))
+
+
+class LocalPurchaseViewSet(TownScopedViewSet, SnippetViewSet):
+    """The town's purchases, for the moderators who check the receipts."""
+
+    model = LocalPurchase
+    town_field = "town"
+    icon = "tick"
+    list_display = [
+        "created_at",
+        "business_name",
+        "amount",
+        "points_awarded",
+        ReceiptColumn("receipt", label=_("Ticket")),
+    ]
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "created_at",
+        "business_name",
+        "amount",
+        "points_awarded",
+        "household",
+    ]
+
+    def base_queryset(self, request):
+        return LocalPurchase.objects.select_related("town")
+
+
 register_snippet(LocalBusinessViewSet)
 register_snippet(ProduceViewSet)
+register_snippet(LocalPurchaseViewSet)
 
 
 @hooks.register("after_create_snippet")

@@ -1,5 +1,6 @@
 """The town's moderators manage its shops, producers and seasonal calendar in
-the admin (the snippet lists are scoped to their towns: localshops/wagtail_hooks.py)."""
+the admin, and read its local purchases (the snippet lists are scoped to their
+towns: localshops/wagtail_hooks.py)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
@@ -20,7 +21,10 @@ def grant(apps, schema_editor) -> None:
     moderators.permissions.add(
         *Permission.objects.filter(
             content_type__app_label="localshops",
-            codename__in=[f"{a}_{m}" for a in ACTIONS for m in MANAGED],
+            codename__in=[
+                *(f"{a}_{m}" for a in ACTIONS for m in MANAGED),
+                "view_localpurchase",
+            ],
         )
     )
 

@@ -11,15 +11,13 @@ import pytest
 from django.conf import settings
 from PIL import Image
 
-from challenges.models import Reward, Shop
 from community.models import HouseholdStatus
-from localshops import actions
-from localshops.models import BusinessKind, LocalBusiness, LocalPurchase, Produce
+from localshops.models import LocalPurchase
 from scoring.models import LedgerEntry
 from tests.browser.conftest import PHONE
 from tests.browser.support import assert_accessible, expect, login
 from tests.factories import PASSWORD, make_household, make_member
-from tests.localshops.conftest import months
+from tests.localshops.conftest import make_bakery_and_garden
 
 pytestmark = [
     pytest.mark.browser,
@@ -47,23 +45,7 @@ def test_a_member_finds_a_producer_and_logs_a_local_purchase_on_a_phone(
     live_town.save()
     household = make_household(live_neighbourhood, status=HouseholdStatus.ACTIVE)
     anne = make_member(live_town, household=household, email="anne@example.org")
-    shop = Shop.objects.create(town=live_town, name="Boulangerie du Pont")
-    Reward.objects.create(shop=shop, title="Une baguette offerte", points=30)
-    actions.do_ensure_business_for_shop(shop)
-    strawberry = Produce.objects.create(
-        town=live_town, name="Fraise", category="fruit", months=months(5, 6)
-    )
-    garden = LocalBusiness.objects.create(
-        town=live_town,
-        name="Les Jardins de la Lys",
-        kind=BusinessKind.PRODUCER,
-        description="Légumes et fruits de saison.",
-        opening_hours="Mardi et vendredi, 16 h – 19 h",
-        address="Chemin des Prés",
-        latitude=45.05,
-        longitude=4.05,
-    )
-    garden.products.set([strawberry])
+    _, garden, _ = make_bakery_and_garden(live_town)
 
     context = new_context(**PHONE)
     tiles = urlsplit(settings.SMARTCITIZEN["MAP_TILE_URL"])

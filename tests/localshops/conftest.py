@@ -34,18 +34,14 @@ def resident(town, neighbourhood):
     return make_member(town, household=household, display_name="Paul D.")
 
 
-@pytest.fixture
-def shops(town):
-    """A bakery taking the rewards, a market gardener, a cheese stall, and a
-    hidden shop; produce of June and of winter."""
+def make_bakery_and_garden(town) -> tuple[LocalBusiness, LocalBusiness, Produce]:
+    """A bakery taking the rewards (one offer) and a market gardener with
+    strawberries (May to July), placed at 45.05, 4.05."""
     shop = Shop.objects.create(town=town, name="Boulangerie du Pont", address="1 rue")
     Reward.objects.create(shop=shop, title="Une baguette offerte", points=30)
     bakery = actions.do_ensure_business_for_shop(shop)
     strawberry = Produce.objects.create(
         town=town, name="Fraise", category="fruit", months=months(5, 6, 7)
-    )
-    leek = Produce.objects.create(
-        town=town, name="Poireau", category="vegetable", months=months(1, 2, 11, 12)
     )
     garden = LocalBusiness.objects.create(
         town=town,
@@ -57,7 +53,19 @@ def shops(town):
         latitude=45.05,
         longitude=4.05,
     )
-    garden.products.set([strawberry, leek])
+    garden.products.set([strawberry])
+    return bakery, garden, strawberry
+
+
+@pytest.fixture
+def shops(town):
+    """The bakery and the garden, a cheese stall, and a hidden shop; produce of
+    June and of winter."""
+    bakery, garden, strawberry = make_bakery_and_garden(town)
+    leek = Produce.objects.create(
+        town=town, name="Poireau", category="vegetable", months=months(1, 2, 11, 12)
+    )
+    garden.products.add(leek)
     cheese = LocalBusiness.objects.create(
         town=town, name="Fromagerie Morel", kind=BusinessKind.MARKET_STALL
     )

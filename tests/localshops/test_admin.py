@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from challenges.models import Shop
 from community.models import Role
-from localshops.models import LocalBusiness, Produce
+from localshops.models import LocalBusiness, LocalPurchase, Produce
 from tests.factories import make_staff, make_town
 from tests.localshops.conftest import months
 
@@ -104,3 +104,40 @@ def test_a_new_reward_shop_joins_the_directory(town):
     shop = Shop.objects.get(name="Épicerie Solidaire")
     business = LocalBusiness.objects.get(reward_shop=shop)
     assert business.town_id == town.pk and business.accepts_rewards
+
+
+def test_moderators_read_their_towns_purchases_and_open_the_receipts(
+    town, shops, resident
+):
+    from localshops import actions
+    from tests.factories import NeighbourhoodFactory, make_household, make_member
+    from tests.localshops.conftest import jpeg
+
+    ours = actions.check_log_local_purchase(
+        resident, business_id=shops["garden"].pk, receipt=jpeg(), client_key="cle-a-1"
+    ).purchase
+    other = make_town("Rivemont", hostname="rivemont.test")
+    theirs_shop = LocalBusiness.objects.create(town=other, name="Zorglub Primeurs")
+    neighbourhood = NeighbourhoodFactory(town=other)
+    stranger = make_member(
+        other, household=make_household(neighbourhood, status="active")
+    )
+    theirs = actions.check_log_local_purchase(
+        stranger, business_id=theirs_shop.pk, receipt=jpeg(), client_key="cle-b-1"
+    ).purchase
+
+    moderator = signed_in(make_staff(town, Role.MODERATOR))
+    listing = moderator.get(reverse("wagtailsnippets_localshops_localpurchase:list"))
+    content = listing.content.decode()
+    assert listing.status_code == 200
+    assert "Les Jardins de la Lys" in content and "Zorglub" not in content
+    receipt = reverse("localshops:receipt", args=[ours.pk])
+    assert receipt in content
+    assert moderator.get(receipt).status_code == 200
+    inspect = "wagtailsnippets_localshops_localpurchase:inspect"
+    assert moderator.get(reverse(inspect, args=[ours.pk])).status_code == 200
+    assert moderator.get(reverse(inspect, args=[theirs.pk])).status_code == 404
+    # Written by « J'ai acheté local » only: no form in the admin.
+    add = moderator.get(reverse("wagtailsnippets_localshops_localpurchase:add"))
+    assert add.status_code in (302, 403)
+    assert LocalPurchase.objects.count() == 2
