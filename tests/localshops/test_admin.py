@@ -114,7 +114,10 @@ def test_moderators_read_their_towns_purchases_and_open_the_receipts(
     from tests.localshops.conftest import jpeg
 
     ours = actions.check_log_local_purchase(
-        resident, business_id=shops["garden"].pk, receipt=jpeg(), client_key="cle-a-1"
+        resident,
+        business_id=shops["garden"].pk,
+        receipt=jpeg(),
+        client_key="cle-achat-a-1",
     ).purchase
     other = make_town("Rivemont", hostname="rivemont.test")
     theirs_shop = LocalBusiness.objects.create(town=other, name="Zorglub Primeurs")
@@ -123,7 +126,7 @@ def test_moderators_read_their_towns_purchases_and_open_the_receipts(
         other, household=make_household(neighbourhood, status="active")
     )
     theirs = actions.check_log_local_purchase(
-        stranger, business_id=theirs_shop.pk, receipt=jpeg(), client_key="cle-b-1"
+        stranger, business_id=theirs_shop.pk, receipt=jpeg(), client_key="cle-achat-b-1"
     ).purchase
 
     moderator = signed_in(make_staff(town, Role.MODERATOR))
