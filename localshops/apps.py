@@ -6,3 +6,8 @@ class LocalshopsConfig(AppConfig):
     name = "localshops"
     verbose_name = _("Commerces et producteurs")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from localshops import kinds
+
+        kinds.register_all()

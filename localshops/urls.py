@@ -1,6 +1,15 @@
-from django.urls import path  # noqa: F401 - the app's pages come with issue 18
+from django.urls import path
+
+from localshops import views
 
 app_name = "localshops"
 
-# Under /commerces/ (config/urls.py).
-urlpatterns: list = []
+# At the site's root (config/urls.py): the French prefix is in each path.
+urlpatterns = [
+    path("commerces/", views.directory, name="directory"),
+    path("commerces/carte/", views.business_map, name="map"),
+    path("commerces/de-saison/", views.seasonal, name="seasonal"),
+    path("commerces/achat-local/", views.buy_local, name="buy"),
+    path("commerces/achats/<int:purchase_id>/ticket/", views.receipt, name="receipt"),
+    path("commerces/<int:business_id>/", views.detail, name="detail"),
+]

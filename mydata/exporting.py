@@ -45,6 +45,8 @@ Cette archive contient tout ce que la plateforme garde sur vous et votre foyer,
   demandé de garder ;
 - signalements.json : vos signalements, vos précisions et « moi aussi », et les
   signalements que vous suivez ;
+- achats-locaux.json, achats-locaux/ : les achats locaux déclarés par votre
+  foyer et la photo de leurs tickets ;
 - images/ : votre photo de profil, les images de vos publications, les photos
   de preuve des actions de votre foyer et celles de vos signalements.
 
