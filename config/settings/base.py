@@ -286,6 +286,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Uploads: anything larger is refused before it reaches a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The local channel's videos (docs/localtv.md): the largest file accepted, in
+# bytes; a reverse proxy in front must let such a request body through.
+LOCALTV_MAX_BYTES = env.int("LOCALTV_MAX_BYTES", default=200 * 1024 * 1024)
 
 WAGTAIL_SITE_NAME = "Smart Citizen"
 # The scheme of links sent out of the site (e-mails, digests), each on its
