@@ -9,3 +9,6 @@ from community.models import TownPage
 
 def seed_demo_local_life(town: TownPage) -> None:
     """Référents and questions, events, car-pooling, producers, the local channel."""
+    from demo.localtv import seed_demo_localtv
+
+    seed_demo_localtv(town)

@@ -6,3 +6,8 @@ class LocaltvConfig(AppConfig):
     name = "localtv"
     verbose_name = _("La télé locale")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from localtv import signals
+
+        signals.connect()

@@ -16,6 +16,7 @@ from wagtail.search import index
 from community.domains import Domain
 from community.models import Member
 from community.translated import english_panel
+from localtv.forms import VideoPageForm
 
 VIDEOS_PER_PAGE = 12
 # The container a checked video is stored as, and the MIME type of its <source>.
@@ -82,7 +83,17 @@ class ChannelPage(RoutablePageMixin, Page):
 
     @path("mode-tele/", name="tv")
     def tv_view(self, request):
-        return self.render(request, template="localtv/channel_tv.html")
+        # The video on screen: the one chosen in the list (?video=, how the
+        # page works without JavaScript), else the newest of the page.
+        context = self.get_context(request)
+        videos = list(context["videos"].object_list)
+        chosen = request.GET.get("video", "")
+        current = next((v for v in videos if str(v.pk) == chosen), None)
+        return self.render(
+            request,
+            template="localtv/channel_tv.html",
+            context_overrides={"current": current or (videos[0] if videos else None)},
+        )
 
 
 class VideoPage(Page):
@@ -142,6 +153,7 @@ class VideoPage(Page):
     ]
     parent_page_types = ["localtv.ChannelPage"]
     subpage_types: list[str] = []
+    base_form_class = VideoPageForm
 
     class Meta:
         verbose_name = _("vidéo")

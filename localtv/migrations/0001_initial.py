@@ -2,53 +2,157 @@
 
 import django.core.validators
 import django.db.models.deletion
-import localtv.models
 import wagtail.contrib.routable_page.models
 import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
 
+import localtv.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('community', '0014_referent'),
-        ('wagtailcore', '0098_apitoken'),
+        ("community", "0014_referent"),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChannelPage',
+            name="ChannelPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='présentation')),
-                ('title_en', models.CharField(blank=True, max_length=255, verbose_name='titre en anglais')),
-                ('intro_en', wagtail.fields.RichTextField(blank=True, verbose_name='présentation en anglais')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "intro",
+                    wagtail.fields.RichTextField(
+                        blank=True, verbose_name="présentation"
+                    ),
+                ),
+                (
+                    "title_en",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="titre en anglais"
+                    ),
+                ),
+                (
+                    "intro_en",
+                    wagtail.fields.RichTextField(
+                        blank=True, verbose_name="présentation en anglais"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chaîne locale',
-                'verbose_name_plural': 'chaînes locales',
+                "verbose_name": "chaîne locale",
+                "verbose_name_plural": "chaînes locales",
             },
-            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, 'wagtailcore.page'),
+            bases=(
+                wagtail.contrib.routable_page.models.RoutablePageMixin,
+                "wagtailcore.page",
+            ),
         ),
         migrations.CreateModel(
-            name='VideoPage',
+            name="VideoPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('description', models.TextField(max_length=1000, verbose_name='description')),
-                ('domain', models.CharField(blank=True, choices=[('energy', 'Énergie'), ('water', 'Eau'), ('transport', 'Transports'), ('waste', 'Tri des déchets'), ('local_food', 'Alimentation locale')], max_length=20, verbose_name='domaine')),
-                ('video', models.FileField(help_text='MP4 (H.264 et AAC) ou WebM (VP8/VP9 et Opus), 5 minutes au plus.', max_length=200, upload_to=localtv.models.video_path, validators=[django.core.validators.FileExtensionValidator(['mp4', 'webm'])], verbose_name='fichier vidéo')),
-                ('poster', models.ImageField(blank=True, max_length=200, upload_to=localtv.models.poster_path, verbose_name="image d'aperçu")),
-                ('captions', models.FileField(blank=True, help_text='Obligatoires pour publier : un fichier .vtt en français.', max_length=200, upload_to=localtv.models.captions_path, validators=[django.core.validators.FileExtensionValidator(['vtt'])], verbose_name='sous-titres (WebVTT)')),
-                ('duration_seconds', models.PositiveIntegerField(default=0, verbose_name='durée (secondes)')),
-                ('author', models.ForeignKey(blank=True, help_text="L'habitant qui a proposé la vidéo.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='videos', to='community.member', verbose_name='auteur')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(max_length=1000, verbose_name="description"),
+                ),
+                (
+                    "domain",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("energy", "Énergie"),
+                            ("water", "Eau"),
+                            ("transport", "Transports"),
+                            ("waste", "Tri des déchets"),
+                            ("local_food", "Alimentation locale"),
+                        ],
+                        max_length=20,
+                        verbose_name="domaine",
+                    ),
+                ),
+                (
+                    "video",
+                    models.FileField(
+                        help_text="MP4 (H.264 et AAC) ou WebM (VP8/VP9 et Opus), 5 minutes au plus.",
+                        max_length=200,
+                        upload_to=localtv.models.video_path,
+                        validators=[
+                            django.core.validators.FileExtensionValidator(
+                                ["mp4", "webm"]
+                            )
+                        ],
+                        verbose_name="fichier vidéo",
+                    ),
+                ),
+                (
+                    "poster",
+                    models.ImageField(
+                        blank=True,
+                        max_length=200,
+                        upload_to=localtv.models.poster_path,
+                        verbose_name="image d'aperçu",
+                    ),
+                ),
+                (
+                    "captions",
+                    models.FileField(
+                        blank=True,
+                        help_text="Obligatoires pour publier : un fichier .vtt en français.",
+                        max_length=200,
+                        upload_to=localtv.models.captions_path,
+                        validators=[
+                            django.core.validators.FileExtensionValidator(["vtt"])
+                        ],
+                        verbose_name="sous-titres (WebVTT)",
+                    ),
+                ),
+                (
+                    "duration_seconds",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="durée (secondes)"
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="L'habitant qui a proposé la vidéo.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="videos",
+                        to="community.member",
+                        verbose_name="auteur",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'vidéo',
-                'verbose_name_plural': 'vidéos',
+                "verbose_name": "vidéo",
+                "verbose_name_plural": "vidéos",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
     ]

@@ -1,0 +1,98 @@
+"""Moderators publish from the admin; never a video without its captions,
+neither with « Publier » nor by approving it in the workflow."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from notifications.models import Notification
+from wagtail.models import WorkflowState
+
+from localtv.models import VideoPage
+from tests.localtv.conftest import SRT
+from tests.localtv.helpers import propose
+
+pytestmark = pytest.mark.django_db
+
+VTT = b"WEBVTT\n\n00:00.000 --> 00:02.000\nBonjour les voisins !\n"
+
+
+def edit_form(video: VideoPage, **extra) -> dict:
+    return {
+        "title": video.title,
+        "slug": video.slug,
+        "description": video.description,
+        "domain": video.domain,
+        "author": video.author_id or "",
+        "comments-TOTAL_FORMS": 0,
+        "comments-INITIAL_FORMS": 0,
+        "comments-MIN_NUM_FORMS": 0,
+        "comments-MAX_NUM_FORMS": 1000,
+        **extra,
+    }
+
+
+def approve(client, moderator, video: VideoPage):
+    client.force_login(moderator)
+    task_state = WorkflowState.objects.get(object_id=str(video.pk)).current_task_state
+    return client.post(
+        reverse(
+            "wagtailadmin_pages:workflow_action",
+            args=[video.pk, "approve", task_state.pk],
+        ),
+        {"comment": "Merci !"},
+    )
+
+
+def test_publish_in_the_admin_is_refused_until_captions_are_added(
+    client, channel, member, moderator, samples
+):
+    assert propose(client, member, samples.good).status_code == 302
+    video = VideoPage.objects.get()
+    client.force_login(moderator)
+    edit = reverse("wagtailadmin_pages:edit", args=[video.pk])
+    answer = client.post(edit, edit_form(video, **{"action-publish": "publish"}))
+    assert answer.status_code == 302 and answer.url == edit
+    assert "Publication refusée" in client.get(edit).text
+    video.refresh_from_db()
+    assert video.live is False
+
+    captions = SimpleUploadedFile("sous-titres.vtt", VTT, content_type="text/vtt")
+    answer = client.post(
+        edit, edit_form(video, captions=captions, **{"action-publish": "publish"})
+    )
+    assert answer.status_code == 302
+    video.refresh_from_db()
+    assert video.live is True and video.captions.name.endswith(".vtt")
+    client.logout()
+    page = client.get(video.url)
+    assert page.status_code == 200
+    assert '<track kind="captions" srclang="fr"' in page.text
+
+
+def test_approving_in_the_workflow_without_captions_changes_nothing(
+    client, channel, member, moderator, samples
+):
+    assert propose(client, member, samples.good).status_code == 302
+    video = VideoPage.objects.get()
+    assert approve(client, moderator, video).status_code == 403
+    video.refresh_from_db()
+    assert video.live is False
+    state = WorkflowState.objects.get(object_id=str(video.pk))
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert not Notification.objects.filter(recipient=member.user).exists()
+
+
+def test_approving_a_captioned_video_publishes_it_and_tells_its_author(
+    client, channel, member, moderator, samples
+):
+    assert propose(client, member, samples.good, captions=SRT).status_code == 302
+    video = VideoPage.objects.get()
+    assert approve(client, moderator, video).status_code == 302
+    video.refresh_from_db()
+    assert video.live is True
+    notification = Notification.objects.get(recipient=member.user)
+    assert notification.verb == "video_approved"
+    assert notification.data["url"] == video.url
+    assert "est publiée" in notification.data["excerpt"]
+    client.logout()
+    assert video.title in client.get(channel.url).text
