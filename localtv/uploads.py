@@ -12,9 +12,10 @@ def max_bytes() -> int:
 class SizeLimitUploadHandler(FileUploadHandler):
     """Skips any file past LOCALTV_MAX_BYTES, and notes that it did.
 
-    First in the request's handlers: once a file is too big, the next handlers
-    (Django's temporary-file one) receive nothing more of it, so the rest of the
-    body is read and thrown away; the view then tells the member why."""
+    First of FILE_UPLOAD_HANDLERS: once a file is too big, the next handlers
+    (Django's memory and temporary-file ones) receive nothing more of it and
+    drop what they had; the rest of that file is read and thrown away, and the
+    view tells the member why (a missing file, `too_big` set)."""
 
     def __init__(self, request=None) -> None:
         super().__init__(request)

@@ -2,37 +2,23 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from common.views import member_required
 from community.models import Member
 from localtv import actions
 from localtv.forms import VideoProposalForm
 from localtv.queries import channel_for_town
-from localtv.uploads import SizeLimitUploadHandler, max_bytes
+from localtv.uploads import max_bytes
 
 
-@csrf_exempt
-def propose(request: HttpRequest) -> HttpResponse:
-    # Django's recipe for custom upload handlers: they must be in place before
-    # anything reads the body, the CSRF check included, so that check runs
-    # inside (csrf_protect) once the handlers are set. Videos always go to a
-    # temporary file, never to memory.
-    request.upload_handlers = [
-        SizeLimitUploadHandler(request),
-        TemporaryFileUploadHandler(request),
-    ]
-    return _propose(request)
-
-
-@csrf_protect
 @member_required
-def _propose(request: HttpRequest, member: Member) -> HttpResponse:
+def propose(request: HttpRequest, member: Member) -> HttpResponse:
+    # The body was parsed before any view (config.badinput): a video past
+    # LOCALTV_MAX_BYTES was dropped on the way by SizeLimitUploadHandler.
     channel = channel_for_town(member.town)
     if channel is None:
         raise Http404

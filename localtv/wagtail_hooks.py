@@ -42,3 +42,20 @@ def refuse_video_without_captions(request: HttpRequest, page) -> HttpResponse | 
         )
         return redirect("wagtailadmin_pages:edit", page.pk)
     return None
+
+
+@hooks.register("before_edit_page")
+def warn_of_missing_captions(request: HttpRequest, page) -> None:
+    """Opening a video without captions says, before anyone tries, that it
+    cannot be published (an approval in the workflow would be refused too)."""
+    if request.method != "GET" or not isinstance(page, VideoPage):
+        return
+    if not page.get_latest_revision_as_object().captions:
+        messages.warning(
+            request,
+            _(
+                "Cette vidéo n'a pas encore de sous-titres : ajoutez un fichier "
+                "WebVTT (.vtt) ou SubRip (.srt) avant de la publier ou de "
+                "l'approuver, sinon la publication sera refusée."
+            ),
+        )

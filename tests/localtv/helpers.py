@@ -24,7 +24,9 @@ def propose(client, member, data: bytes, captions: bytes | None = None, **fields
     return client.post(reverse("localtv:propose"), body)
 
 
-def publish_video(channel: ChannelPage, title: str, data: bytes, **fields) -> VideoPage:
+def publish_video(
+    channel: ChannelPage, title: str, data: bytes, *, publish: bool = True, **fields
+) -> VideoPage:
     """A video published by the team (with captions unless told otherwise)."""
     from django.core.files.base import ContentFile
 
@@ -40,6 +42,8 @@ def publish_video(channel: ChannelPage, title: str, data: bytes, **fields) -> Vi
     if captions:
         video.captions.save("c.vtt", ContentFile(captions), save=False)
     channel.add_child(instance=video)
-    video.save_revision().publish()
-    video.refresh_from_db()
+    revision = video.save_revision()
+    if publish:
+        revision.publish()
+        video.refresh_from_db()
     return video

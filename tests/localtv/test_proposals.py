@@ -8,7 +8,7 @@ from django.urls import reverse
 from wagtail.models import WorkflowState
 
 from localtv.models import VideoPage
-from tests.factories import make_member, make_town
+from tests.factories import NeighbourhoodFactory, make_member, make_town
 from tests.localtv.conftest import SRT, make_channel
 from tests.localtv.helpers import PROPOSAL, propose
 
@@ -99,7 +99,9 @@ def test_a_member_of_another_town_gets_a_404(client, channel, samples, settings)
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "autre.localhost"]
     other_town = make_town("Autre-Ville", hostname="autre.localhost")
     make_channel(other_town)
-    stranger = make_member(other_town)
+    stranger = make_member(
+        other_town, neighbourhood=NeighbourhoodFactory(town=other_town)
+    )
     client.force_login(stranger.user)
     assert client.get(reverse("localtv:propose")).status_code == 404
     assert propose(client, stranger, samples.good).status_code == 404

@@ -74,7 +74,11 @@ def test_approving_in_the_workflow_without_captions_changes_nothing(
 ):
     assert propose(client, member, samples.good).status_code == 302
     video = VideoPage.objects.get()
-    assert approve(client, moderator, video).status_code == 403
+    client.force_login(moderator)
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=[video.pk]))
+    assert "pas encore de sous-titres" in edit.text
+    # Wagtail turns the refusal into its « no permission » redirect.
+    assert approve(client, moderator, video).url == reverse("wagtailadmin_home")
     video.refresh_from_db()
     assert video.live is False
     state = WorkflowState.objects.get(object_id=str(video.pk))
