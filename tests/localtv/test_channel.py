@@ -65,3 +65,16 @@ def test_a_video_of_another_town_is_a_404_here(client, channel, samples, setting
     assert there.status_code == 200
     assert client.get(f"/tele-locale/{elsewhere.slug}/").status_code == 404
     assert "Ailleurs" not in client.get(channel.url).text
+
+
+def test_the_demo_video_is_published_once_on_a_town_without_a_channel(town):
+    from demo.localtv import seed_demo_localtv
+    from localtv.models import ChannelPage, VideoPage
+
+    seed_demo_localtv(town)
+    seed_demo_localtv(town)
+
+    channel = ChannelPage.objects.child_of(town).get()
+    video = VideoPage.objects.child_of(channel).get()
+    assert video.live and video.duration_seconds == 5
+    assert video.poster.name and video.captions.open().read().startswith(b"WEBVTT")

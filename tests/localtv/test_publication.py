@@ -100,3 +100,49 @@ def test_approving_a_captioned_video_publishes_it_and_tells_its_author(
     assert "est publiée" in notification.data["excerpt"]
     client.logout()
     assert video.title in client.get(channel.url).text
+
+
+def test_a_moderator_adds_a_video_in_the_admin_checked_like_a_residents(
+    client, channel, moderator, samples
+):
+    client.force_login(moderator)
+    add = reverse("wagtailadmin_pages:add", args=["localtv", "videopage", channel.pk])
+    assert client.get(add).status_code == 200
+    form = {
+        "title": "L'atelier réparation",
+        "slug": "atelier-reparation",
+        "description": "Le samedi à la salle des fêtes.",
+        "domain": "",
+        "author": "",
+        "comments-TOTAL_FORMS": 0,
+        "comments-INITIAL_FORMS": 0,
+        "comments-MIN_NUM_FORMS": 0,
+        "comments-MAX_NUM_FORMS": 1000,
+        "action-publish": "publish",
+    }
+    refused = client.post(
+        add,
+        {
+            **form,
+            "video": SimpleUploadedFile("faux.mp4", samples.text),
+            "captions": SimpleUploadedFile("s.srt", SRT),
+        },
+    )
+    assert refused.status_code == 200
+    assert "n&#x27;est pas une vidéo lisible" in refused.text
+    assert not VideoPage.objects.exists()
+
+    answer = client.post(
+        add,
+        {
+            **form,
+            "video": SimpleUploadedFile("atelier.mp4", samples.good),
+            "captions": SimpleUploadedFile("s.srt", SRT),
+        },
+    )
+    assert answer.status_code == 302
+    video = VideoPage.objects.get()
+    assert video.live and video.duration_seconds == 2
+    assert video.poster.name.startswith("localtv/posters/")
+    assert video.captions.name.endswith(".vtt")
+    assert video.captions.open().read().startswith(b"WEBVTT")
