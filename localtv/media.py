@@ -63,27 +63,32 @@ def _unreadable() -> ValidationError:
     )
 
 
-def probe(path: str) -> dict:
-    """ffprobe's JSON description of a file (format and streams)."""
+def _run(arguments: list[str], timeout: int) -> subprocess.CompletedProcess:
+    """Run ffprobe or ffmpeg; a file that makes it hang is not a video of ours."""
     try:
-        result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
-            [
-                _program("ffprobe"),
-                "-v",
-                "error",
-                "-print_format",
-                "json",
-                "-show_format",
-                "-show_streams",
-                "--",
-                path,
-            ],
-            capture_output=True,
-            timeout=PROBE_TIMEOUT,
-            check=False,
+        return subprocess.run(  # noqa: S603 - fixed arguments, no shell
+            arguments, capture_output=True, timeout=timeout, check=False
         )
     except subprocess.TimeoutExpired as error:
         raise _unreadable() from error
+
+
+def probe(path: str) -> dict:
+    """ffprobe's JSON description of a file (format and streams)."""
+    result = _run(
+        [
+            _program("ffprobe"),
+            "-v",
+            "error",
+            "-print_format",
+            "json",
+            "-show_format",
+            "-show_streams",
+            "--",
+            path,
+        ],
+        PROBE_TIMEOUT,
+    )
     if result.returncode != 0:
         raise _unreadable()
     try:
@@ -165,31 +170,26 @@ def make_poster(path: str, duration: float) -> bytes:
     at = 1.0 if duration > 2 else duration / 10
     with tempfile.TemporaryDirectory(prefix="localtv-") as folder:
         target = Path(folder) / "poster.jpg"
-        try:
-            result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
-                [
-                    _program("ffmpeg"),
-                    "-nostdin",
-                    "-v",
-                    "error",
-                    "-ss",
-                    f"{at:.2f}",
-                    "-i",
-                    path,
-                    "-frames:v",
-                    "1",
-                    "-vf",
-                    "scale='min(1280,iw)':-2",
-                    "-q:v",
-                    "4",
-                    str(target),
-                ],
-                capture_output=True,
-                timeout=POSTER_TIMEOUT,
-                check=False,
-            )
-        except subprocess.TimeoutExpired as error:
-            raise _unreadable() from error
+        result = _run(
+            [
+                _program("ffmpeg"),
+                "-nostdin",
+                "-v",
+                "error",
+                "-ss",
+                f"{at:.2f}",
+                "-i",
+                path,
+                "-frames:v",
+                "1",
+                "-vf",
+                "scale='min(1280,iw)':-2",
+                "-q:v",
+                "4",
+                str(target),
+            ],
+            POSTER_TIMEOUT,
+        )
         if result.returncode != 0 or not target.exists():
             raise _unreadable()
         return target.read_bytes()

@@ -4,22 +4,14 @@ from wagtail.models import WorkflowState
 from wagtail.signals import workflow_approved, workflow_rejected
 
 
-def on_workflow_approved(sender, instance: WorkflowState, user=None, **kwargs) -> None:
+def on_review(
+    sender, instance: WorkflowState, user=None, signal=None, **kwargs
+) -> None:
     from localtv.actions import do_notify_author_of_review
 
-    do_notify_author_of_review(instance, user, approved=True)
-
-
-def on_workflow_rejected(sender, instance: WorkflowState, user=None, **kwargs) -> None:
-    from localtv.actions import do_notify_author_of_review
-
-    do_notify_author_of_review(instance, user, approved=False)
+    do_notify_author_of_review(instance, user, approved=signal is workflow_approved)
 
 
 def connect() -> None:
-    workflow_approved.connect(
-        on_workflow_approved, sender=WorkflowState, dispatch_uid="localtv_approved"
-    )
-    workflow_rejected.connect(
-        on_workflow_rejected, sender=WorkflowState, dispatch_uid="localtv_rejected"
-    )
+    for signal in (workflow_approved, workflow_rejected):
+        signal.connect(on_review, sender=WorkflowState, dispatch_uid="localtv_review")

@@ -146,3 +146,25 @@ def test_a_moderator_adds_a_video_in_the_admin_checked_like_a_residents(
     assert video.poster.name.startswith("localtv/posters/")
     assert video.captions.name.endswith(".vtt")
     assert video.captions.open().read().startswith(b"WEBVTT")
+
+
+def test_a_rejected_video_stays_a_draft_and_its_author_reads_why(
+    client, channel, member, moderator, samples
+):
+    assert propose(client, member, samples.good, captions=SRT).status_code == 302
+    video = VideoPage.objects.get()
+    client.force_login(moderator)
+    task_state = WorkflowState.objects.get(object_id=str(video.pk)).current_task_state
+    client.post(
+        reverse(
+            "wagtailadmin_pages:workflow_action",
+            args=[video.pk, "reject", task_state.pk],
+        ),
+        {"comment": "Le son est trop faible."},
+    )
+    video.refresh_from_db()
+    assert video.live is False
+    notification = Notification.objects.get(recipient=member.user)
+    assert notification.verb == "video_rejected"
+    assert "Le son est trop faible." in notification.data["excerpt"]
+    assert notification.data["url"] == channel.url
