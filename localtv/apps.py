@@ -8,6 +8,8 @@ class LocaltvConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from localtv import signals
+        from localtv import personal_data, signals
 
         signals.connect()
+        # « Mes données » (common.kinds, localtv/personal_data.py).
+        personal_data.register()
