@@ -8,8 +8,10 @@ class LocaltvConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from localtv import personal_data, signals
+        from localtv import kinds, personal_data, signals
 
         signals.connect()
+        # Residents report published videos (common.kinds, localtv/kinds.py).
+        kinds.register_all()
         # « Mes données » (common.kinds, localtv/personal_data.py).
         personal_data.register()

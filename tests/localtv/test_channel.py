@@ -78,3 +78,20 @@ def test_the_demo_video_is_published_once_on_a_town_without_a_channel(town):
     video = VideoPage.objects.child_of(channel).get()
     assert video.live and video.duration_seconds == 5
     assert video.poster.name and video.captions.open().read().startswith(b"WEBVTT")
+
+
+def test_a_resident_reports_a_residents_video_to_the_moderators(
+    client, channel, member, samples
+):
+    from moderation.models import Report
+    from tests.factories import make_member
+
+    author = make_member(member.town, neighbourhood=member.household.neighbourhood)
+    video = publish_video(channel, "Mon atelier", samples.good, author=author)
+    client.force_login(member.user)
+    report_url = f"/signaler/video/{video.pk}/"
+    assert f'href="{report_url}' in client.get(video.url).text
+    answer = client.post(report_url, {"reason": "off_topic", "text": ""})
+    assert answer.status_code == 302
+    report = Report.objects.get()
+    assert (report.kind, report.object_id) == ("video", video.pk)
