@@ -35,7 +35,9 @@ class VideoProposalForm(forms.Form):
     )
     video = forms.FileField(
         label=_("Vidéo"),
-        widget=forms.ClearableFileInput(attrs={"accept": "video/mp4,video/webm"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "video/mp4,video/webm,video/quicktime"}
+        ),
         help_text=_(
             "MP4 (H.264 et AAC) ou WebM (VP8/VP9 et Opus), 5 minutes au plus, "
             "%(megabytes)s Mo au plus."
