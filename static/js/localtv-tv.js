@@ -71,6 +71,19 @@
     }
   }
 
+  // Past the page's first or last video, the list's previous or next page.
+  function move(step, rel) {
+    var next = index + step;
+    if (next >= 0 && next < items.length) {
+      select(next);
+      return;
+    }
+    var page = root.querySelector('a[rel="' + rel + '"]');
+    if (page) {
+      window.location.assign(page.href);
+    }
+  }
+
   function toggle() {
     if (player.paused) {
       var playing = player.play();
@@ -92,10 +105,10 @@
     }
     if (event.key === "ArrowRight" || event.key === "MediaTrackNext") {
       event.preventDefault();
-      select(Math.min(index + 1, items.length - 1));
+      move(1, "next");
     } else if (event.key === "ArrowLeft" || event.key === "MediaTrackPrevious") {
       event.preventDefault();
-      select(Math.max(index - 1, 0));
+      move(-1, "prev");
     } else if (event.key === "Enter" || event.key === "MediaPlayPause") {
       var position = items.indexOf(target);
       if (position < 0 && target !== player && target !== document.body) {
