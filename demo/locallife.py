@@ -7,9 +7,11 @@ parts existed (seed_demo), so every step must leave an existing part as it is.
 from community.models import TownPage
 from demo.carpool import seed_demo_carpool
 from demo.localshops import seed_demo_localshops
+from demo.localtv import seed_demo_localtv
 
 
 def seed_demo_local_life(town: TownPage) -> None:
     """Référents and questions, events, car-pooling, producers, the local channel."""
     seed_demo_carpool(town)
     seed_demo_localshops(town)
+    seed_demo_localtv(town)

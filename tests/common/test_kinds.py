@@ -29,6 +29,7 @@ def test_each_app_registers_its_kinds():
         "member": "community",
         "report": "reports",
         "report_note": "reports",
+        "video": "localtv",
     }
     assert {kind.name for kind in search_registry.kinds()} == {
         "neighbourhood",
