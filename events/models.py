@@ -79,7 +79,8 @@ class EventPageForm(WagtailAdminPageForm):
         latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
         if (latitude is None) != (longitude is None):
             self.add_error(
-                "longitude", _("Donnez la latitude et la longitude, ou aucune des deux.")
+                "longitude",
+                _("Donnez la latitude et la longitude, ou aucune des deux."),
             )
         elif latitude is not None:
             town = town_of_index(self.parent_page)
@@ -272,8 +273,12 @@ class Registration(models.Model):
     queued_at = models.DateTimeField(_("inscrit le"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("place obtenue le"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("annulé le"), null=True, blank=True)
-    reminder_sent_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
-    attended_at = models.DateTimeField(_("présence confirmée le"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(
+        _("rappel envoyé le"), null=True, blank=True
+    )
+    attended_at = models.DateTimeField(
+        _("présence confirmée le"), null=True, blank=True
+    )
     attendance_confirmed_by = models.ForeignKey(
         Member,
         verbose_name=_("présence confirmée par"),
@@ -290,13 +295,14 @@ class Registration(models.Model):
         ordering = ["queued_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["event", "household"], name="event_one_registration_per_household"
+                fields=["event", "household"],
+                name="event_one_registration_per_household",
             ),
             models.CheckConstraint(
-                condition=models.Q(people__gte=1), name="event_registration_people_gte_1"
+                condition=models.Q(people__gte=1),
+                name="event_registration_people_gte_1",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.event_id} / {self.household_id} ({self.status})"
-

@@ -15,7 +15,9 @@ def new_event_index() -> EventIndexPage:
     return EventIndexPage(
         title="Événements",
         slug="evenements",
-        intro="<p>Ateliers, visites, cafés réparation et marchés près de chez vous.</p>",
+        intro=(
+            "<p>Ateliers, visites, cafés réparation et marchés près de chez vous.</p>"
+        ),
         title_en="Events",
         intro_en="<p>Workshops, visits, repair cafés and markets near you.</p>",
     )

@@ -9,76 +9,288 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('community', '0014_referent'),
-        ('wagtailcore', '0098_apitoken'),
+        ("community", "0014_referent"),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EventIndexPage',
+            name="EventIndexPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='présentation')),
-                ('title_en', models.CharField(blank=True, max_length=255, verbose_name='titre en anglais')),
-                ('intro_en', wagtail.fields.RichTextField(blank=True, verbose_name='présentation en anglais')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "intro",
+                    wagtail.fields.RichTextField(
+                        blank=True, verbose_name="présentation"
+                    ),
+                ),
+                (
+                    "title_en",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="titre en anglais"
+                    ),
+                ),
+                (
+                    "intro_en",
+                    wagtail.fields.RichTextField(
+                        blank=True, verbose_name="présentation en anglais"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'index des événements',
-                'verbose_name_plural': 'index des événements',
+                "verbose_name": "index des événements",
+                "verbose_name_plural": "index des événements",
             },
-            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, 'wagtailcore.page'),
+            bases=(
+                wagtail.contrib.routable_page.models.RoutablePageMixin,
+                "wagtailcore.page",
+            ),
         ),
         migrations.CreateModel(
-            name='EventPage',
+            name="EventPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('summary', models.TextField(help_text='Une ou deux phrases, montrées dans les listes et le calendrier.', max_length=500, verbose_name='en bref')),
-                ('title_en', models.CharField(blank=True, max_length=255, verbose_name='titre en anglais')),
-                ('summary_en', models.TextField(blank=True, max_length=500, verbose_name='en bref, en anglais')),
-                ('body', wagtail.fields.RichTextField(blank=True, verbose_name='description')),
-                ('start', models.DateTimeField(db_index=True, verbose_name='début')),
-                ('end', models.DateTimeField(verbose_name='fin')),
-                ('place_name', models.CharField(max_length=120, verbose_name='lieu')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='adresse')),
-                ('latitude', models.FloatField(blank=True, null=True, verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, verbose_name='longitude')),
-                ('capacity', models.PositiveIntegerField(default=20, help_text="Nombre de personnes accueillies ; au-delà, liste d'attente.", verbose_name='places (personnes)')),
-                ('domain', models.CharField(choices=[('energy', 'Énergie'), ('water', 'Eau'), ('transport', 'Transports'), ('waste', 'Tri des déchets'), ('local_food', 'Alimentation locale')], db_index=True, max_length=20, verbose_name='domaine')),
-                ('attendance_points', models.PositiveSmallIntegerField(default=10, help_text="Points de base d'un foyer présent, doublés par la preuve « confirmée » quand l'organisateur confirme la présence ; 0 : aucun point.", verbose_name='points de participation')),
-                ('organiser', models.ForeignKey(blank=True, help_text='Le membre qui voit les inscrits et confirme les présences (les modérateurs le peuvent aussi).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='organised_events', to='community.member', verbose_name='organisateur')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        help_text="Une ou deux phrases, montrées dans les listes et le calendrier.",
+                        max_length=500,
+                        verbose_name="en bref",
+                    ),
+                ),
+                (
+                    "title_en",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="titre en anglais"
+                    ),
+                ),
+                (
+                    "summary_en",
+                    models.TextField(
+                        blank=True, max_length=500, verbose_name="en bref, en anglais"
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.RichTextField(
+                        blank=True, verbose_name="description"
+                    ),
+                ),
+                ("start", models.DateTimeField(db_index=True, verbose_name="début")),
+                ("end", models.DateTimeField(verbose_name="fin")),
+                ("place_name", models.CharField(max_length=120, verbose_name="lieu")),
+                (
+                    "address",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="adresse"
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.FloatField(blank=True, null=True, verbose_name="latitude"),
+                ),
+                (
+                    "longitude",
+                    models.FloatField(blank=True, null=True, verbose_name="longitude"),
+                ),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(
+                        default=20,
+                        help_text="Nombre de personnes accueillies ; au-delà, liste d'attente.",
+                        verbose_name="places (personnes)",
+                    ),
+                ),
+                (
+                    "domain",
+                    models.CharField(
+                        choices=[
+                            ("energy", "Énergie"),
+                            ("water", "Eau"),
+                            ("transport", "Transports"),
+                            ("waste", "Tri des déchets"),
+                            ("local_food", "Alimentation locale"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                        verbose_name="domaine",
+                    ),
+                ),
+                (
+                    "attendance_points",
+                    models.PositiveSmallIntegerField(
+                        default=10,
+                        help_text="Points de base d'un foyer présent, doublés par la preuve « confirmée » quand l'organisateur confirme la présence ; 0 : aucun point.",
+                        verbose_name="points de participation",
+                    ),
+                ),
+                (
+                    "organiser",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Le membre qui voit les inscrits et confirme les présences (les modérateurs le peuvent aussi).",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="organised_events",
+                        to="community.member",
+                        verbose_name="organisateur",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'événement',
-                'verbose_name_plural': 'événements',
+                "verbose_name": "événement",
+                "verbose_name_plural": "événements",
             },
-            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, 'wagtailcore.page'),
+            bases=(
+                wagtail.contrib.routable_page.models.RoutablePageMixin,
+                "wagtailcore.page",
+            ),
         ),
         migrations.CreateModel(
-            name='Registration',
+            name="Registration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('people', models.PositiveSmallIntegerField(default=1, verbose_name='personnes')),
-                ('status', models.CharField(choices=[('confirmed', 'Inscrit'), ('waiting', "En liste d'attente"), ('cancelled', 'Annulé')], db_index=True, default='confirmed', max_length=10, verbose_name='statut')),
-                ('queued_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='inscrit le')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='place obtenue le')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='annulé le')),
-                ('reminder_sent_at', models.DateTimeField(blank=True, null=True, verbose_name='rappel envoyé le')),
-                ('attended_at', models.DateTimeField(blank=True, null=True, verbose_name='présence confirmée le')),
-                ('points_awarded', models.IntegerField(blank=True, null=True, verbose_name='points gagnés')),
-                ('attendance_confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='community.member', verbose_name='présence confirmée par')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to='events.eventpage', verbose_name='événement')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='event_registrations', to='community.household', verbose_name='foyer')),
-                ('member', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='community.member', verbose_name='inscrit par')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "people",
+                    models.PositiveSmallIntegerField(
+                        default=1, verbose_name="personnes"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Inscrit"),
+                            ("waiting", "En liste d'attente"),
+                            ("cancelled", "Annulé"),
+                        ],
+                        db_index=True,
+                        default="confirmed",
+                        max_length=10,
+                        verbose_name="statut",
+                    ),
+                ),
+                (
+                    "queued_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="inscrit le"
+                    ),
+                ),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="place obtenue le"
+                    ),
+                ),
+                (
+                    "cancelled_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="annulé le"
+                    ),
+                ),
+                (
+                    "reminder_sent_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="rappel envoyé le"
+                    ),
+                ),
+                (
+                    "attended_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="présence confirmée le"
+                    ),
+                ),
+                (
+                    "points_awarded",
+                    models.IntegerField(
+                        blank=True, null=True, verbose_name="points gagnés"
+                    ),
+                ),
+                (
+                    "attendance_confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="community.member",
+                        verbose_name="présence confirmée par",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="registrations",
+                        to="events.eventpage",
+                        verbose_name="événement",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="event_registrations",
+                        to="community.household",
+                        verbose_name="foyer",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="community.member",
+                        verbose_name="inscrit par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'inscription',
-                'verbose_name_plural': 'inscriptions',
-                'ordering': ['queued_at', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('event', 'household'), name='event_one_registration_per_household'), models.CheckConstraint(condition=models.Q(('people__gte', 1)), name='event_registration_people_gte_1')],
+                "verbose_name": "inscription",
+                "verbose_name_plural": "inscriptions",
+                "ordering": ["queued_at", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("event", "household"),
+                        name="event_one_registration_per_household",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("people__gte", 1)),
+                        name="event_registration_people_gte_1",
+                    ),
+                ],
             },
         ),
     ]
