@@ -59,12 +59,6 @@ class EventIndexPage(RoutablePageMixin, Page):
 
         return views.propose(request, self)
 
-    @path("calendrier.ics", name="calendar")
-    def calendar_view(self, request):
-        from events import views
-
-        return views.town_calendar(request, self)
-
 
 class EventPageForm(WagtailAdminPageForm):
     """The admin's form: an end after the start, a position inside the town."""
@@ -208,12 +202,6 @@ class EventPage(RoutablePageMixin, Page):
         from events import views
 
         return views.cancel(request, self)
-
-    @path("evenement.ics", name="ics")
-    def ics_view(self, request):
-        from events import views
-
-        return views.event_ics(request, self)
 
     @path("participants/", name="attendees")
     def attendees_view(self, request):

@@ -206,13 +206,24 @@ def attendees(event: EventPage) -> dict[str, list[AttendeeRow]]:
     return {"confirmed": confirmed, "waiting": waiting}
 
 
-def calendar_events(index: EventIndexPage) -> QuerySet[EventPage]:
+def calendar_events(town: TownPage) -> QuerySet[EventPage]:
     """The town feed: coming events and those of the last 30 days."""
     since = timezone.now() - timedelta(days=CALENDAR_PAST_DAYS)
     return (
         EventPage.objects.live()
         .public()
-        .child_of(index)
+        .descendant_of(town)
         .filter(end__gte=since)
         .order_by("start", "pk")
+    )
+
+
+def event_of_town(town: TownPage, event_id: int) -> EventPage | None:
+    """A live, public event of this town, else None (another town's: None)."""
+    return (
+        EventPage.objects.live()
+        .public()
+        .descendant_of(town)
+        .filter(pk=event_id)
+        .first()
     )

@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_protect
 
 from common.views import add_action_error
 from community.queries import member_of
-from community.towns import town_for_request
+from community.towns import town_for_request, town_member, town_or_404
 from events import actions, ics, queries
 from events.forms import EventProposalForm, RegistrationForm
 from events.models import EventIndexPage, EventPage, town_of_index
@@ -110,17 +110,22 @@ def _ics_response(body: str, filename: str) -> HttpResponse:
     return response
 
 
-def event_ics(request: HttpRequest, event: EventPage) -> HttpResponse:
-    town = queries.town_of_event(event)
+def event_ics(request: HttpRequest, event_id: int) -> HttpResponse:
+    """`/evenements/<id>/evenement.ics`: one event of the request's town."""
+    town = town_or_404(request)
+    event = queries.event_of_town(town, event_id)
+    if event is None:
+        raise Http404
     return _ics_response(
         ics.calendar([event], town, event.title, request), "evenement.ics"
     )
 
 
-def town_calendar(request: HttpRequest, index: EventIndexPage) -> HttpResponse:
-    town = town_for_request(request) or town_of_index(index)
+def town_calendar(request: HttpRequest) -> HttpResponse:
+    """`/evenements/calendrier.ics`: the town's coming events and last 30 days."""
+    town = town_or_404(request)
     name = _("Événements — %(town)s") % {"town": town.title}
-    events = queries.calendar_events(index)
+    events = queries.calendar_events(town)
     return _ics_response(ics.calendar(events, town, name, request), "calendrier.ics")
 
 
@@ -132,6 +137,8 @@ def _manager(request: HttpRequest, event: EventPage):
     if town is None or town_for_request(request) != town:
         raise Http404
     if not queries.can_manage(request.user, event):
+        if town_member(request) is None:
+            raise Http404
         raise PermissionDenied
     return None
 
