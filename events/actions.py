@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -203,6 +204,7 @@ def check_register(member: Member, event: EventPage, people: int) -> RegisterRes
         registration.queued_at = now
         registration.confirmed_at = now if fits else None
         registration.cancelled_at = None
+        registration.reminder_sent_at = None
         registration.save()
         position = None if fits else waiting_position(registration)
     return RegisterResult(registration, position)
@@ -269,6 +271,12 @@ def do_move_up_waiting_list(locked: EventPage) -> list[Registration]:
     return moved
 
 
+def do_capacity_changed(event: EventPage) -> list[Registration]:
+    """After a publication (capacity raised): move the waiting list up."""
+    with transaction.atomic():
+        return do_move_up_waiting_list(_locked_event(event))
+
+
 def _notify_households(
     event: EventPage, household_ids: list[int], excerpt: str, args: dict
 ) -> int:
@@ -301,6 +309,15 @@ class PresenceResult:
 
 def attendance_action_code(domain: str) -> str:
     return f"evenement-participation-{domain}"
+
+
+def _occurred_at(event: EventPage, registration: Registration) -> datetime:
+    """The event's start, unless older than the core accepts (ACTION_MAX_DELAY_DAYS):
+    then the moment the presence was confirmed."""
+    delay = timedelta(days=settings.SMARTCITIZEN["ACTION_MAX_DELAY_DAYS"])
+    if event.start > timezone.now() - delay + timedelta(hours=1):
+        return event.start
+    return registration.attended_at or timezone.now()
 
 
 def check_confirm_presence(
@@ -353,7 +370,7 @@ def check_confirm_presence(
             household,
             action=code,
             domain=event.domain,
-            occurred_at=event.start,
+            occurred_at=_occurred_at(event, registration),
             idempotency_key=f"event-{event.pk}-household-{household.public_id}",
             proof=ProofLevel.CONFIRMED,
             quantity=event.attendance_points,

@@ -11,6 +11,17 @@ from tests.events.helpers import make_event, make_event_index
 from tests.factories import NeighbourhoodFactory, make_member, make_town
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _migrated_rows_restored(django_db_setup, django_db_blocker):
+    """Put back the migrated rows after the flush that ends this test, as
+    tests/browser/conftest.py does: a `--reuse-db` run starts from them."""
+    yield
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents:
+        with django_db_blocker.unblock():
+            connection.creation.deserialize_db_from_string(contents)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_registrations_never_overbook():
     town = make_town("Concurrence")

@@ -109,3 +109,17 @@ def test_another_towns_member_and_event_are_404(client, event_index, member, set
     response = client.get(event.url, HTTP_HOST="ailleurs.test")
     assert response.status_code == 404
     assert not Registration.objects.exists()
+
+
+def test_more_places_published_move_the_waiting_list_up(
+    client, event_index, town, neighbourhood
+):
+    event = make_event(event_index, capacity=1)
+    first, second = (make_member(town, neighbourhood=neighbourhood) for _ in "ab")
+    register(client, first, event)
+    register(client, second, event)
+    assert status_of(event, second) == RegistrationStatus.WAITING
+    event.capacity = 2
+    event.save_revision().publish()
+    assert status_of(event, second) == RegistrationStatus.CONFIRMED
+    assert Notification.objects.filter(recipient=second.user, verb="event").exists()
