@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -34,7 +33,7 @@ from events.models import (
     RegistrationStatus,
     town_of_index,
 )
-from events.queries import can_manage, event_in_town
+from events.queries import can_manage, confirmed_people, event_in_town
 from reports import geo
 from scoring import client as scoring
 from scoring.actions.catalogue import ensure_action_type
@@ -134,16 +133,6 @@ def _locked_event(event: EventPage) -> EventPage:
     )
 
 
-def _taken(event: EventPage) -> int:
-    """Confirmed people of the event (read under its lock)."""
-    return (
-        Registration.objects.filter(
-            event=event, status=RegistrationStatus.CONFIRMED
-        ).aggregate(total=Sum("people"))["total"]
-        or 0
-    )
-
-
 def waiting_position(registration: Registration) -> int:
     """1 for the first household of the waiting list."""
     return (
@@ -194,7 +183,7 @@ def check_register(member: Member, event: EventPage, people: int) -> RegisterRes
             raise ValidationError(
                 _("Votre foyer est déjà inscrit à cet événement."), code="registered"
             )
-        fits = _taken(locked) + people <= locked.capacity
+        fits = confirmed_people(locked) + people <= locked.capacity
         status = RegistrationStatus.CONFIRMED if fits else RegistrationStatus.WAITING
         if registration is None:
             registration = Registration(event=locked, household_id=member.household_id)
@@ -247,7 +236,7 @@ def do_move_up_waiting_list(locked: EventPage) -> list[Registration]:
     Call inside a transaction, with the event's row locked (`_locked_event`).
     The households moved up are notified (on commit, with the change).
     """
-    free = locked.capacity - _taken(locked)
+    free = locked.capacity - confirmed_people(locked)
     if free <= 0:
         return []
     moved: list[Registration] = []

@@ -131,6 +131,7 @@ def can_manage(user: User | AnonymousUser, event: EventPage) -> bool:
 
 
 def confirmed_people(event: EventPage) -> int:
+    """Confirmed people of the event (under its lock when a write follows)."""
     return (
         Registration.objects.filter(
             event=event, status=RegistrationStatus.CONFIRMED
