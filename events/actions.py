@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from wagtail.coreutils import find_available_slug
+from wagtail.models import WorkflowState
 
 from common.notify import send_notification, translatable_excerpt
 from common.ratelimit import check_rate
@@ -44,6 +45,10 @@ logger = logging.getLogger(__name__)
 NOTIFY_VERB = "event"
 MOVED_UP_EXCERPT = gettext_noop(
     "Une place s'est libérée : votre foyer est inscrit à « %(title)s »."
+)
+APPROVED_EXCERPT = gettext_noop("Votre événement « %(title)s » est publié. Merci !")
+REJECTED_EXCERPT = gettext_noop(
+    "Votre événement « %(title)s » n'a pas été publié. Commentaire : %(comment)s"
 )
 REMINDER_EXCERPT = gettext_noop("Rappel : « %(title)s » commence demain, %(when)s.")
 
@@ -122,6 +127,32 @@ def check_propose_event(
         event.save_revision(user=member.user, log_action=True)
         workflow.start(event, member.user)
     return event
+
+
+def do_notify_organiser_of_review(
+    workflow_state: WorkflowState, approved: bool
+) -> None:
+    """Tell the proposer of an event that moderators published it, or why not."""
+    event = getattr(workflow_state.content_object, "specific", None)
+    if not isinstance(event, EventPage) or event.organiser is None:
+        return
+    task_state = workflow_state.current_task_state
+    comment = (task_state.specific.comment if task_state else "") or ""
+    args = {"title": event.title}
+    if approved:
+        excerpt, page = APPROVED_EXCERPT, event
+    else:
+        excerpt, page = REJECTED_EXCERPT, event.get_parent()
+        args["comment"] = comment or "—"
+    data = {
+        "kind": NOTIFY_VERB,
+        "actor_name": _("L'équipe de modération"),
+        "title": event.title,
+        "url": page.get_url() or "",
+        "excerpt": _(excerpt) % args,
+        **translatable_excerpt(excerpt, args),
+    }
+    send_notification(event.organiser.user_id, actor=event, verb=NOTIFY_VERB, data=data)
 
 
 def _locked_event(event: EventPage) -> EventPage:

@@ -103,7 +103,10 @@ def household_statuses(user: User | AnonymousUser, events) -> dict[int, str]:
 def town_of_event(event: EventPage) -> TownPage | None:
     """The event's town (kept on the object: asked several times a request)."""
     if not hasattr(event, "_town"):
-        event._town = TownPage.objects.ancestor_of(event).first()
+        # A new page's preview in the admin has no place in the tree yet.
+        event._town = (
+            TownPage.objects.ancestor_of(event).first() if event.path else None
+        )
     return event._town
 
 

@@ -3,9 +3,11 @@
 from datetime import timedelta
 
 from django.utils import timezone
+from notifications.models import Notification
 from wagtail.models import WorkflowState
 
 from events.models import EventPage
+from tests.tips.test_moderation import review
 
 
 def form_data(**changes) -> dict:
@@ -56,3 +58,19 @@ def test_a_bad_proposal_is_shown_again_with_what_was_typed(
     )
     assert "La fin doit venir après le début" in response.text
     assert not EventPage.objects.exists()
+
+
+def test_approval_publishes_and_tells_the_organiser(
+    client, event_index, member, moderator
+):
+    client.force_login(member.user)
+    client.post(f"{event_index.url}proposer/", form_data())
+    event = EventPage.objects.get(title="Atelier compost")
+    response = review(client, moderator, event, "approve", "Merci !")
+    assert response.status_code in (200, 302)
+    event.refresh_from_db()
+    assert event.live is True
+    note = Notification.objects.get(recipient=member.user, verb="event")
+    assert "est publié" in note.data["excerpt"] and note.data["url"] == event.url
+    client.force_login(member.user)
+    assert "Atelier compost" in client.get(event_index.url).text
