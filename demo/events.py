@@ -30,11 +30,18 @@ def seed_demo_events(town: TownPage) -> None:
         index.save_revision().publish()
     if EventPage.objects.child_of(index).exists():
         return
-    residents = list(
-        Member.objects.filter(
-            town=town, household__isnull=False, is_former_member=False
-        ).order_by("pk")[:8]
-    )
+    # One member per household (a household registers once), oldest first.
+    residents: list[Member] = []
+    households: set[int] = set()
+    members = Member.objects.filter(
+        town=town, household__isnull=False, is_former_member=False
+    ).order_by("pk")
+    for member in members.iterator():
+        if member.household_id not in households:
+            households.add(member.household_id)
+            residents.append(member)
+        if len(residents) == 8:
+            break
     moderator = (
         Member.objects.filter(
             town=town,
