@@ -351,11 +351,6 @@ def check_confirm_presence(
     """
     if not can_manage(user, event):
         raise PermissionDenied
-    if not event.started:
-        raise ValidationError(
-            _("La présence se confirme une fois l'événement commencé."),
-            code="not_started",
-        )
     with transaction.atomic():
         registration = (
             Registration.objects.select_for_update()
@@ -364,7 +359,13 @@ def check_confirm_presence(
             .first()
         )
         if registration is None:
-            raise PermissionDenied
+            # Another event's (or another town's) registration: not found.
+            raise Registration.DoesNotExist
+        if not event.started:
+            raise ValidationError(
+                _("La présence se confirme une fois l'événement commencé."),
+                code="not_started",
+            )
         if registration.status != RegistrationStatus.CONFIRMED:
             raise ValidationError(
                 _("Seul un foyer inscrit (hors liste d'attente) peut être confirmé."),

@@ -14,7 +14,7 @@ from community.queries import member_of
 from community.towns import town_for_request, town_member, town_or_404
 from events import actions, ics, queries
 from events.forms import EventProposalForm, RegistrationForm
-from events.models import EventIndexPage, EventPage, town_of_index
+from events.models import EventIndexPage, EventPage, Registration, town_of_index
 
 
 def _town_member(request: HttpRequest, page):
@@ -172,6 +172,8 @@ def confirm_presence(
     back = event.url + event.reverse_subpage("attendees")
     try:
         result = actions.check_confirm_presence(request.user, event, registration_id)
+    except Registration.DoesNotExist:
+        raise Http404 from None
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect(back)

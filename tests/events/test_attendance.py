@@ -93,6 +93,11 @@ def test_presence_is_confirmed_after_the_start_and_awards_points_once(
     registration.refresh_from_db()
     assert registration.points_awarded == 30
     assert registration.attendance_confirmed_by == organiser
+    # Another event's registration is not found under this one.
+    other = make_event(event_index, "Autre", organiser=organiser)
+    wrong = f"{other.url}participants/{registration.pk}/presence/"
+    client.force_login(organiser.user)
+    assert client.post(wrong).status_code == 404
     # A resident may not confirm, and GET changes nothing.
     client.force_login(guest.user)
     assert client.post(url).status_code == 403
