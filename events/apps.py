@@ -6,3 +6,6 @@ class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Événements")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from events import signals  # noqa: F401 - connects the receivers

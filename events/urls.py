@@ -1,6 +1,12 @@
-from django.urls import path  # noqa: F401 - the app's pages come with issue 18
+from django.urls import path
+
+from events import views
 
 app_name = "events"
 
-# Under /evenements/ (config/urls.py).
-urlpatterns: list = []
+# The pages themselves are Wagtail's (/evenements/… under each town); these
+# are the calendar files, which Wagtail's page URLs (ending in "/") cannot serve.
+urlpatterns = [
+    path("evenements/calendrier.ics", views.town_calendar, name="calendar"),
+    path("evenements/<int:event_id>/evenement.ics", views.event_ics, name="ics"),
+]

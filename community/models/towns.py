@@ -258,6 +258,7 @@ class TownPage(Page):
         "ambassadors.AmbassadorIndexPage",
         "tips.TipIndexPage",
         "challenges.ChallengeIndexPage",
+        "events.EventIndexPage",
         "localtv.ChannelPage",
     ]
     max_count_per_parent = 1

@@ -85,6 +85,7 @@ def test_the_demo_town_has_content_to_try_every_part(client):
     assert ActionType.objects.filter(code="carpool-ride", domain="transport").exists()
     assert ActionType.objects.filter(code="local_purchase").exists()
     _assert_demo_carpool()
+    assert ActionType.objects.filter(code="evenement-participation-waste").exists()
     town = TownPage.objects.get(slug=TOWN_SLUG)
     assert Post.objects.filter(tip__isnull=True, town=town).count() == len(POSTS)
     # Every ambassador covers at least one neighbourhood, so their rounds work.
