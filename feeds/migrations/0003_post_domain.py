@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('feeds', '0002_post_tip'),
+        ("feeds", "0002_post_tip"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='post',
-            name='domain',
-            field=models.CharField(blank=True, choices=[('energy', 'Énergie'), ('water', 'Eau'), ('transport', 'Transports'), ('waste', 'Tri des déchets'), ('local_food', 'Alimentation locale')], default='', max_length=20, verbose_name='domaine'),
+            model_name="post",
+            name="domain",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("energy", "Énergie"),
+                    ("water", "Eau"),
+                    ("transport", "Transports"),
+                    ("waste", "Tri des déchets"),
+                    ("local_food", "Alimentation locale"),
+                ],
+                default="",
+                max_length=20,
+                verbose_name="domaine",
+            ),
         ),
     ]

@@ -1,13 +1,15 @@
 """Reads of posts and comments, each scoped to the viewer's town and blocks."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
+from community.domains import DomainsFirst
 from community.models import Member, Neighbourhood, TownPage
 from community.queries import member_of
 from feeds.models import (
@@ -27,6 +29,10 @@ from feeds.models import (
 # Members followed as people: ambassadors are members too (FollowKind.AMBASSADOR
 # holds the ambassador's member id).
 PEOPLE_KINDS = (FollowKind.MEMBER, FollowKind.AMBASSADOR)
+# « Mon fil » puts the household's domains first among this many last days'
+# posts only: older posts of those domains keep their place by date, so that a
+# months-old post does not sit above this morning's (docs/feeds.md).
+DOMAINS_FIRST_DAYS = 14
 
 
 @dataclass
@@ -94,6 +100,29 @@ def keyset_page(queryset: QuerySet, cursor: str | None, size: int) -> FeedPage:
     return FeedPage(items=rows, next_cursor=next_cursor)
 
 
+def ranked_keyset_page(
+    queryset: QuerySet, cursor: str | None, size: int, rank: Case
+) -> FeedPage:
+    """A rank first (0 before 1), then newest first on (created_at, id), after
+    the cursor `<rank>:<created_at>.<id>`: still no OFFSET."""
+    queryset = queryset.annotate(first_rank=rank)
+    head, _sep, tail = (cursor or "").partition(":")
+    position = decode_cursor(tail) if head in ("0", "1") else None
+    if position is not None:
+        created_at, pk = position
+        later = Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=pk)
+        queryset = queryset.filter(
+            Q(first_rank__gt=int(head)) | (Q(first_rank=int(head)) & later)
+        )
+    rows = list(queryset.order_by("first_rank", "-created_at", "-id")[: size + 1])
+    next_cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        last = rows[-1]
+        next_cursor = f"{last.first_rank}:{encode_cursor(last.created_at, last.pk)}"
+    return FeedPage(items=rows, next_cursor=next_cursor)
+
+
 def _posts(viewer: Member) -> QuerySet[Post]:
     return (
         Post.objects.filter(town_id=viewer.town_id, state=ContentState.PUBLISHED)
@@ -152,13 +181,15 @@ def _page(
     viewer: Member,
     cursor: str | None,
     hidden: set[int] | None = None,
+    rank: Case | None = None,
 ) -> FeedPage:
-    page = keyset_page(
-        # A tip's discussion is shown on the tip page, never in a feed.
-        _not_hidden(queryset, viewer, hidden).exclude(target=PostTarget.TIP),
-        cursor,
-        settings.SMARTCITIZEN["FEED_PAGE_SIZE"],
-    )
+    # A tip's discussion is shown on the tip page, never in a feed.
+    queryset = _not_hidden(queryset, viewer, hidden).exclude(target=PostTarget.TIP)
+    size = settings.SMARTCITIZEN["FEED_PAGE_SIZE"]
+    if rank is None:
+        page = keyset_page(queryset, cursor, size)
+    else:
+        page = ranked_keyset_page(queryset, cursor, size, rank)
     decorate_posts(page.items, viewer)
     return page
 
@@ -190,9 +221,14 @@ def challenge_feed(
 
 
 def my_feed(
-    viewer: Member, cursor: str | None = None, *, hidden: set[int] | None = None
+    viewer: Member,
+    cursor: str | None = None,
+    *,
+    hidden: set[int] | None = None,
+    prefs: DomainsFirst | None = None,
 ) -> FeedPage:
-    """ "Mon fil": the viewer's posts and those of what they follow."""
+    """ "Mon fil": the viewer's posts and those of what they follow; with
+    `prefs` active, the last days' posts of the household's domains first."""
     follows = Follow.objects.filter(follower=viewer)
     people = follows.filter(kind__in=PEOPLE_KINDS).values("target_id")
     places = follows.filter(kind=FollowKind.NEIGHBOURHOOD).values("target_id")
@@ -203,7 +239,11 @@ def my_feed(
         | Q(neighbourhood_id__in=places)
         | Q(challenge_id__in=challenges)
     )
-    return _page(_posts(viewer).filter(wanted), viewer, cursor, hidden)
+    rank = None
+    if prefs is not None and prefs.active:
+        since = timezone.now() - timedelta(days=DOMAINS_FIRST_DAYS)
+        rank = prefs.rank_expression("domain", created_at__gte=since)
+    return _page(_posts(viewer).filter(wanted), viewer, cursor, hidden, rank)
 
 
 def my_feed_live_match(viewer: Member) -> dict[str, list[int]]:
