@@ -164,3 +164,18 @@ def test_a_challenge_post_takes_the_challenges_domain(town, member):
         domain="water",
     )
     assert post.domain == "transport"
+
+
+def test_the_demo_tags_its_posts_once(town, member):
+    from demo.domains import seed_demo_domains
+    from demo.life import POSTS
+
+    samir = post_as(member, POSTS[-3][3])  # the bike to the market
+    compost = post_as(member, "Le compost est ouvert", domain="energy")
+    plain = post_as(member, "Bonjour à tous")
+    seed_demo_domains(town)
+    seed_demo_domains(town)
+    assert Post.objects.get(pk=samir.pk).domain == "transport"
+    # A post already tagged keeps its domain; a plain one stays plain.
+    assert Post.objects.get(pk=compost.pk).domain == "energy"
+    assert Post.objects.get(pk=plain.pk).domain == ""
