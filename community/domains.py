@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -107,23 +107,24 @@ class DomainsFirst:
             return items
         return sorted(items, key=lambda item: self.rank(key(item)))
 
-    def order_by(self, field: str = "domain", **within: Any) -> list[Case]:
+    def matches(self, field: str = "domain", **within: Any) -> Q:
+        """The rows put first, as a filter (`within` narrows it)."""
+        return Q(**{f"{field}__in": self.first}, **within)
+
+    def order_by(self, field: str = "domain") -> list[Case]:
         """The ORDER BY expression to put before a list's own (empty: none).
 
-        One CASE on a column of the row: no join, no per-row query. `within`
-        narrows what goes first (« Mon fil »: recent posts only).
+        One CASE on a column of the row: no join, no per-row query.
         """
         if not self.active:
             return []
-        return [self.rank_expression(field, **within)]
-
-    def rank_expression(self, field: str = "domain", **within: Any) -> Case:
-        """0 for a row put first, 1 for the others, as SQL."""
-        return Case(
-            When(**{f"{field}__in": self.first}, **within, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
+        return [
+            Case(
+                When(self.matches(field), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        ]
 
 
 def domains_first(member: Any, params: Mapping[str, str] | None = None) -> DomainsFirst:
