@@ -153,3 +153,17 @@ def test_a_change_on_the_household_page_is_honoured_at_once(
     # The other member of the household sees the change on their next page.
     client.force_login(resident.user)
     assert titles(client.get(tip_index.url))[0] == "Compost"
+
+
+def test_a_tips_discussion_takes_its_domain_and_stays_out_of_mon_fil(
+    client, tip_index, resident, neighbourhood
+):
+    from feeds.models import Post
+
+    tip = make_tip(tip_index, "Mousseurs", domain="water", author=resident)
+    actions.check_comment_tip(resident, tip, body="Testé !", client_key="tip-cle-1")
+    assert Post.objects.get(tip=tip).domain == "water"
+    # Even first for a water household, a tip's discussion is not a feed post.
+    choose(resident, ["water"])
+    client.force_login(resident.user)
+    assert "Mousseurs" not in client.get(reverse("feeds:mine")).text
