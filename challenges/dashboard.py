@@ -15,7 +15,7 @@ from challenges.charts import bar_chart, weekly_means
 from challenges.models import LoggedAction
 from challenges.models.pages import Metric
 from challenges.periods import period_label, span_label
-from community.domains import Domain
+from community.domains import Domain, DomainsFirst, household_domains_first
 from community.models import Household
 from scoring import client as scoring
 
@@ -24,6 +24,12 @@ RECENT_ACTIONS = 10
 # The programme's promise: about 200 € saved a year (docs/meters.md).
 DEFAULT_SAVINGS_GOAL_EUR = 200
 DAYS_PER_YEAR = 365
+# The domain each metric of the dashboard belongs to (its sections' order).
+METRIC_DOMAINS = {
+    Metric.ELECTRICITY: Domain.ENERGY,
+    Metric.GAS: Domain.ENERGY,
+    Metric.WATER: Domain.WATER,
+}
 
 
 def _baseline_words(kind: str | None, in_progress: bool) -> str:
@@ -93,17 +99,17 @@ def _projection(year: dict | None) -> dict | None:
     }
 
 
-def _points(household: Household) -> dict:
+def _points(household: Household, prefs: DomainsFirst) -> dict:
     try:
         answer = scoring.get_points(household)
     except scoring.ScoringUnavailable:
         return {"unavailable": scoring.unavailable_message()}
     by_domain = answer.get("by_domain", {})
+    # The household's domains first (community.domains).
+    choices = prefs.sort(Domain.choices, key=lambda choice: choice[0])
     return {
         **answer,
-        "domains": [
-            (label, by_domain.get(value, 0)) for value, label in Domain.choices
-        ],
+        "domains": [(label, by_domain.get(value, 0)) for value, label in choices],
     }
 
 
@@ -129,12 +135,20 @@ def _period(summary: dict, today: date) -> dict:
 
 
 def _metrics(
-    summary: dict, neighbourhood: dict | None, period: dict, *, by_week: bool = False
+    summary: dict,
+    neighbourhood: dict | None,
+    period: dict,
+    *,
+    by_week: bool = False,
+    prefs: DomainsFirst | None = None,
 ) -> list[dict]:
     rows = []
-    labels = dict(Metric.choices)
+    choices = list(Metric.choices)
+    if prefs is not None:
+        # Water before electricity and gas for a household that chose water only.
+        choices = prefs.sort(choices, key=lambda choice: METRIC_DOMAINS[choice[0]])
     today = period["today"]
-    for code, label in labels.items():
+    for code, label in choices:
         figures = (summary.get("metrics") or {}).get(code)
         if not figures or figures.get("total") is None:
             continue
@@ -192,13 +206,14 @@ def dashboard_for(
     """
     on = today
     today = today or timezone.localdate()
+    prefs = household_domains_first(household)
     slug = period_param if period_param in PERIODS else "mois"
     period = PERIODS[slug]
     context: dict = {
         "household": household,
         "period": slug,
         "periods": [("semaine", "week"), ("mois", "month"), ("annee", "year")],
-        "points": _points(household),
+        "points": _points(household, prefs),
         "recent_actions": list(
             LoggedAction.objects.filter(household=household)
             .select_related("action_type", "challenge")
@@ -219,7 +234,11 @@ def dashboard_for(
     context["summary"] = summary
     context["period_info"] = _period(summary, today)
     context["metrics"] = _metrics(
-        summary, neighbourhood, context["period_info"], by_week=period == "year"
+        summary,
+        neighbourhood,
+        context["period_info"],
+        by_week=period == "year",
+        prefs=prefs,
     )
     year = summary
     if period != "year":

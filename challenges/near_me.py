@@ -13,6 +13,7 @@ from challenges.models import (
     Scope,
 )
 from challenges.queries import town_rewards
+from community.domains import domains_first
 from community.models import Member, TownPage
 
 
@@ -33,8 +34,9 @@ def _near(member: Member) -> QuerySet[ChallengePage]:
 
 
 def open_challenges_near(member: Member, today: date) -> QuerySet[ChallengePage]:
-    """Challenges the member's household may still join, soonest first, each with
-    `joined` (the household already takes part)."""
+    """Challenges the member's household may still join, those of its domains
+    first (community.domains), then soonest first, each with `joined` (the
+    household already takes part)."""
     taking_part = Participation.objects.filter(
         challenge_id=OuterRef("pk"),
         household_id=member.household_id,
@@ -44,7 +46,7 @@ def open_challenges_near(member: Member, today: date) -> QuerySet[ChallengePage]
         _near(member)
         .filter(end_date__gte=today)
         .annotate(joined=Exists(taking_part))
-        .order_by("start_date", "pk")
+        .order_by(*domains_first(member).order_by("domain"), "start_date", "pk")
     )
 
 

@@ -24,6 +24,7 @@ from challenges.models import (
     TeamKind,
 )
 from community import roles
+from community.domains import DomainsFirst
 from community.models import HouseholdStatus, Member, TownPage
 from community.queries import member_of
 from feeds import queries as feeds_queries
@@ -38,13 +39,17 @@ RECENT_ACTIONS = 10
 FEED_PREVIEW = 3
 
 
-def live_challenges(index: ChallengeIndexPage) -> QuerySet[ChallengePage]:
-    """The published challenges of an index, latest start first."""
+def live_challenges(
+    index: ChallengeIndexPage, prefs: DomainsFirst | None = None
+) -> QuerySet[ChallengePage]:
+    """The published challenges of an index, the household's domains first
+    (`prefs`), latest start first."""
+    first = prefs.order_by("domain") if prefs is not None else []
     return (
         ChallengePage.objects.child_of(index)
         .live()
         .select_related("neighbourhood")
-        .order_by("-start_date", "pk")
+        .order_by(*first, "-start_date", "pk")
     )
 
 

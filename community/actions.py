@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +22,7 @@ from wagtail.models import (
 )
 
 from community import roles
+from community.domains import Domain
 from community.images import make_avatar
 from community.models import (
     Household,
@@ -213,6 +214,38 @@ def do_set_household_domains(household: Household, domains: list[str]) -> None:
     """Record where a household chose to act (codes already checked by the form)."""
     household.domains = list(domains)
     household.save(update_fields=["domains"])
+
+
+def check_set_household_domains(
+    member: Member, household: Household, domains: list[str]
+) -> list[str]:
+    """Change where a household acts, from its page; any of its members may.
+
+    None chosen is allowed: the household then sees everything in the default
+    order. A code the town does not offer is refused and nothing changes. The
+    lists read the household's domains with the member on every request, so the
+    next page honours the change (nothing is cached).
+    """
+    if member.household_id != household.pk:
+        raise PermissionDenied(
+            _("Seuls les membres du foyer peuvent changer ses domaines.")
+        )
+    # The member's town is the household's (both read with the member).
+    offered = set(member.town.domains or Domain.values)
+    unknown = [code for code in domains if code not in offered]
+    if unknown:
+        raise ValidationError(
+            {
+                "domains": _(
+                    "« %(code)s » n'est pas un domaine proposé dans votre commune."
+                )
+                % {"code": unknown[0]}
+            },
+            code="unknown_domain",
+        )
+    chosen = [code for code in Domain.values if code in set(domains)]
+    do_set_household_domains(household, chosen)
+    return chosen
 
 
 def do_mark_welcome_step(member: Member, step: str, all_steps: list[str]) -> bool:

@@ -184,6 +184,23 @@ class WelcomeDomainsForm(forms.Form):
         ]
 
 
+class HouseholdDomainsForm(WelcomeDomainsForm):
+    """The household page: change where the household acts (none: everything)."""
+
+    def __init__(self, *args, town: TownPage, **kwargs) -> None:
+        super().__init__(*args, town=town, **kwargs)
+        field = self.fields["domains"]
+        field.required = False
+        field.label = _("Les domaines de notre foyer")
+        field.help_text = _(
+            "Les astuces, les défis et « Mon fil » montrent d'abord ces domaines. "
+            "Aucune case cochée : vous voyez tout, dans l'ordre habituel."
+        )
+        field.error_messages["invalid_choice"] = _(
+            "« %(value)s » n'est pas un domaine proposé dans votre commune."
+        )
+
+
 class WelcomeChallengeForm(forms.Form):
     """Welcome, step 3: the challenge the household joins (one button per offer)."""
 

@@ -33,4 +33,9 @@ urlpatterns = [
     path("bienvenue/<slug:slug>/", welcome.welcome_step, name="welcome_step"),
     path("foyer/", views.my_household, name="household"),
     path("foyers/<str:public_id>/", views.household_detail, name="household_detail"),
+    path(
+        "foyers/<str:public_id>/domaines/",
+        views.household_domains,
+        name="household_domains",
+    ),
 ]

@@ -7,13 +7,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from community import actions, queries
-from community.forms import LoginForm, ProfileForm, SignUpForm
+from community.forms import HouseholdDomainsForm, LoginForm, ProfileForm, SignUpForm
 from community.towns import town_for_request
 from config import ratelimit
 
@@ -166,15 +167,63 @@ def my_household(request: HttpRequest) -> HttpResponse:
     return redirect("household_detail", public_id=member.household.public_id)
 
 
+def _household_page(
+    request: HttpRequest, household, form: HouseholdDomainsForm | None = None
+) -> HttpResponse:
+    member = queries.member_of(request.user)
+    if form is None:
+        form = HouseholdDomainsForm(
+            initial={"domains": household.domains}, town=member.town
+        )
+    return render(
+        request,
+        "community/household.html",
+        {
+            "household": household,
+            "members": queries.household_members(household),
+            "domains_form": form,
+        },
+    )
+
+
 @login_required
 def household_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     town = _require_town(request)
     household = queries.access_household_by_public_id(request.user, town, public_id)
-    return render(
-        request,
-        "community/household.html",
-        {"household": household, "members": queries.household_members(household)},
-    )
+    return _household_page(request, household)
+
+
+@require_POST
+@login_required
+def household_domains(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Change the household's domains (any of its members), then back to its page."""
+    town = _require_town(request)
+    household = queries.access_household_by_public_id(request.user, town, public_id)
+    member = queries.member_of(request.user)
+    form = HouseholdDomainsForm(request.POST, town=member.town)
+    if form.is_valid():
+        try:
+            actions.check_set_household_domains(
+                member, household, form.cleaned_data["domains"]
+            )
+        except ValidationError as error:
+            form.add_error("domains", error.error_dict.get("domains", error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Les domaines de votre foyer sont enregistrés : les listes les "
+                    "montrent d'abord."
+                )
+                if form.cleaned_data["domains"]
+                else _(
+                    "Aucun domaine choisi : vous voyez tout, dans l'ordre habituel."
+                ),
+            )
+            url = reverse("household_detail", args=[household.public_id])
+            return redirect(f"{url}#domaines")
+    # Refused: the page again, the boxes as they were ticked, nothing changed.
+    return _household_page(request, household, form)
 
 
 @require_POST

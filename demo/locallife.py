@@ -6,6 +6,7 @@ parts existed (seed_demo), so every step must leave an existing part as it is.
 
 from community.models import TownPage
 from demo.carpool import seed_demo_carpool
+from demo.domains import seed_demo_domains
 from demo.events import seed_demo_events
 from demo.localshops import seed_demo_localshops
 from demo.localtv import seed_demo_localtv
@@ -17,3 +18,4 @@ def seed_demo_local_life(town: TownPage) -> None:
     seed_demo_localshops(town)
     seed_demo_localtv(town)
     seed_demo_events(town)
+    seed_demo_domains(town)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from common.trust import Capabilities, capabilities
+from community.domains import Domain
 from community.models import Member, Neighbourhood
 from feeds.images import check_post_image
 from feeds.models import NotificationChannel, NotificationKind, PostTarget
@@ -96,6 +97,14 @@ class PostForm(ClientKeyMixin):
         % {"max": BODY_MAX_LENGTH},
     )
     where = PlaceField(label=_("Publier dans"))
+    domain = forms.ChoiceField(
+        label=_("Domaine (facultatif)"),
+        choices=[("", _("Aucun en particulier")), *Domain.choices],
+        required=False,
+        help_text=_(
+            "Les foyers qui ont choisi ce domaine verront votre message en premier."
+        ),
+    )
     content_warning = forms.CharField(
         label=_("Avertissement (facultatif)"),
         max_length=CONTENT_WARNING_MAX_LENGTH,
@@ -140,6 +149,9 @@ class PostForm(ClientKeyMixin):
         if fixed is not None:
             self.fields["where"].initial = fixed
             self.fields["where"].widget = forms.HiddenInput()
+            if fixed.startswith("challenge:"):
+                # A challenge's post takes the challenge's domain (the action).
+                del self.fields["domain"]
 
     @classmethod
     def for_member(cls, member: Member, *args, **kwargs) -> "PostForm":

@@ -57,6 +57,7 @@ def _posts(member: Member, files: list[tuple[str, str]]) -> list[dict]:
                 "publie_dans": post.target,
                 "quartier": post.neighbourhood_id,
                 "defi": post.challenge_id,
+                "domaine": post.domain,
                 "texte": post.body,
                 "avertissement": post.content_warning,
                 "etat": post.state,

@@ -216,7 +216,7 @@ def check_comment_tip(
         raise PermissionDenied
     with transaction.atomic():
         post = do_open_tip_discussion(
-            tip.pk, tip.title, town.pk, tip.author, opener=member
+            tip.pk, tip.title, town.pk, tip.author, opener=member, domain=tip.domain
         )
         return check_add_comment(
             member, post, body=body, client_key=client_key, parent_id=parent_id

@@ -14,8 +14,9 @@ from wagtail.images.blocks import ImageBlock
 from wagtail.models import Page
 from wagtail.search import index
 
-from community.domains import Domain
+from community.domains import Domain, DomainsFirst, domains_first
 from community.models import Household, Member
+from community.queries import member_of
 from community.translated import english_panel
 
 TIPS_PER_PAGE = 12
@@ -54,7 +55,9 @@ class TipIndexPage(RoutablePageMixin, Page):
         verbose_name = _("index des astuces")
         verbose_name_plural = _("index des astuces")
 
-    def paginate(self, request: HttpRequest) -> tuple[PaginatorPage, str, str]:
+    def paginate(
+        self, request: HttpRequest, prefs: DomainsFirst | None = None
+    ) -> tuple[PaginatorPage, str, str]:
         from tips import queries
 
         domain = request.GET.get("domaine", "")
@@ -63,7 +66,7 @@ class TipIndexPage(RoutablePageMixin, Page):
         sort = request.GET.get("tri", TipSort.USEFUL)
         if sort not in TipSort.values:
             sort = TipSort.USEFUL
-        tips = queries.published_tips(self, domain=domain, sort=sort)
+        tips = queries.published_tips(self, domain=domain, sort=sort, prefs=prefs)
         page = Paginator(tips, TIPS_PER_PAGE).get_page(request.GET.get("page"))
         return page, domain, sort
 
@@ -71,11 +74,14 @@ class TipIndexPage(RoutablePageMixin, Page):
         from tips import queries
 
         context = super().get_context(request, *args, **kwargs)
-        tips, domain, sort = self.paginate(request)
+        # The household's domains first, unless « Tout voir » (docs/feeds.md).
+        prefs = domains_first(member_of(request.user), request.GET)
+        tips, domain, sort = self.paginate(request, prefs)
         context.update(
             tips=tips,
             domain=domain,
             sort=sort,
+            domains_first=None if domain else prefs,
             domains=Domain.choices,
             sorts=TipSort.choices,
             done_here=queries.done_by_household(request.user, tips.object_list),

@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import F, QuerySet
 
+from community.domains import DomainsFirst
 from community.models import Member, TownPage
 from community.queries import member_of
 from feeds.access import hidden_author_ids
@@ -33,15 +34,22 @@ def tip_index_for_town(town: TownPage) -> TipIndexPage | None:
 
 
 def published_tips(
-    index: TipIndexPage, *, domain: str = "", sort: str = TipSort.USEFUL
+    index: TipIndexPage,
+    *,
+    domain: str = "",
+    sort: str = TipSort.USEFUL,
+    prefs: DomainsFirst | None = None,
 ) -> QuerySet[TipPage]:
-    """Live, public tips of an index, with their author and counters in one query."""
+    """Live, public tips of an index, with their author and counters in one query;
+    with no domain asked, the household's domains first (`prefs`), each group
+    in the sort's order."""
+    first = prefs.order_by("domain") if prefs is not None and not domain else []
     tips = (
         TipPage.objects.live()
         .public()
         .child_of(index)
         .select_related("author", "stats")
-        .order_by(*SORT_ORDERS[TipSort(sort)], "pk")
+        .order_by(*first, *SORT_ORDERS[TipSort(sort)], "pk")
     )
     if domain:
         tips = tips.filter(domain=domain)

@@ -14,8 +14,9 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from community.domains import Domain
+from community.domains import Domain, domains_first
 from community.models import Neighbourhood
+from community.queries import member_of
 from community.translated import english_panel
 
 CHALLENGES_PER_PAGE = 12
@@ -69,10 +70,13 @@ class ChallengeIndexPage(Page):
         from challenges import queries
 
         context = super().get_context(request, *args, **kwargs)
-        challenges = queries.live_challenges(self)
+        # The household's domains first, unless « Tout voir » (community.domains).
+        prefs = domains_first(member_of(request.user), request.GET)
+        challenges = queries.live_challenges(self, prefs)
         context["challenges"] = Paginator(challenges, CHALLENGES_PER_PAGE).get_page(
             request.GET.get("page")
         )
+        context["domains_first"] = prefs
         context["today"] = timezone.localdate()
         return context
 

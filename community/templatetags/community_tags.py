@@ -7,6 +7,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 
 from community import translated
+from community.domains import switch_urls
 
 register = template.Library()
 
@@ -96,3 +97,11 @@ def avatar(member, size: int = 40, decorative: bool = True):
         name,
         initials(name),
     )
+
+
+@register.inclusion_tag("includes/domains_first.html", takes_context=True)
+def domains_first_note(context, prefs) -> dict:
+    """« D'abord vos domaines : Énergie, Eau · Tout voir · Changer » above a list."""
+    request = context.get("request")
+    urls = switch_urls(request.path, request.GET) if request is not None else {}
+    return {"prefs": prefs, "labels": prefs.labels() if prefs else [], **urls}

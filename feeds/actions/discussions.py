@@ -21,9 +21,15 @@ def tip_discussion(tip_id: int) -> Post | None:
 
 
 def do_open_tip_discussion(
-    tip_id: int, title: str, town_id: int, credited: Member | None, opener: Member
+    tip_id: int,
+    title: str,
+    town_id: int,
+    credited: Member | None,
+    opener: Member,
+    domain: str = "",
 ) -> Post:
-    """The discussion post of a tip, created on first use; one per tip."""
+    """The discussion post of a tip, created on first use; one per tip. It takes
+    the tip's domain, as a challenge's post takes its challenge's."""
     existing = Post.objects.filter(tip_id=tip_id).first()
     if existing is not None:
         return existing
@@ -37,6 +43,7 @@ def do_open_tip_discussion(
                 author=author,
                 target=PostTarget.TIP,
                 tip_id=tip_id,
+                domain=domain,
                 body=Truncator(title).chars(BODY_MAX_LENGTH),
                 client_key=f"tip-{tip_id}",
             )

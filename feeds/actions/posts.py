@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from common import ratelimit, trust
 from community import roles
+from community.domains import Domain
 from community.models import Member, Neighbourhood
 from feeds import rendering
 from feeds.access import is_blocked_between
@@ -130,6 +131,27 @@ def _check_target(
     raise ValidationError({"target": _("Choisissez où publier.")})
 
 
+def _post_domain(target: str, challenge_id: int | None, chosen: str) -> str:
+    """A challenge's post is about the challenge's domain; any other post about
+    the domain its author chose, if any (« Mon fil » puts it first for the
+    households of that domain)."""
+    if target == PostTarget.CHALLENGE:
+        pages = challenge_pages()
+        domain = None
+        if pages is not None:
+            domain = (
+                pages.visible()
+                .filter(pk=challenge_id)
+                .values_list("domain", flat=True)
+                .first()
+            )
+        return domain or ""
+    chosen = chosen or ""
+    if chosen and chosen not in Domain.values:
+        raise ValidationError({"domain": _("Choisissez parmi les domaines proposés.")})
+    return chosen
+
+
 def check_create_post(
     author: Member,
     *,
@@ -141,6 +163,7 @@ def check_create_post(
     content_warning: str = "",
     images: Sequence[UploadedFile] = (),
     image_alts: Sequence[str] = (),
+    domain: str = "",
 ) -> Post:
     """Validate then create a post; the same client key twice stores it once."""
     key = clean_client_key(client_key)
@@ -166,6 +189,7 @@ def check_create_post(
     for upload in images:
         check_post_image(upload)
     neighbourhood = _check_target(author, target, neighbourhood_id, challenge_id)
+    domain = _post_domain(target, challenge_id, domain)
     trust.check_can_post(author, body=body, image_count=len(images))
     ratelimit.check_rate(author, "post")
     # Pictures are re-encoded before the transaction: a bad file writes nothing.
@@ -178,6 +202,7 @@ def check_create_post(
                 target=target,
                 neighbourhood=neighbourhood,
                 challenge_id=challenge_id if target == PostTarget.CHALLENGE else None,
+                domain=domain,
                 body=body,
                 content_warning=content_warning,
                 mentions=find_mentions(author.town_id, body),

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from community.domains import Domain
 from community.models import Member, Neighbourhood, TownPage
 
 # Limits shared by the forms and the actions (the actions re-check them).
@@ -71,6 +72,11 @@ class Post(models.Model):
         null=True,
         blank=True,
         related_name="discussion",
+    )
+    # What the post is about: the domain of its challenge or tip, or the one its
+    # author chose (optional); « Mon fil » puts the household's domains first.
+    domain = models.CharField(
+        _("domaine"), max_length=20, choices=Domain.choices, blank=True, default=""
     )
     body = models.TextField(_("texte"), max_length=BODY_MAX_LENGTH)
     content_warning = models.CharField(

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from common import trust
 from common.views import add_action_error, back, back_url, member_required
 from community import roles
+from community.domains import domains_first
 from community.models import Member
 from feeds import actions, queries
 from feeds.access import hidden_author_ids
@@ -60,7 +61,9 @@ def my_feed(request: HttpRequest, viewer: Member) -> HttpResponse:
     # Read once: the list leaves these authors out, the page names them for
     # live items (feeds.js).
     hidden = hidden_author_ids(viewer)
-    page = queries.my_feed(viewer, request.GET.get("avant"), hidden=hidden)
+    # The household's domains first, unless « Tout voir » (docs/feeds.md).
+    prefs = domains_first(viewer, request.GET)
+    page = queries.my_feed(viewer, request.GET.get("avant"), hidden=hidden, prefs=prefs)
     # Live from the town's stream, keeping what Mon fil lists (docs/feeds.md).
     return _feed_page(
         request,
@@ -69,7 +72,10 @@ def my_feed(request: HttpRequest, viewer: Member) -> HttpResponse:
         hidden=hidden,
         title=_("Mon fil"),
         stream=town_stream(viewer.town_id),
-        extra={"live_match": json.dumps(queries.my_feed_live_match(viewer))},
+        extra={
+            "live_match": json.dumps(queries.my_feed_live_match(viewer)),
+            "domains_first": prefs,
+        },
     )
 
 
@@ -127,6 +133,7 @@ def create_post(request: HttpRequest, viewer: Member) -> HttpResponse:
                 body=data["body"],
                 client_key=data["client_key"],
                 content_warning=data["content_warning"],
+                domain=data.get("domain", ""),
                 # Pictures sent to a form that offered none go to the action
                 # all the same: it refuses them with its message.
                 images=data["images"] if offered else request.FILES.getlist("images"),

@@ -47,6 +47,7 @@ def test_archive_holds_every_kind_of_data_the_member_created(footprint):
 
     posts = doc(archive, "publications.json")
     assert [p["texte"] for p in posts] == [footprint.post.body]
+    assert posts[0]["domaine"] == footprint.post.domain
     image = posts[0]["images"][0]
     assert image["description"] == "Le bac à compost"
     assert image["fichier"] in names
