@@ -78,6 +78,9 @@ class World:
     report_note: object = None
     sensor: object = None
     api_key: object = None
+    # In every name and text of the town's objects (town B's of the cross-town
+    # matrix); tests/security/local_life.py puts it in the objects it builds.
+    marker: str = ""
 
     def user(self, role: str) -> User | None:
         return {
@@ -234,6 +237,7 @@ def build_world(
         report_note=report_note,
         sensor=sensor,
         api_key=api_key,
+        marker=marker,
     )
 
 

@@ -37,6 +37,7 @@ from django.test import Client
 from django.urls import get_resolver
 
 from realtime import groups, streams
+from tests.security import local_life as life
 from tests.security.conftest import B_MARKER, CrossTown, build_cross_town
 from tests.security.test_permission_matrix import (
     ADMIN_PREFIX,
@@ -343,6 +344,43 @@ SITE: dict[str, str | NoTownData | tuple[Probe, ...]] = {
     ),
     "notifications/push/": FROM_TOWN_MATRIX,
     "alertes-reseau/": FROM_TOWN_MATRIX,
+    # Local life (issue 18): B's household's domains, events, shops and
+    # producers, car-pooling and channel, asked on A's host.
+    "foyers/<str:public_id>/domaines/": FROM_TOWN_MATRIX,
+    "EventIndexPage:": FROM_TOWN_MATRIX,
+    "EventIndexPage:proposer/": FROM_TOWN_MATRIX,
+    "EventPage:": FROM_TOWN_MATRIX,
+    "EventPage:inscription/": FROM_TOWN_MATRIX,
+    "EventPage:annulation/": FROM_TOWN_MATRIX,
+    "EventPage:participants/": FROM_TOWN_MATRIX,
+    "EventPage:participants/<int:registration_id>/presence/": FROM_TOWN_MATRIX,
+    "evenements/calendrier.ics": FROM_TOWN_MATRIX,
+    "evenements/<int:event_id>/evenement.ics": FROM_TOWN_MATRIX,
+    "commerces/": FROM_TOWN_MATRIX,
+    "commerces/carte/": FROM_TOWN_MATRIX,
+    "commerces/de-saison/": FROM_TOWN_MATRIX,
+    "commerces/<int:business_id>/": FROM_TOWN_MATRIX,
+    # Buying « at » B's shop from A: the form refuses it, nothing is logged.
+    "commerces/achat-local/": (
+        probe("/commerces/achat-local/"),
+        probe(
+            "/commerces/achat-local/",
+            "post",
+            business=lambda t: life.business(t.b).pk,
+            client_key="croise-achat-local",
+        ),
+    ),
+    "commerces/achats/<int:purchase_id>/ticket/": FROM_TOWN_MATRIX,
+    "covoiturage/": FROM_TOWN_MATRIX,
+    "covoiturage/proposer/": FROM_TOWN_MATRIX,
+    "covoiturage/mes-trajets/": FROM_TOWN_MATRIX,
+    "covoiturage/<int:trip_id>/": FROM_TOWN_MATRIX,
+    "covoiturage/<int:trip_id>/fermer/": FROM_TOWN_MATRIX,
+    "covoiturage/correspondances/<int:match_id>/trajet-fait/": FROM_TOWN_MATRIX,
+    "covoiturage/trajets-faits/<int:ride_id>/confirmer/": FROM_TOWN_MATRIX,
+    "ChannelPage:": FROM_TOWN_MATRIX,
+    "ChannelPage:mode-tele/": FROM_TOWN_MATRIX,
+    "tele-locale/proposer/": FROM_TOWN_MATRIX,
 }
 
 
@@ -387,6 +425,22 @@ TARGET_OF_PK: dict[str, Callable[[CrossTown], object]] = {
     FAMILY + "admin/snippets/choose/challenges/shop/": lambda t: t.b.shop.pk,
     FAMILY + "admin/snippets/challenges/reward/": lambda t: t.b.reward.pk,
     FAMILY + "admin/snippets/choose/challenges/reward/": lambda t: t.b.reward.pk,
+    FAMILY + "admin/snippets/localshops/localbusiness/": lambda t: (
+        life.business(t.b).pk
+    ),
+    FAMILY + "admin/snippets/choose/localshops/localbusiness/": lambda t: (
+        life.business(t.b).pk
+    ),
+    FAMILY + "admin/snippets/localshops/produce/": lambda t: life.produce(t.b).pk,
+    FAMILY + "admin/snippets/choose/localshops/produce/": lambda t: (
+        life.produce(t.b).pk
+    ),
+    FAMILY + "admin/snippets/localshops/localpurchase/": lambda t: (
+        life.purchase(t.b).pk
+    ),
+    FAMILY + "admin/snippets/choose/localshops/localpurchase/": lambda t: (
+        life.purchase(t.b).pk
+    ),
     FAMILY + "admin/snippets/scoring/degreeday/": lambda t: t.b_degree_day.pk,
     FAMILY + "admin/snippets/choose/scoring/degreeday/": lambda t: t.b_degree_day.pk,
     FAMILY + "admin/snippets/ambassadors/auditentry/": lambda t: t.b_audit.pk,
@@ -972,6 +1026,7 @@ def cross_town_ids(cross_town: CrossTown) -> CrossTown:
     # take B's fingerprint, so that its creation is not read as a change.
     _meter_upload(b)
     _push_device(b)
+    life.build_all(b)
     return t
 
 

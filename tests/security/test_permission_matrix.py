@@ -26,6 +26,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, get_page_models
 
 from realtime import groups, streams
+from tests.security import local_life as life
 from tests.security.conftest import ROLES, World
 
 # Outcomes.
@@ -566,6 +567,87 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     "manifest.webmanifest": everyone("/manifest.webmanifest", OK),
     "sw.js": everyone("/sw.js", OK),
     "hors-ligne/": everyone("/hors-ligne/", OK),
+    # Domains first (issue 18): a member of the household changes its choice.
+    "foyers/<str:public_id>/domaines/": (
+        case(
+            lambda w: f"/foyers/{w.household.public_id}/domaines/",
+            LOGIN,
+            REDIRECT,
+            NOT_FOUND,
+            NOT_FOUND,
+            NOT_FOUND,
+            method="post",
+            data={"domains": ["water"]},
+        ),
+        everyone(lambda w: f"/foyers/{w.household.public_id}/domaines/", NOT_ALLOWED),
+    ),
+    # Events: public pages and calendars; households register; the organiser
+    # (the resident) and the town's moderators see the attendees.
+    "evenements/calendrier.ics": everyone("/evenements/calendrier.ics", OK),
+    "evenements/<int:event_id>/evenement.ics": everyone(
+        lambda w: f"/evenements/{life.event(w).pk}/evenement.ics", OK
+    ),
+    # Shops and producers: a public directory; buying local is a member's;
+    # a receipt is its household's and the moderators'.
+    "commerces/": everyone("/commerces/", OK),
+    "commerces/carte/": everyone("/commerces/carte/", OK),
+    "commerces/de-saison/": everyone("/commerces/de-saison/", OK),
+    "commerces/<int:business_id>/": everyone(
+        lambda w: f"/commerces/{life.business(w).pk}/", OK
+    ),
+    "commerces/achat-local/": members_only("/commerces/achat-local/"),
+    "commerces/achats/<int:purchase_id>/ticket/": case(
+        lambda w: f"/commerces/achats/{life.purchase(w).pk}/ticket/",
+        NOT_FOUND,
+        OK,
+        NOT_FOUND,
+        NOT_FOUND,
+        OK,
+    ),
+    # Car-pooling: members only; the resident's offer matches the other's
+    # request; the other proposed yesterday's ride, the resident confirms.
+    "covoiturage/": members_only("/covoiturage/"),
+    "covoiturage/proposer/": members_only("/covoiturage/proposer/"),
+    "covoiturage/mes-trajets/": members_only("/covoiturage/mes-trajets/"),
+    "covoiturage/<int:trip_id>/": members_only(
+        lambda w: f"/covoiturage/{life.trip(w).pk}/"
+    ),
+    "covoiturage/<int:trip_id>/fermer/": (
+        case(
+            lambda w: f"/covoiturage/{life.trip(w).pk}/fermer/",
+            LOGIN,
+            REDIRECT,
+            FORBIDDEN,
+            FORBIDDEN,
+            FORBIDDEN,
+            method="post",
+        ),
+        everyone(lambda w: f"/covoiturage/{life.trip(w).pk}/fermer/", NOT_ALLOWED),
+    ),
+    "covoiturage/correspondances/<int:match_id>/trajet-fait/": case(
+        lambda w: f"/covoiturage/correspondances/{life.match(w).pk}/trajet-fait/",
+        LOGIN,
+        REDIRECT,
+        REDIRECT,
+        NOT_FOUND,
+        NOT_FOUND,
+        method="post",
+        data={"date": life.YESTERDAY.isoformat()},
+    ),
+    # The proposer is sent back with a message; a third member is refused.
+    "covoiturage/trajets-faits/<int:ride_id>/confirmer/": case(
+        lambda w: f"/covoiturage/trajets-faits/{life.ride(w).pk}/confirmer/",
+        LOGIN,
+        REDIRECT,
+        REDIRECT,
+        FORBIDDEN,
+        FORBIDDEN,
+        method="post",
+    ),
+    # The local channel: public; members propose a video.
+    "tele-locale/proposer/": case(
+        lambda w: life.propose_video_path(w), LOGIN, OK, OK, OK, OK
+    ),
     # Served by Django only with DEBUG on (`make run`); never in production.
     "^media/(?P<path>.*)$": everyone("/media/inconnu.jpg", NOT_FOUND),
     "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/": (
@@ -586,6 +668,57 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     ),
     "TipPage:utile/": members_only(
         lambda w: w.tip.url + "utile/", REDIRECT, method="post"
+    ),
+    "EventIndexPage:": everyone(lambda w: life.event_index(w).url, OK),
+    "EventIndexPage:proposer/": members_only(
+        lambda w: life.event_index(w).url + "proposer/"
+    ),
+    "EventPage:": everyone(lambda w: life.event(w).url, OK),
+    "EventPage:inscription/": (
+        case(
+            lambda w: life.event(w).url + "inscription/",
+            LOGIN,
+            REDIRECT,
+            REDIRECT,
+            REDIRECT,
+            REDIRECT,
+            method="post",
+            data={"people": "1"},
+        ),
+        everyone(lambda w: life.event(w).url + "inscription/", NOT_ALLOWED),
+    ),
+    # Staff accounts have no household: nothing of theirs to cancel.
+    "EventPage:annulation/": case(
+        lambda w: life.event(w).url + "annulation/",
+        LOGIN,
+        REDIRECT,
+        REDIRECT,
+        FORBIDDEN,
+        FORBIDDEN,
+        method="post",
+    ),
+    "EventPage:participants/": case(
+        lambda w: life.event(w).url + "participants/",
+        LOGIN,
+        OK,
+        FORBIDDEN,
+        FORBIDDEN,
+        OK,
+    ),
+    "EventPage:participants/<int:registration_id>/presence/": case(
+        lambda w: (
+            life.event(w).url + f"participants/{life.registration(w).pk}/presence/"
+        ),
+        LOGIN,
+        REDIRECT,
+        FORBIDDEN,
+        FORBIDDEN,
+        REDIRECT,
+        method="post",
+    ),
+    "ChannelPage:": everyone(lambda w: life.channel(w).url, OK),
+    "ChannelPage:mode-tele/": everyone(
+        lambda w: life.channel(w).url + "mode-tele/", OK
     ),
     "ChallengePage:": everyone(lambda w: w.challenge.url, OK),
     # Households take part; staff accounts have none.
