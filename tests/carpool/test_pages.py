@@ -79,6 +79,10 @@ def test_offer_and_matching_request_are_proposed_to_both(
     assert "Anne M." in mine and "Arrêt de bus Église" in mine
     listed = page(client.get(LIST))
     assert "Parking de la mairie" in listed and "Arrêt de bus Église" in listed
+    # The notification centre says what it is about.
+    centre_page = page(client.get(reverse("feeds:notifications")))
+    assert "Anne M." in centre_page and "— covoiturage :" in centre_page
+    assert "un trajet correspond au vôtre" in centre_page
 
 
 def test_a_ride_confirmed_by_both_awards_points_once(

@@ -98,6 +98,9 @@ def test_approving_a_captioned_video_publishes_it_and_tells_its_author(
     assert notification.verb == "video_approved"
     assert notification.data["url"] == video.url
     assert "est publiée" in notification.data["excerpt"]
+    client.force_login(member.user)
+    centre = client.get(reverse("feeds:notifications")).text
+    assert "— télé locale :" in centre and "est publiée" in centre
     client.logout()
     assert video.title in client.get(channel.url).text
 
