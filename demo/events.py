@@ -9,6 +9,7 @@ events existed), and the events only when the page has none.
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.text import slugify
 
 from community.models import Member, TownPage
 from community.roles import Role
@@ -162,6 +163,8 @@ def _event(
 ) -> EventPage:
     event = EventPage(
         title=title,
+        # ASCII slugs, as a resident's proposal gets (events.actions).
+        slug=slugify(title),
         summary=summary,
         start=start,
         end=start + timedelta(hours=hours),
