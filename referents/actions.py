@@ -44,6 +44,17 @@ def _excerpt(text: str) -> str:
     return Truncator(" ".join(text.split())).chars(120)
 
 
+def _notify(user_id: int, actor: Member, verb: str, question: Question, **data) -> None:
+    """One notification about a question (`data`: kind, url, excerpt…)."""
+    send_notification(
+        user_id,
+        actor=actor,
+        verb=verb,
+        target=question,
+        data={"url": question.get_absolute_url(), "title": question.title, **data},
+    )
+
+
 def _check_same_town(member: Member, question: Question) -> None:
     """Another town's question, or a hidden one, is missing for the member."""
     if question.town_id != member.town_id or question.hidden:
@@ -73,17 +84,13 @@ def check_ask_question(
         for referent in referents_of_domain(member.town_id, domain):
             if referent.member_id == member.pk:
                 continue
-            send_notification(
+            _notify(
                 referent.member.user_id,
-                actor=member,
-                verb="question",
-                target=question,
-                data={
-                    "kind": "question",
-                    "url": question.get_absolute_url(),
-                    "title": question.title,
-                    "excerpt": _excerpt(question.title),
-                },
+                member,
+                "question",
+                question,
+                kind="question",
+                excerpt=_excerpt(question.title),
             )
     return question
 
@@ -100,17 +107,14 @@ def check_answer_question(member: Member, question: Question, *, body: str) -> A
             answer_count=F("answer_count") + 1
         )
         if question.author_id != member.pk:
-            send_notification(
+            _notify(
                 question.author.user_id,
-                actor=member,
-                verb="answer",
-                target=question,
-                data={
-                    "kind": "answer",
-                    "url": f"{question.get_absolute_url()}#reponse-{answer.pk}",
-                    "title": question.title,
-                    "excerpt": _excerpt(body),
-                },
+                member,
+                "answer",
+                question,
+                kind="answer",
+                url=f"{question.get_absolute_url()}#reponse-{answer.pk}",
+                excerpt=_excerpt(body),
             )
     return answer
 
@@ -169,21 +173,18 @@ def check_mark_solution(member: Member, answer: Answer) -> Question:
         # save(): the search index follows (post_save), solved questions only.
         question.save(update_fields=["solution", "solved_at"])
         if answer.author_id != member.pk:
-            send_notification(
+            _notify(
                 answer.author.user_id,
-                actor=member,
-                verb="answer",
-                target=question,
-                data={
-                    "kind": "solution",
-                    "url": f"{question.get_absolute_url()}#reponse-{answer.pk}",
-                    "title": question.title,
-                    "excerpt": _excerpt(question.title),
-                    **translatable_excerpt(
-                        gettext_noop("Votre réponse à « %(title)s » est la solution."),
-                        {"title": _excerpt(question.title)},
-                    ),
-                },
+                member,
+                "answer",
+                question,
+                kind="solution",
+                url=f"{question.get_absolute_url()}#reponse-{answer.pk}",
+                excerpt=_excerpt(question.title),
+                **translatable_excerpt(
+                    gettext_noop("Votre réponse à « %(title)s » est la solution."),
+                    {"title": _excerpt(question.title)},
+                ),
             )
     return question
 

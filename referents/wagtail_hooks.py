@@ -13,37 +13,22 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
-from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from community import roles
-from community.admin_towns import MODERATION_ROLES, TownScopedViewSet
+from community.admin_towns import (
+    MODERATION_ROLES,
+    TownRolePermissionPolicy,
+    TownScopedViewSet,
+)
 from community.models import Referent
 from referents.queries import unanswered_questions
 
-ACTIONS = frozenset({"add", "change", "delete", "view"})
 
-
-class ReferentPermissionPolicy(ModelPermissionPolicy):
+class ReferentPermissionPolicy(TownRolePermissionPolicy):
     """The moderators and town administrators, in their towns (superusers too)."""
-
-    def user_has_permission(self, user, action):
-        return action in ACTIONS and roles.holds_anywhere(user, *MODERATION_ROLES)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action) and roles.has_role(
-            user, instance.town_id, *MODERATION_ROLES
-        )
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        if not self.user_has_any_permission(user, actions):
-            return Referent.objects.none()
-        return roles.scope_to_towns(Referent.objects.all(), user)
 
 
 register_permission_policy(
