@@ -1,5 +1,7 @@
 """The questions in « Mes données » (export, deletion) and moderation's hide."""
 
+from django.urls import reverse
+
 from common import trust
 from community import roles
 from mydata.actions import exports
@@ -54,3 +56,17 @@ def test_a_moderator_hides_a_question_and_an_answer(
     trust.hide_as_moderator(moderator, "question", question.pk, "Hors sujet")
     assert client.get(question.get_absolute_url()).status_code == 404
     assert question.title not in client.get("/questions/").content.decode()
+
+
+def test_a_member_reports_an_answer_to_the_moderators(
+    client, town, neighbourhood, member
+):
+    from moderation.models import Report
+
+    other, question, answer, _mine = _thread(town, neighbourhood, member)
+    client.force_login(member.user)
+    url = reverse("moderation:report", args=["answer", answer.pk])
+    assert "Serrez l&#x27;écrou." in client.get(url).content.decode()
+    response = client.post(url, {"reason": "off_topic", "text": "Dangereux"})
+    assert response.status_code == 302
+    assert Report.objects.filter(kind="answer", object_id=answer.pk).exists()
