@@ -45,6 +45,8 @@ Cette archive contient tout ce que la plateforme garde sur vous et votre foyer,
   demandé de garder ;
 - signalements.json : vos signalements, vos précisions et « moi aussi », et les
   signalements que vous suivez ;
+- questions.json : vos questions aux référents, vos réponses et celles qui
+  vous ont aidé ;
 - images/ : votre photo de profil, les images de vos publications, les photos
   de preuve des actions de votre foyer et celles de vos signalements.
 
