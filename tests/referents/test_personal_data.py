@@ -26,7 +26,9 @@ def _thread(town, neighbourhood, member):
 def test_export_holds_questions_answers_and_votes(town, neighbourhood, member):
     _other, question, answer, mine = _thread(town, neighbourhood, member)
     built = exports.do_build_export(exports.check_request_export(member).pk)
-    section = doc(archive_of(built), "questions.json")
+    archive = archive_of(built)
+    assert "questions.json" in archive.read("LISEZMOI.txt").decode()
+    section = doc(archive, "questions.json")
     assert [q["title"] for q in section["questions"]] == [question.title]
     assert [a["body"] for a in section["reponses"]] == [mine.body]
     assert [v["answer_id"] for v in section["reponses_utiles"]] == [answer.pk]
