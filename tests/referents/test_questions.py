@@ -248,3 +248,15 @@ def test_unanswered_after_72_hours_for_the_towns_moderators(client, town, member
     page = client.get(reverse("referents_unanswered")).content.decode()
     assert "Vieille question" in page
     assert "Question récente" not in page and "Question lointaine" not in page
+
+
+def test_asking_counts_as_posting_in_the_rate_limit(client, town, member):
+    town.post_rate = 1
+    town.save(update_fields=["post_rate"])
+    client.force_login(member.user)
+    client.post(ASK, {"domain": "water", "title": "Première question"})
+    response = client.post(ASK, {"domain": "water", "title": "Deuxième question"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "attendez un peu" in page and 'value="Deuxième question"' in page
+    assert Question.objects.count() == 1
