@@ -16,12 +16,10 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
-from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import CreateView, IndexView, SnippetViewSet
 
-from community import roles
-from community.admin_towns import TownScopedViewSet
+from community.admin_towns import TownRolePermissionPolicy, TownScopedViewSet
 from community.apikeys import do_create_api_key, do_revoke_api_key
 from community.models import ApiKey, Role
 
@@ -29,24 +27,11 @@ KEY_ROLES = (Role.TOWN_ADMIN,)
 ACTIONS = frozenset({"add", "change", "view"})
 
 
-class ApiKeyPermissionPolicy(ModelPermissionPolicy):
+class ApiKeyPermissionPolicy(TownRolePermissionPolicy):
     """Town administrators and superusers, in their towns; no deletion."""
 
-    def user_has_permission(self, user, action):
-        return action in ACTIONS and roles.holds_anywhere(user, *KEY_ROLES)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action) and roles.has_role(
-            user, instance.town_id, *KEY_ROLES
-        )
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        if not self.user_has_any_permission(user, actions):
-            return ApiKey.objects.none()
-        return roles.scope_to_towns(ApiKey.objects.all(), user, roles=KEY_ROLES)
+    town_roles = KEY_ROLES
+    actions = ACTIONS
 
 
 register_permission_policy(ApiKey, ApiKeyPermissionPolicy(ApiKey), exact_class=True)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
     ChooseView,
@@ -286,6 +287,32 @@ class TownScopedViewSet:
             },
         )
         return edit_handler
+
+
+class TownRolePermissionPolicy(ModelPermissionPolicy):
+    """The holders of `town_roles` (and superusers) may do `actions` on the
+    rows of their towns: the role is enough, no model permission is needed."""
+
+    town_roles: tuple[str, ...] = MODERATION_ROLES
+    actions: frozenset[str] = frozenset({"add", "change", "delete", "view"})
+
+    def user_has_permission(self, user, action):
+        return action in self.actions and roles.holds_anywhere(user, *self.town_roles)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action) and roles.has_role(
+            user, instance.town_id, *self.town_roles
+        )
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not self.user_has_any_permission(user, actions):
+            return self.model._default_manager.none()
+        return roles.scope_to_towns(
+            self.model._default_manager.all(), user, roles=self.town_roles
+        )
 
 
 def superusers_only(view: Callable) -> Callable:

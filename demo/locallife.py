@@ -10,6 +10,7 @@ from demo.domains import seed_demo_domains
 from demo.events import seed_demo_events
 from demo.localshops import seed_demo_localshops
 from demo.localtv import seed_demo_localtv
+from demo.referents import seed_demo_referents
 
 
 def seed_demo_local_life(town: TownPage) -> None:
@@ -19,3 +20,4 @@ def seed_demo_local_life(town: TownPage) -> None:
     seed_demo_localtv(town)
     seed_demo_events(town)
     seed_demo_domains(town)
+    seed_demo_referents(town)

@@ -44,10 +44,18 @@ class Url(NamedTuple):
     url: str
 
 
+class Badge(NamedTuple):
+    """A référent's badge (community/includes/referent_badge.html)."""
+
+    domain_labels: tuple[str, ...]
+    title: str
+
+
 class Author(NamedTuple):
     pk: int
     display_name: str
     avatar: Url | None
+    referent: Badge | None = None
 
 
 class Place(NamedTuple):
@@ -117,9 +125,23 @@ class _RequestHole:
         return _NEXT_HOLE
 
 
+def _badge(member) -> Badge | None:
+    """The author's active référent role, when the query brought it along
+    (`select_related("author__referent")`): never a query per card."""
+    referent = member._state.fields_cache.get("referent")
+    if referent is None or not referent.active:
+        return None
+    return Badge(tuple(referent.domain_labels()), referent.title)
+
+
 def _author(member) -> Author:
     picture = member.avatar
-    return Author(member.pk, member.display_name, Url(picture.url) if picture else None)
+    return Author(
+        member.pk,
+        member.display_name,
+        Url(picture.url) if picture else None,
+        _badge(member),
+    )
 
 
 def _mentions(item) -> tuple[tuple[int, str], ...]:

@@ -47,6 +47,8 @@ Cette archive contient tout ce que la plateforme garde sur vous et votre foyer,
   signalements que vous suivez ;
 - achats-locaux.json, achats-locaux/ : les achats locaux déclarés par votre
   foyer et la photo de leurs tickets ;
+- questions.json : vos questions aux référents, vos réponses et celles qui
+  vous ont aidé ;
 - images/ : votre photo de profil, les images de vos publications, les photos
   de preuve des actions de votre foyer et celles de vos signalements.
 

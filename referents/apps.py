@@ -6,3 +6,8 @@ class ReferentsConfig(AppConfig):
     name = "referents"
     verbose_name = _("Référents et questions")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from referents import kinds
+
+        kinds.register_all()

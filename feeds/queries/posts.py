@@ -132,7 +132,8 @@ def first_then_rest_page(
 def _posts(viewer: Member) -> QuerySet[Post]:
     return (
         Post.objects.filter(town_id=viewer.town_id, state=ContentState.PUBLISHED)
-        .select_related("author", "neighbourhood")
+        # The author's référent role (badge) rides along: no extra query.
+        .select_related("author__referent", "neighbourhood")
         .prefetch_related(
             Prefetch("images", queryset=PostImage.objects.order_by("position"))
         )
@@ -297,6 +298,7 @@ def access_member(viewer: Member, member_id: int) -> Member:
     """Another member's public profile: same town, no block either way; else 404."""
     member = (
         Member.objects.filter(pk=member_id, town_id=viewer.town_id)
+        .select_related("referent")
         .exclude(blocked_q(viewer, field="pk"))
         .first()
     )
@@ -323,7 +325,7 @@ def post_comments(
     published = Comment.objects.filter(post=post, state=ContentState.PUBLISHED)
     comments = list(
         _not_hidden(published, viewer, hidden)
-        .select_related("author")
+        .select_related("author__referent")
         .order_by("created_at", "id")
     )
     top: dict[int, Comment] = {}
