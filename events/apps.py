@@ -8,4 +8,9 @@ class EventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from events import signals  # noqa: F401 - connects the receivers
+        from events import (
+            personal_data,
+            signals,  # noqa: F401 - connects the receivers
+        )
+
+        personal_data.register_all()

@@ -49,6 +49,12 @@ Cette archive contient tout ce que la plateforme garde sur vous et votre foyer,
   foyer et la photo de leurs tickets ;
 - questions.json : vos questions aux référents, vos réponses et celles qui
   vous ont aidé ;
+- evenements.json : les inscriptions de votre foyer aux événements et ceux
+  que vous organisez ;
+- covoiturage.json : vos trajets proposés ou cherchés, leurs correspondances
+  et les trajets faits ;
+- videos.json, videos/ : les vidéos que vous avez proposées à la télé locale
+  et leurs fichiers ;
 - images/ : votre photo de profil, les images de vos publications, les photos
   de preuve des actions de votre foyer et celles de vos signalements.
 

@@ -1,0 +1,55 @@
+"""Events' part of « Mes données »: the archive's `evenements.json` (the
+household's registrations and the events the member organises), and a
+household's erasure (its registrations go with it).
+
+Registered with `common.kinds` from EventsConfig.ready(); mydata runs them.
+An account's own erasure needs nothing here: a registration's `member` and an
+event's `organiser` are set to null when the member row goes.
+"""
+
+from common import kinds
+from common.archive import Archive, iso
+from community.models import Household, Member
+from events.models import EventPage, Registration
+
+
+def export_member(member: Member, archive: Archive) -> None:
+    """evenements.json: registrations of the member's household, events organised."""
+    registrations = []
+    if member.household_id is not None:
+        registrations = [
+            {
+                "evenement": registration.event.title,
+                "debut": iso(registration.event.start),
+                "personnes": registration.people,
+                "statut": registration.status,
+                "inscrit_le": iso(registration.queued_at),
+                "annule_le": iso(registration.cancelled_at),
+                "presence_confirmee_le": iso(registration.attended_at),
+                "points": registration.points_awarded,
+            }
+            for registration in Registration.objects.filter(
+                household_id=member.household_id
+            )
+            .select_related("event")
+            .order_by("queued_at", "pk")
+        ]
+    organised = [
+        {"evenement": event.title, "debut": iso(event.start), "publie": event.live}
+        for event in EventPage.objects.filter(organiser=member).order_by("start")
+    ]
+    if registrations or organised:
+        archive.documents["evenements.json"] = {
+            "inscriptions": registrations,
+            "organises": organised,
+        }
+
+
+def erase_household(household: Household, files: list[str]) -> None:
+    """A household that left: its registrations (and their places) go."""
+    Registration.objects.filter(household=household).delete()
+
+
+def register_all() -> None:
+    kinds.register_export(export_member)
+    kinds.register_household_eraser(erase_household)
