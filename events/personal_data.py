@@ -7,10 +7,13 @@ An account's own erasure needs nothing here: a registration's `member` and an
 event's `organiser` are set to null when the member row goes.
 """
 
+from django.utils import timezone
+
 from common import kinds
 from common.archive import Archive, iso
 from community.models import Household, Member
-from events.models import EventPage, Registration
+from events.actions import do_capacity_changed
+from events.models import EventPage, Registration, RegistrationStatus
 
 
 def export_member(member: Member, archive: Archive) -> None:
@@ -46,8 +49,19 @@ def export_member(member: Member, archive: Archive) -> None:
 
 
 def erase_household(household: Household, files: list[str]) -> None:
-    """A household that left: its registrations (and their places) go."""
-    Registration.objects.filter(household=household).delete()
+    """A household that left: its registrations go, and the places it held at
+    coming events go to their waiting lists (in the erasure's transaction)."""
+    registrations = Registration.objects.filter(household=household)
+    freed = list(
+        EventPage.objects.filter(
+            pk__in=registrations.filter(
+                status=RegistrationStatus.CONFIRMED, event__start__gt=timezone.now()
+            ).values("event_id")
+        )
+    )
+    registrations.delete()
+    for event in freed:
+        do_capacity_changed(event)
 
 
 def register_all() -> None:

@@ -30,8 +30,10 @@ def test_the_archive_holds_registrations_and_organised_events(
 ):
     organiser = make_member(town, neighbourhood=neighbourhood, display_name="Léa")
     guest = make_member(town, neighbourhood=neighbourhood, display_name="Omar")
-    event = make_event(event_index, "Café réparation", organiser=organiser)
+    event = make_event(event_index, "Café réparation", organiser=organiser, capacity=2)
     assert register(client, guest, event, people=2).status_code == 200
+    waiting = make_member(town, neighbourhood=neighbourhood, display_name="Ana")
+    register(client, waiting, event)
 
     document = json.loads(archive_of(guest).read("evenements.json"))
     [registration] = document["inscriptions"]
@@ -45,4 +47,7 @@ def test_the_archive_holds_registrations_and_organised_events(
 
     for erase in kinds.household_erasers():
         erase(guest.household, [])
-    assert not Registration.objects.filter(event=event).exists()
+    # The guest's places went to the waiting list.
+    assert list(
+        Registration.objects.filter(event=event).values_list("household", "status")
+    ) == [(waiting.household_id, "confirmed")]
