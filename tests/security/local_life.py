@@ -166,7 +166,57 @@ def ride(world: World):
     return actions.check_propose_ride(world.other, the_match, YESTERDAY)
 
 
+def referent(world: World):
+    """The other member is the town's energy référent."""
+    from community.models import Referent
+
+    found = Referent.objects.filter(member=world.other).first()
+    if found is not None:
+        return found
+    return Referent.objects.create(
+        town=world.town,
+        member=world.other,
+        title=f"Conseiller énergie{_marker(world)}",
+        domains=["energy"],
+    )
+
+
+def question(world: World):
+    """The resident's question on energy."""
+    from referents.models import Question
+
+    found = Question.objects.filter(author=world.resident).first()
+    if found is not None:
+        return found
+    return Question.objects.create(
+        town=world.town,
+        author=world.resident,
+        domain="energy",
+        title=f"Quel thermostat choisir{_marker(world)} ?",
+        body=f"Pour une maison de 1975{_marker(world)}.",
+    )
+
+
+def answer(world: World):
+    """The référent's answer to it."""
+    from referents.models import Answer
+
+    the_question = question(world)
+    found = Answer.objects.filter(question=the_question).first()
+    if found is not None:
+        return found
+    referent(world)
+    created = Answer.objects.create(
+        question=the_question,
+        author=world.other,
+        body=f"Un thermostat programmable{_marker(world)}.",
+    )
+    the_question.answer_count = 1
+    the_question.save(update_fields=["answer_count"])
+    return created
+
+
 def build_all(world: World) -> None:
     """Every object above, made before a matrix takes town B's fingerprint."""
-    for builder in (registration, channel, produce, purchase, ride):
+    for builder in (registration, channel, produce, purchase, ride, answer):
         builder(world)

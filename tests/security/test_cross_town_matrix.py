@@ -381,6 +381,13 @@ SITE: dict[str, str | NoTownData | tuple[Probe, ...]] = {
     "ChannelPage:": FROM_TOWN_MATRIX,
     "ChannelPage:mode-tele/": FROM_TOWN_MATRIX,
     "tele-locale/proposer/": FROM_TOWN_MATRIX,
+    "questions/": FROM_TOWN_MATRIX,
+    "questions/poser/": FROM_TOWN_MATRIX,
+    "questions/<int:pk>/": FROM_TOWN_MATRIX,
+    "questions/<int:pk>/repondre/": FROM_TOWN_MATRIX,
+    "questions/<int:pk>/astuce/": FROM_TOWN_MATRIX,
+    "questions/reponses/<int:pk>/aide/": FROM_TOWN_MATRIX,
+    "questions/reponses/<int:pk>/solution/": FROM_TOWN_MATRIX,
 }
 
 
@@ -440,6 +447,10 @@ TARGET_OF_PK: dict[str, Callable[[CrossTown], object]] = {
     ),
     FAMILY + "admin/snippets/choose/localshops/localpurchase/": lambda t: (
         life.purchase(t.b).pk
+    ),
+    FAMILY + "admin/referents/": lambda t: life.referent(t.b).pk,
+    FAMILY + "admin/snippets/choose/community/referent/": lambda t: (
+        life.referent(t.b).pk
     ),
     FAMILY + "admin/snippets/scoring/degreeday/": lambda t: t.b_degree_day.pk,
     FAMILY + "admin/snippets/choose/scoring/degreeday/": lambda t: t.b_degree_day.pk,
@@ -566,6 +577,8 @@ ADMIN: dict[str, NoTownData | None] = {
     "admin/alertes-reseau/": None,
     "admin/alertes-reseau/<int:town_id>/reglages/": None,
     "admin/alertes-reseau/<int:town_id>/lancer/": None,
+    # Questions to the référents left unanswered (their towns' only).
+    "admin/questions/sans-reponse/": None,
 }
 
 EXTRA_ADMIN_PROBES = {

@@ -648,6 +648,45 @@ MATRIX: dict[str, Case | tuple[Case, ...]] = {
     "tele-locale/proposer/": case(
         lambda w: life.propose_video_path(w), LOGIN, OK, OK, OK, OK
     ),
+    # Questions to the référents: the town's members; the resident asked,
+    # the other (the energy référent) answered.
+    "questions/": members_only("/questions/"),
+    "questions/poser/": members_only("/questions/poser/"),
+    "questions/<int:pk>/": members_only(lambda w: f"/questions/{life.question(w).pk}/"),
+    "questions/<int:pk>/repondre/": (
+        members_only(
+            lambda w: f"/questions/{life.question(w).pk}/repondre/",
+            REDIRECT,
+            method="post",
+            data={"body": "Un thermostat programmable."},
+        ),
+        everyone(lambda w: f"/questions/{life.question(w).pk}/repondre/", NOT_ALLOWED),
+    ),
+    # Only the asker marks the solution; only moderators make it a tip.
+    "questions/reponses/<int:pk>/solution/": case(
+        lambda w: f"/questions/reponses/{life.answer(w).pk}/solution/",
+        LOGIN,
+        REDIRECT,
+        FORBIDDEN,
+        FORBIDDEN,
+        FORBIDDEN,
+        method="post",
+    ),
+    # The answer's writer is sent back with a message.
+    "questions/reponses/<int:pk>/aide/": members_only(
+        lambda w: f"/questions/reponses/{life.answer(w).pk}/aide/",
+        REDIRECT,
+        method="post",
+    ),
+    "questions/<int:pk>/astuce/": case(
+        lambda w: f"/questions/{life.question(w).pk}/astuce/",
+        LOGIN,
+        FORBIDDEN,
+        FORBIDDEN,
+        FORBIDDEN,
+        REDIRECT,
+        method="post",
+    ),
     # Served by Django only with DEBUG on (`make run`); never in production.
     "^media/(?P<path>.*)$": everyone("/media/inconnu.jpg", NOT_FOUND),
     "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/": (
