@@ -15,6 +15,10 @@ class PushKind(models.TextChoices):
     REPORT = "report", _("Signalements suivis (changement d'état)")
     CHALLENGE = "challenge", _("Défis et badges")
     GRID_ALERT = "grid_alert", _("Alertes du réseau électrique et défis flash")
+    LOCAL = (
+        "local",
+        _("Vie locale : événements, covoiturage, questions aux référents, télé locale"),
+    )
 
 
 class PushDevice(models.Model):
@@ -65,6 +69,7 @@ class PushPreference(models.Model):
     report = models.BooleanField(PushKind.REPORT.label, default=True)
     challenge = models.BooleanField(PushKind.CHALLENGE.label, default=True)
     grid_alert = models.BooleanField(PushKind.GRID_ALERT.label, default=True)
+    local = models.BooleanField(PushKind.LOCAL.label, default=True)
     show_text = models.BooleanField(
         _("Afficher le texte des messages et des réponses dans la notification"),
         default=False,

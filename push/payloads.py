@@ -25,6 +25,14 @@ VERB_KINDS = {
     "challenge": PushKind.CHALLENGE,
     "challenge_badge": PushKind.CHALLENGE,
     "grid_alert": PushKind.GRID_ALERT,
+    # Local life (issue 18). An answer to one's question is a reply: its text
+    # is a member's, shown only with « show text ».
+    "answer": PushKind.REPLY,
+    "question": PushKind.LOCAL,
+    "event": PushKind.LOCAL,
+    "carpool": PushKind.LOCAL,
+    "video_approved": PushKind.LOCAL,
+    "video_rejected": PushKind.LOCAL,
 }
 # Written by members: shown only with the member's « show text » preference.
 PRIVATE_TEXT_KINDS = {PushKind.MESSAGE, PushKind.REPLY}
@@ -58,6 +66,11 @@ def _title(verb: str, kind: str, data: dict) -> str:
         return _("%(name)s vous a répondu") % {"name": name}
     if verb == "mention":
         return _("%(name)s vous a mentionné") % {"name": name}
+    if verb == "answer":
+        # Not the question's own title: a member's text (« show text »).
+        return _("Du nouveau sur votre question aux référents")
+    if verb == "question":
+        return _("Une question aux référents dans votre domaine")
     if kind == PushKind.REPORT:
         return _("Un signalement que vous suivez a changé")
     if verb == "challenge_badge":
@@ -65,6 +78,8 @@ def _title(verb: str, kind: str, data: dict) -> str:
     custom = str(data.get("title") or "")[:80]
     if kind == PushKind.GRID_ALERT:
         return custom or _("Alerte sur le réseau électrique")
+    if kind == PushKind.LOCAL:
+        return custom or _("Vie locale")
     return custom or _("Du nouveau dans un défi")
 
 

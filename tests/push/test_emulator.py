@@ -8,8 +8,10 @@ from django.urls import reverse
 from notifications.models import Notification
 
 from common.notify import push_notifications, send_notification
+from community.models import Referent
 from push.actions import check_register_device
 from push.models import PushDevice, PushPreference
+from referents.models import Question
 from tests.feeds.conftest import key
 
 
@@ -87,3 +89,65 @@ def test_badges_written_in_bulk_push_as_challenge_events(
         "url": "/defis/eco/",
         "tag": "challenge:/defis/eco/",
     }
+
+
+def _phone(member, push_emulator) -> dict:
+    subscription = push_emulator.subscribe()
+    check_register_device(
+        member,
+        endpoint=subscription["endpoint"],
+        p256dh=subscription["keys"]["p256dh"],
+        auth=subscription["keys"]["auth"],
+        user_agent="",
+    )
+    return subscription
+
+
+def test_local_life_pushes_under_its_own_choice_and_answers_as_replies(
+    client, member, neighbour, push_emulator, django_capture_on_commit_callbacks
+):
+    """A question reaches the référent's phone (« Vie locale »); the answer
+    reaches the asker's as a reply, without its text unless allowed."""
+    Referent.objects.create(
+        town=member.town, member=neighbour, title="Conseiller", domains=["energy"]
+    )
+    referent_phone = _phone(neighbour, push_emulator)
+    asker_phone = _phone(member, push_emulator)
+
+    client.force_login(member.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("referents:ask"),
+            {"domain": "energy", "title": "Quel thermostat ?", "body": ""},
+        )
+    question = Question.objects.get()
+    [pushed] = push_emulator.messages(referent_phone["clientHash"])
+    assert json.loads(pushed) == {
+        "title": "Une question aux référents dans votre domaine",
+        "body": "Quel thermostat ?",
+        "url": question.get_absolute_url(),
+        "tag": f"local:{question.get_absolute_url()}",
+    }
+
+    client.force_login(neighbour.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("referents:answer", args=[question.pk]),
+            {"body": "Un programmable."},
+        )
+    [answered] = push_emulator.messages(asker_phone["clientHash"])
+    assert json.loads(answered)["title"] == (
+        "Du nouveau sur votre question aux référents"
+    )
+    assert json.loads(answered)["body"] == ""
+
+    # « Vie locale » turned off: the next question does not reach the phone.
+    PushPreference.objects.create(member=neighbour, local=False)
+    client.force_login(member.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("referents:ask"),
+            {"domain": "energy", "title": "Et les volets ?", "body": ""},
+        )
+    assert Question.objects.count() == 2
+    assert len(push_emulator.messages(referent_phone["clientHash"])) == 1
