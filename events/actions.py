@@ -23,6 +23,7 @@ from wagtail.coreutils import find_available_slug
 from wagtail.models import WorkflowState
 
 from common.notify import send_notification, translatable_excerpt
+from common.proposals import check_open_workflow, do_submit_draft
 from common.ratelimit import check_rate
 from community.models import Member
 from community.queries import member_of
@@ -91,12 +92,7 @@ def check_propose_event(
         )
     if latitude is not None:
         geo.check_position(town, latitude, longitude)
-    workflow = index.get_workflow()
-    if workflow is None:
-        raise ValidationError(
-            _("Les propositions sont fermées : aucun circuit de modération."),
-            code="no_workflow",
-        )
+    workflow = check_open_workflow(index)
     check_rate(
         member,
         "tip_proposal",
@@ -106,26 +102,23 @@ def check_propose_event(
             "est conservé ci-dessous."
         ),
     )
-    with transaction.atomic():
-        event = EventPage(
-            title=title.strip(),
-            slug=find_available_slug(index, slugify(title)[:200] or "evenement"),
-            summary=summary.strip(),
-            domain=domain,
-            start=start,
-            end=end,
-            place_name=place_name.strip(),
-            address=address.strip(),
-            latitude=latitude,
-            longitude=longitude,
-            capacity=capacity,
-            organiser=member,
-            live=False,
-            owner=member.user,
-        )
-        index.add_child(instance=event)
-        event.save_revision(user=member.user, log_action=True)
-        workflow.start(event, member.user)
+    event = EventPage(
+        title=title.strip(),
+        slug=find_available_slug(index, slugify(title)[:200] or "evenement"),
+        summary=summary.strip(),
+        domain=domain,
+        start=start,
+        end=end,
+        place_name=place_name.strip(),
+        address=address.strip(),
+        latitude=latitude,
+        longitude=longitude,
+        capacity=capacity,
+        organiser=member,
+        live=False,
+        owner=member.user,
+    )
+    do_submit_draft(member, index, event, workflow)
     return event
 
 

@@ -10,13 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.coreutils import find_available_slug
 from wagtail.models import WorkflowState
 
 from common.notify import send_notification
+from common.proposals import check_open_workflow, do_submit_draft
 from community.models import Member
 from localtv import media
 from localtv.models import ChannelPage, VideoPage
@@ -69,12 +69,7 @@ def check_propose_video(
     a draft page to the town's moderation workflow; nothing is kept on refusal."""
     if member.town_id != channel.get_parent().pk:
         raise PermissionDenied
-    workflow = channel.get_workflow()
-    if workflow is None:
-        raise ValidationError(
-            _("Les propositions sont fermées : aucun circuit de modération."),
-            code="no_workflow",
-        )
+    workflow = check_open_workflow(channel)
     if pending_count(member) >= MAX_PENDING:
         raise ValidationError(
             _(
@@ -111,10 +106,7 @@ def check_propose_video(
             "captions.vtt", ContentFile(captions_text.encode()), save=False
         )
     try:
-        with transaction.atomic():
-            channel.add_child(instance=page)
-            page.save_revision(user=member.user, log_action=True)
-            workflow.start(page, member.user)
+        do_submit_draft(member, channel, page, workflow)
     except BaseException:
         # The files went to storage first; no page holds them now.
         for field in (page.video, page.poster, page.captions):

@@ -4,7 +4,7 @@ import logging
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -14,6 +14,7 @@ from notifications.signals import notify
 from wagtail.coreutils import find_available_slug
 from wagtail.models import WorkflowState
 
+from common.proposals import check_open_workflow, do_submit_draft
 from common.ratelimit import check_rate
 from community.models import Member
 from feeds.actions import check_add_comment
@@ -51,12 +52,7 @@ def check_propose_tip(
     """Create a resident's tip as a draft and submit it to the moderation workflow."""
     if member.town_id != index.get_parent().pk:
         raise PermissionDenied
-    workflow = index.get_workflow()
-    if workflow is None:
-        raise ValidationError(
-            _("Les propositions sont fermées : aucun circuit de modération."),
-            code="no_workflow",
-        )
+    workflow = check_open_workflow(index)
     check_rate(
         member,
         "tip_proposal",
@@ -67,24 +63,20 @@ def check_propose_tip(
         ),
     )
     body = [("steps", [step for step in steps if step])] if steps else []
-    with transaction.atomic():
-        slug = find_available_slug(index, slugify(title)[:200] or "astuce")
-        tip = TipPage(
-            title=title.strip(),
-            slug=slug,
-            summary=summary.strip(),
-            domain=domain,
-            difficulty=difficulty,
-            savings_eur=savings_eur,
-            start_cost_eur=start_cost_eur or 0,
-            body=body,
-            author=member,
-            live=False,
-            owner=member.user,
-        )
-        index.add_child(instance=tip)
-        tip.save_revision(user=member.user, log_action=True)
-        workflow.start(tip, member.user)
+    tip = TipPage(
+        title=title.strip(),
+        slug=find_available_slug(index, slugify(title)[:200] or "astuce"),
+        summary=summary.strip(),
+        domain=domain,
+        difficulty=difficulty,
+        savings_eur=savings_eur,
+        start_cost_eur=start_cost_eur or 0,
+        body=body,
+        author=member,
+        live=False,
+        owner=member.user,
+    )
+    do_submit_draft(member, index, tip, workflow)
     return tip
 
 
