@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -443,20 +443,30 @@ def do_send_reminders(now: datetime | None = None) -> int:
             )
         town = towns.setdefault(event.pk, town_of_index(event))
         url = absolute_url(town, event.url or "/")
-        recipients = list(
+        # Each member's e-mail in their own language (French by default).
+        by_language: dict[str, list[str]] = {}
+        for email, language in (
             Member.objects.filter(
                 household_id=registration.household_id, user__is_active=True
             )
             .exclude(user__email="")
-            .values_list("user__email", flat=True)
-        )
-        if recipients:
-            context = {"event": event, "when": when, "url": url}
-            send_mail(
-                _("Rappel : %(title)s, demain") % {"title": event.title},
-                render_to_string("events/reminder_email.txt", context),
-                None,
-                recipients,
-            )
+            .values_list("user__email", "preferred_language")
+        ):
+            by_language.setdefault(language or settings.LANGUAGE_CODE, []).append(email)
+        for language, recipients in sorted(by_language.items()):
+            with translation.override(language):
+                context = {
+                    "event": event,
+                    "when": formats.date_format(
+                        timezone.localtime(event.start), "l j F, H:i"
+                    ),
+                    "url": url,
+                }
+                send_mail(
+                    _("Rappel : %(title)s, demain") % {"title": event.title},
+                    render_to_string("events/reminder_email.txt", context),
+                    None,
+                    recipients,
+                )
         reminded += 1
     return reminded

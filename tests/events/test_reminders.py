@@ -21,6 +21,8 @@ def test_reminders_go_once_to_registered_households(
     tomorrow = make_event(event_index, "Marché", start=soon, capacity=1)
     later = make_event(event_index, "Visite", start=soon + timedelta(days=3))
     housemate = make_member(town, household=member.household)
+    housemate.preferred_language = "en"
+    housemate.save(update_fields=["preferred_language"])
     waiting = make_member(town, neighbourhood=neighbourhood)
     check_register(member, tomorrow, 1)
     check_register(waiting, tomorrow, 1)  # full: the waiting list, no reminder
@@ -37,9 +39,15 @@ def test_reminders_go_once_to_registered_households(
         "Rappel : « Marché » commence demain"
         in (Notification.objects.filter(verb="event").first().data["excerpt"])
     )
-    (message,) = mail.outbox
-    assert sorted(message.to) == sorted([member.user.email, housemate.user.email])
-    assert "Marché" in message.subject
+    # One e-mail per language: French for the member, English for the housemate.
+    english, message = sorted(
+        mail.outbox, key=lambda sent: sent.to[0] != housemate.user.email
+    )
+    assert message.to == [member.user.email] and english.to == [housemate.user.email]
+    assert message.subject == "Rappel : Marché, demain"
+    assert english.subject == "Reminder: Marché, tomorrow"
+    assert "Votre foyer est inscrit" in message.body
+    assert "Votre foyer" not in english.body
     assert f"http://localhost{tomorrow.url}" in message.body or tomorrow.url in (
         message.body
     )
@@ -48,5 +56,5 @@ def test_reminders_go_once_to_registered_households(
     ).reminder_sent_at
 
     call_command("send_event_reminders", stdout=StringIO())
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2
     assert Notification.objects.filter(verb="event").count() == 2
