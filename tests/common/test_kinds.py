@@ -29,6 +29,8 @@ def test_each_app_registers_its_kinds():
         "member": "community",
         "report": "reports",
         "report_note": "reports",
+        "question": "referents",
+        "answer": "referents",
         "video": "localtv",
     }
     assert {kind.name for kind in search_registry.kinds()} == {
@@ -38,6 +40,7 @@ def test_each_app_registers_its_kinds():
         "tip",
         "challenge",
         "ambassador",
+        "question",
     }
     # A content kind's search kind is the one search indexes.
     for name in ("post", "comment", "tip"):

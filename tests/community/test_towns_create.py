@@ -65,6 +65,7 @@ def test_the_command_creates_a_whole_town(town, client):
         "ambassadeurs",
         "astuces",
         "defis",
+        "evenements",
         "tele-locale",
     ]
     assert dict(new.neighbourhoods.values_list("name", "household_count")) == {
