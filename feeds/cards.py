@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.template import Context
 from django.template.defaulttags import CsrfTokenNode
 from django.template.loader import get_template
@@ -132,6 +133,17 @@ def _badge(member) -> Badge | None:
     if referent is None or not referent.active:
         return None
     return Badge(tuple(referent.domain_labels()), referent.title)
+
+
+def load_badge(member) -> None:
+    """Read the author's référent role when no query brought it along: a live
+    copy is rendered alone, at a write (one query then), and must show the
+    badge a reloaded page shows."""
+    if member is not None and "referent" not in member._state.fields_cache:
+        try:
+            member.referent  # noqa: B018 - cached on the member, None when absent
+        except ObjectDoesNotExist:
+            pass
 
 
 def _author(member) -> Author:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.template.loader import render_to_string as _render
 from django.utils import translation
 
+from feeds.cards import load_badge
 from feeds.models import ChatMessage, Comment, Post
 
 
@@ -29,6 +30,7 @@ def render_to_string(template: str, context: dict) -> str:
 
 
 def render_post(post: Post) -> str:
+    load_badge(post.author)
     return render_to_string("feeds/includes/post.html", {"post": post, "live": True})
 
 
@@ -43,6 +45,9 @@ def render_comment_count(post: Post) -> str:
 
 
 def render_comment(comment: Comment) -> str:
+    load_badge(comment.author)
+    for reply in getattr(comment, "reply_list", ()):
+        load_badge(reply.author)
     return render_to_string(
         "feeds/includes/comment.html",
         {"comment": comment, "post": comment.post, "live": True},

@@ -51,3 +51,19 @@ def test_badge_on_posts_comments_and_profile_without_more_queries(
     role.active = False
     role.save(update_fields=["active"])
     assert BADGE not in client.get(post_url).content.decode()
+
+
+def test_live_copies_carry_the_badge_as_reloaded_pages_do(town, neighbourhood):
+    """What the streams send is what a reload shows: the badge included."""
+    from realtime.models import Event
+
+    adviser = make_member(town, neighbourhood=neighbourhood, display_name="Claire R.")
+    Referent.objects.create(
+        town=town, member=adviser, title="Conseillère énergie", domains=["energy"]
+    )
+    adviser = type(adviser).objects.get(pk=adviser.pk)  # as a request loads it
+    post = check_create_post(adviser, body="Purgez vos radiateurs.", client_key="l1")
+    check_add_comment(adviser, post, body="Et la pression.", client_key="l2")
+    for event, key in (("post.created", "html"), ("comment.created", "comment_html")):
+        html = Event.objects.filter(event=event).get().data[key]
+        assert "Référent·e Énergie" in html, event
