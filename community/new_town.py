@@ -91,6 +91,22 @@ def do_build_town_tree(town: TownPage) -> None:
         add_index(town)
 
 
+def do_add_missing_indexes(index_model, make_index) -> int:
+    """Give the towns made before an app existed its index page (run after
+    `migrate`, from the app's post_migrate receiver): a town that has one, or
+    a page of that slug, is left as it is. Answers how many were added."""
+    added = 0
+    for town in TownPage.objects.all():
+        if index_model.objects.child_of(town).exists():
+            continue
+        index = make_index()
+        if town.get_children().filter(slug=index.slug).exists():
+            continue
+        town.add_child(instance=index)
+        added += 1
+    return added
+
+
 def do_copy_consent_texts(town: TownPage) -> None:
     """The template's texts (those without a town) become the town's own."""
     ConsentText.objects.bulk_create(

@@ -207,3 +207,26 @@ def test_the_admin_form_says_why_and_creates_nothing(town, client, superuser):
     )
     assert "le nombre de foyers doit être un entier" in response.content.decode()
     assert counts() == before
+
+
+def test_migrate_gives_older_towns_the_new_apps_index_pages(db):
+    """A town made before events and the local channel existed (no hook ran)
+    gets their pages at the next `migrate`; a town that has them, or a page
+    of that slug, is left as it is."""
+    from django.core.management import call_command
+
+    from events.models import EventIndexPage
+    from localtv.models import ChannelPage
+    from tests.factories import make_town
+
+    older = make_town("Ancienne-Commune", hostname="ancienne.test")
+    taken = make_town("Autre-Commune", hostname="autre.test")
+    taken.add_child(instance=TownPage(title="Nos événements", slug="evenements"))
+    call_command("migrate", verbosity=0)
+    call_command("migrate", verbosity=0)  # twice: nothing more
+    assert EventIndexPage.objects.child_of(older).count() == 1
+    assert ChannelPage.objects.child_of(older).count() == 1
+    older.refresh_from_db()
+    assert older.get_children().get(slug="evenements").live
+    assert not EventIndexPage.objects.child_of(taken).exists()
+    assert ChannelPage.objects.child_of(taken).count() == 1
