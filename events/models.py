@@ -13,6 +13,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from community.domains import Domain
+from community.index_pages import TownIndexPage
 from community.models import Household, Member, TownPage
 from community.translated import english_panel
 
@@ -21,22 +22,10 @@ EVENTS_PER_PAGE = 10
 MAX_PEOPLE_PER_HOUSEHOLD = 12
 
 
-class EventIndexPage(RoutablePageMixin, Page):
+class EventIndexPage(RoutablePageMixin, TownIndexPage):
     """The events of a town: upcoming by date, past ones, proposal, calendar feed."""
 
-    intro = RichTextField(_("présentation"), blank=True)
-    title_en = models.CharField(_("titre en anglais"), max_length=255, blank=True)
-    intro_en = RichTextField(_("présentation en anglais"), blank=True)
-
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("intro"),
-        english_panel("title_en", "intro_en"),
-    ]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
-    parent_page_types = ["community.TownPage"]
     subpage_types = ["events.EventPage"]
-    max_count_per_parent = 1
 
     class Meta:
         verbose_name = _("index des événements")

@@ -9,13 +9,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
 from community.domains import Domain
+from community.index_pages import TownIndexPage
 from community.models import Member
-from community.translated import english_panel
 from localtv.forms import VideoPageForm
 
 VIDEOS_PER_PAGE = 12
@@ -46,22 +45,10 @@ class CaptionsMissing(PermissionDenied):
     """Publishing a video without its captions file is refused."""
 
 
-class ChannelPage(RoutablePageMixin, Page):
+class ChannelPage(RoutablePageMixin, TownIndexPage):
     """« La télé locale » of a town: its published videos, and the TV mode."""
 
-    intro = RichTextField(_("présentation"), blank=True)
-    title_en = models.CharField(_("titre en anglais"), max_length=255, blank=True)
-    intro_en = RichTextField(_("présentation en anglais"), blank=True)
-
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("intro"),
-        english_panel("title_en", "intro_en"),
-    ]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
-    parent_page_types = ["community.TownPage"]
     subpage_types = ["localtv.VideoPage"]
-    max_count_per_parent = 1
 
     class Meta:
         verbose_name = _("chaîne locale")

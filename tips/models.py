@@ -9,12 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.images.blocks import ImageBlock
 from wagtail.models import Page
 from wagtail.search import index
 
 from community.domains import Domain, DomainsFirst, domains_first
+from community.index_pages import TownIndexPage
 from community.models import Household, Member
 from community.queries import member_of
 from community.translated import english_panel
@@ -34,22 +35,10 @@ class TipSort(models.TextChoices):
     NEWEST = "recentes", _("Les plus récentes")
 
 
-class TipIndexPage(RoutablePageMixin, Page):
+class TipIndexPage(RoutablePageMixin, TownIndexPage):
     """The tips of a town: lists by domain and sort, and the resident proposal form."""
 
-    intro = RichTextField(_("présentation"), blank=True)
-    title_en = models.CharField(_("titre en anglais"), max_length=255, blank=True)
-    intro_en = RichTextField(_("présentation en anglais"), blank=True)
-
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("intro"),
-        english_panel("title_en", "intro_en"),
-    ]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
-    parent_page_types = ["community.TownPage"]
     subpage_types = ["tips.TipPage"]
-    max_count_per_parent = 1
 
     class Meta:
         verbose_name = _("index des astuces")

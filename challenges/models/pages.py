@@ -15,6 +15,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from community.domains import Domain, domains_first
+from community.index_pages import TownIndexPage
 from community.models import Neighbourhood
 from community.queries import member_of
 from community.translated import english_panel
@@ -43,22 +44,10 @@ class Metric(models.TextChoices):
     WATER = "water_l", _("Eau (litres)")
 
 
-class ChallengeIndexPage(Page):
+class ChallengeIndexPage(TownIndexPage):
     """The challenges of a town, current first; its slug is `defis`."""
 
-    intro = RichTextField(_("présentation"), blank=True)
-    title_en = models.CharField(_("titre en anglais"), max_length=255, blank=True)
-    intro_en = RichTextField(_("présentation en anglais"), blank=True)
-
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("intro"),
-        english_panel("title_en", "intro_en"),
-    ]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
-    parent_page_types = ["community.TownPage"]
     subpage_types = ["challenges.ChallengePage"]
-    max_count_per_parent = 1
 
     class Meta:
         verbose_name = _("index des défis")
