@@ -237,11 +237,14 @@ def test_a_run_past_the_cores_delay_records_the_results_without_points(
     declared = make_member(town, neighbourhood=neighbourhood)
     challenge = start_flash(moderator, town, today, HOURS, participation_points=5)
     check_join(declared, challenge)
+    # The alert was yesterday: its 18:30 is past whatever the hour of the run.
+    day = today - timedelta(days=1)
+    challenge = move_to(challenge, day)
     check_log_action(
         declared,
         challenge,
         action_type=energy_action,
-        occurred_at=timezone.make_aware(datetime.combine(today, time(18, 30))),
+        occurred_at=timezone.make_aware(datetime.combine(day, time(18, 30))),
         idempotency_key="geste-tard",
     )
     challenge = move_to(challenge, today - timedelta(days=3))
