@@ -189,7 +189,11 @@ def test_first_weeks_and_estimated_days_are_said_in_words(client, member):
     client.force_login(member.user)
     body = client.get(URL + "?periode=semaine").content.decode()
     assert "quatre premières semaines" in body
-    assert "jours estimés à partir de vos index" in body
+    # Today and the two days before: 1 to 3 of them in this calendar week
+    # (a Monday has only today), said in the singular or the plural.
+    in_week = min(3, today.weekday() + 1)
+    said = "jours estimés" if in_week > 1 else "jour estimé"
+    assert f"Dont {in_week} {said} à partir de vos index" in body
     assert "(estimé)" in body
     assert 'fill="url(#hatch-gas_kwh)"' in body  # a hatched bar
     assert "hachuré : estimé à partir de vos index" in body  # and its legend
