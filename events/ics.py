@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from django.utils import timezone
 
-from community.towns import absolute_url
+from community.towns import base_url
 from events.models import EventPage
 
 PRODID = "-//Smart Citizen//Evenements//FR"
@@ -46,8 +46,13 @@ def utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _event_lines(event: EventPage, town, host: str, stamp: str, request) -> list[str]:
+def _event_lines(
+    event: EventPage, base: str, host: str, stamp: str, request
+) -> list[str]:
     place = ", ".join(part for part in (event.place_name, event.address) if part)
+    url = event.get_url(request) or "/"
+    if not url.startswith(("http://", "https://")):
+        url = base + "/" + url.lstrip("/")
     lines = [
         "BEGIN:VEVENT",
         f"UID:event-{event.pk}@{host}",
@@ -57,7 +62,7 @@ def _event_lines(event: EventPage, town, host: str, stamp: str, request) -> list
         f"SUMMARY:{escape_text(event.title)}",
         f"DESCRIPTION:{escape_text(event.summary)}",
         f"LOCATION:{escape_text(place)}",
-        f"URL:{absolute_url(town, event.get_url(request) or '/')}",
+        f"URL:{url}",
     ]
     if event.has_position:
         lines.append(f"GEO:{event.latitude:.6f};{event.longitude:.6f}")
@@ -67,7 +72,10 @@ def _event_lines(event: EventPage, town, host: str, stamp: str, request) -> list
 
 def calendar(events: Iterable[EventPage], town, name: str, request=None) -> str:
     """A VCALENDAR with these events (of one town), ready to send."""
-    host = absolute_url(town, "/").split("://", 1)[-1].strip("/") or "smartcitizen"
+    # The town's address, read once: absolute_url per event would read the
+    # town's Site once per event (the feed's queries grew with its length).
+    base = base_url(town)
+    host = base.split("://", 1)[-1].strip("/") or "smartcitizen"
     stamp = utc(timezone.now())
     lines = [
         "BEGIN:VCALENDAR",
@@ -78,6 +86,6 @@ def calendar(events: Iterable[EventPage], town, name: str, request=None) -> str:
         f"X-WR-CALNAME:{escape_text(name)}",
     ]
     for event in events:
-        lines.extend(_event_lines(event, town, host, stamp, request))
+        lines.extend(_event_lines(event, base, host, stamp, request))
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)

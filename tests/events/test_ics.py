@@ -2,6 +2,8 @@
 
 from datetime import UTC, timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -105,3 +107,21 @@ def test_the_town_feed_has_coming_events_and_the_last_30_days(
     event = EventPage.objects.get(title="Marché")
     url = reverse("events:ics", args=[event.pk])
     assert client.get(url, HTTP_HOST="ailleurs.test").status_code == 404
+
+
+def test_the_town_feed_costs_the_same_queries_however_many_events(client, event_index):
+    make_event(event_index, "Marché")
+    url = reverse("events:calendar")
+    client.get(url)  # the site lookup, cached from then on
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = count()
+    for number in range(6):
+        make_event(event_index, f"Atelier {number}")
+    assert count() == few
+    body = client.get(url).content.decode()
+    assert len(events_of(unfold(body))) == 7
