@@ -95,6 +95,25 @@ def test_the_map_page_is_a_list_with_the_pins_as_data(client, shops):
     assert "Ancienne épicerie" not in content
 
 
+def test_the_map_runs_the_same_queries_whatever_its_length(client, town, shops):
+    url = reverse("localshops:map")
+    client.get(url)  # warm the site and town caches
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for number in range(30):
+        LocalBusiness.objects.create(
+            town=town,
+            name=f"Étal {number:02}",
+            kind=BusinessKind.MARKET_STALL,
+            latitude=45.05,
+            longitude=4.05,
+        )
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert len(page.context["pins"]) == 31
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
 def test_the_seasonal_page_shows_a_months_produce_with_its_producers(client, shops):
     url = reverse("localshops:seasonal")
     june = client.get(url, {"mois": 6})

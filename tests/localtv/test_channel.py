@@ -44,16 +44,19 @@ def test_the_channel_costs_the_same_queries_whatever_its_length(
 ):
     publish_video(channel, "Une", samples.good)
 
-    def queries() -> int:
+    tv = f"{channel.url}mode-tele/"
+
+    def queries(url: str = channel.url) -> int:
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(channel.url).status_code == 200
+            assert client.get(url).status_code == 200
         return len(captured)
 
     queries()  # the town's settings and site, cached after a first visit
-    few = queries()
+    few, few_tv = queries(), queries(tv)
     for number in range(4):
         publish_video(channel, f"Vidéo {number}", samples.good)
     assert queries() == few
+    assert queries(tv) == few_tv
 
 
 def test_a_video_of_another_town_is_a_404_here(client, channel, samples, settings):

@@ -250,6 +250,35 @@ def test_unanswered_after_72_hours_for_the_towns_moderators(client, town, member
     assert "Question récente" not in page and "Question lointaine" not in page
 
 
+def test_the_unanswered_list_costs_the_same_queries_however_long(
+    client, town, member, referent
+):
+    def waiting(count: int) -> None:
+        for n in range(count):
+            Question.objects.create(
+                town=town,
+                author=referent if n % 2 else member,
+                domain="water",
+                title=f"Question en attente {n}",
+                created_at=timezone.now() - timedelta(hours=80 + n),
+            )
+
+    waiting(1)
+    client.force_login(make_staff(town, roles.MODERATOR))
+    url = reverse("referents_unanswered")
+    client.get(url)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = count()
+    waiting(8)
+    assert count() == few
+    assert "Question en attente 7" in client.get(url).content.decode()
+
+
 def test_asking_counts_as_posting_in_the_rate_limit(client, town, member):
     town.post_rate = 1
     town.save(update_fields=["post_rate"])
