@@ -98,6 +98,37 @@ def test_the_demo_town_has_content_to_try_every_part(client):
     research = ConsentRecord.objects.filter(text__kind="research").count()
     assert research == 600 * 7 // 10
     assert_demo_reports(client, town)
+    assert_demo_referents(client, town)
+
+
+def assert_demo_referents(client, town) -> None:
+    """Four référents (people and businesses); a solved question with two « m'a
+    aidé », an answered one, an open one, and one waiting for more than 72 h,
+    which the moderators' list shows (demo/referents.py)."""
+    from django.urls import reverse
+
+    from community.models import Referent
+    from referents.models import Question
+
+    referents = Referent.objects.filter(town=town, active=True)
+    assert referents.count() == 4
+    assert set(referents.values_list("kind", flat=True)) == {"person", "business"}
+    questions = Question.objects.filter(town=town)
+    solved = questions.get(solution__isnull=False)
+    assert solved.solution.helpful_count == 2
+    assert questions.filter(answer_count__gt=0).count() == 2
+    assert questions.filter(answer_count=0).count() == 2
+
+    client.force_login(User.objects.get(username="anne.martin@demo.smartcitizen.fr"))
+    listed = client.get(reverse("referents:list"), {"etat": "resolues"}).text
+    assert solved.title in listed
+    page = client.get(solved.get_absolute_url()).text
+    assert "Référent·e Énergie" in page and "La solution" in page
+    moderator = "claire.moderatrice@demo.smartcitizen.fr"
+    client.force_login(User.objects.get(username=moderator))
+    waiting = client.get(reverse("referents_unanswered")).text
+    assert "Peut-on mettre un vélo dans le TER" in waiting
+    assert "Où trouver des paniers" not in waiting  # asked 20 h ago
 
 
 def assert_demo_reports(client, town) -> None:
