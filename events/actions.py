@@ -421,8 +421,11 @@ def do_send_reminders(now: datetime | None = None) -> int:
             status=RegistrationStatus.CONFIRMED,
             reminder_sent_at__isnull=True,
             event__live=True,
+            # Tomorrow's only: the notice and the e-mail say « demain », and
+            # an event later today (a household that registered after the
+            # last run) would read « commence demain ».
             event__start__gt=now,
-            event__start__date__lte=tomorrow,
+            event__start__date=tomorrow,
         )
         .select_related("event")
         .order_by("pk")

@@ -20,6 +20,9 @@ def test_reminders_go_once_to_registered_households(
     soon = timezone.localtime() + timedelta(days=1)
     tomorrow = make_event(event_index, "Marché", start=soon, capacity=1)
     later = make_event(event_index, "Visite", start=soon + timedelta(days=3))
+    # Later today: not « demain », no reminder (the household just registered).
+    tonight = timezone.localtime().replace(hour=23, minute=59, second=59, microsecond=0)
+    today = make_event(event_index, "Atelier du jour", start=tonight)
     housemate = make_member(town, household=member.household)
     housemate.preferred_language = "en"
     housemate.save(update_fields=["preferred_language"])
@@ -27,6 +30,7 @@ def test_reminders_go_once_to_registered_households(
     check_register(member, tomorrow, 1)
     check_register(waiting, tomorrow, 1)  # full: the waiting list, no reminder
     check_register(member, later, 1)
+    check_register(member, today, 1)
 
     out = StringIO()
     call_command("send_event_reminders", stdout=out)
