@@ -1,8 +1,10 @@
 /* The local channel's « mode télé »: a remote's (or keyboard's) left and right
    arrows choose the previous or next video, Enter plays or pauses. Nothing
-   plays by itself: at the end of a video the next one is only chosen. The
-   strings come from the page (data-status, data-captions-label). Without this
-   file, the list's links open each video in the same page. */
+   starts by itself on opening the page; once the viewer has played a video,
+   the channel goes on with the next one of the page at its end, in the list's
+   order, and stops after the page's last. The strings come from the page
+   (data-status, data-captions-label). Without this file, the list's links
+   open each video in the same page. */
 (function () {
   "use strict";
   var root = document.querySelector("[data-tv]");
@@ -129,6 +131,11 @@
   });
   player.setAttribute("data-src", items.length ? items[index].dataset.src : "");
   player.addEventListener("ended", function () {
-    select(Math.min(index + 1, items.length - 1));
+    // A video that ended was started by the viewer (nothing autoplays), so
+    // the browser lets the next one play: the channel plays in order.
+    if (index + 1 < items.length) {
+      select(index + 1);
+      toggle();
+    }
   });
 })();

@@ -77,3 +77,27 @@ def test_a_resident_proposes_a_video_and_the_tv_mode_follows_the_arrows(
     # Nothing plays by itself, and there is no sound before Enter.
     assert tv.locator("#tv-player").evaluate("node => node.paused && !node.autoplay")
     assert_accessible(tv)
+
+    # Once the viewer plays a video, the channel goes on with the next one at
+    # its end, and stops after the page's last. The player's play() is
+    # counted: whether this Chromium decodes H.264 does not matter here.
+    tv.evaluate(
+        """() => {
+            window.plays = 0;
+            const play = HTMLMediaElement.prototype.play;
+            HTMLMediaElement.prototype.play = function () {
+                window.plays += 1;
+                return play.apply(this, arguments);
+            };
+        }"""
+    )
+    tv.keyboard.press("Enter")
+    assert tv.evaluate("() => window.plays") == 1
+    player = tv.locator("#tv-player")
+    player.evaluate("node => node.dispatchEvent(new Event('ended'))")
+    expect(items.nth(1)).to_have_attribute("aria-current", "true")
+    expect(tv.locator("#tv-title")).to_have_text("L'atelier vélo")
+    assert tv.evaluate("() => window.plays") == 2
+    player.evaluate("node => node.dispatchEvent(new Event('ended'))")
+    expect(items.nth(1)).to_have_attribute("aria-current", "true")
+    assert tv.evaluate("() => window.plays") == 2
