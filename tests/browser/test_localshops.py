@@ -1,7 +1,8 @@
 """Local shops on a phone: a member finds a producer in the directory (filter by
-kind), reads its page with its small map, looks at June's produce and who has
-it, then logs « J'ai acheté ici » with a photo of the receipt and sees the
-points; every page passes axe-core. Tiles never leave the machine."""
+kind), reads its page with its small map, opens the town's map of businesses,
+looks at June's produce and who has it, then logs « J'ai acheté ici » with a
+photo of the receipt and sees the points; every page passes axe-core. Tiles
+never leave the machine."""
 
 import io
 import re
@@ -71,6 +72,12 @@ def test_a_member_finds_a_producer_and_logs_a_local_purchase_on_a_phone(
     expect(phone.locator("h1")).to_have_text("Les Jardins de la Lys")
     expect(phone.locator("[data-shop-map] .leaflet-marker-icon")).to_have_count(1)
     expect(phone.get_by_text("Mardi et vendredi, 16 h – 19 h")).to_be_visible()
+    assert_accessible(phone)
+
+    # The town's businesses on the map: the one with a position is a pin.
+    phone.goto("/commerces/carte/")
+    expect(phone.locator("[data-shop-map] .leaflet-marker-icon")).to_have_count(1)
+    expect(phone.locator(".shop-places")).to_contain_text("Boulangerie du Pont")
     assert_accessible(phone)
 
     phone.goto("/commerces/de-saison/?mois=6")
