@@ -22,6 +22,7 @@ from challenges.models import ChallengePage, FlashLevel
 from common.notify import send_notification
 from community import roles
 from community.models import Member, TownPage
+from community.towns import page_path
 from gridalerts import queries
 from gridalerts.ecowatt import SignalDay
 from gridalerts.models import (
@@ -179,7 +180,7 @@ def _tell_opted_in(
             target=challenge,
             data={
                 "kind": GRID_ALERT_VERB,
-                "url": challenge.url or "",
+                "url": page_path(challenge),
                 "title": spec.title,
                 "excerpt": excerpt,
                 "actor_name": town.title,
