@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -30,6 +31,7 @@ from challenges import actions as challenge_actions
 from challenges import queries as challenge_queries
 from challenges.models import ChallengePage, FlashWindow, Participation
 from community.domains import Domain
+from gridalerts.actions import do_tell_flash_results
 from gridalerts.models import FlashLaunch, GridSignalDay, Level
 from scoring import client as scoring
 from scoring.actions import ensure_action_type
@@ -266,7 +268,10 @@ def do_score_flash_challenge(challenge: ChallengePage) -> int:
         except scoring.ScoringUnavailable:
             return scored
         scored += int(challenge_actions.do_record_flash_result(challenge, outcome))
-    challenge_actions.do_mark_flash_scored(challenge)
+    # Marked and told together: a run that fails in between tells on the next.
+    with transaction.atomic():
+        challenge_actions.do_mark_flash_scored(challenge)
+        do_tell_flash_results(challenge)
     return scored
 
 

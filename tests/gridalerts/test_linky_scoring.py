@@ -10,7 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
+from notifications.models import Notification
 
 from challenges.actions import (
     check_join,
@@ -18,6 +20,7 @@ from challenges.actions import (
     do_mark_flash_scored,
 )
 from challenges.models import FlashResult, FlashWindow
+from community.towns import page_path
 from gridalerts.linky import Measure, flash_points, is_day_off, measure
 from gridalerts.models import GridSignalDay
 from scoring import client as scoring
@@ -140,9 +143,19 @@ def test_measured_declared_and_idle_households(
     )
     assert {entry.action_type.code for entry in flash} == {"defi-flash-energy"}
 
+    # Each member of a scored household is told the results are in, once.
+    told = Notification.objects.filter(verb="challenge")
+    assert sorted(told.values_list("recipient_id", flat=True)) == sorted(
+        m.user_id for m in (linky, declared, idle)
+    )
+    assert {(n.data["url"], n.data["title"]) for n in told} == {
+        (page_path(challenge), "Résultats du défi flash")
+    }
+
     # Again: nothing changes (the challenge is done; its keys award once).
     assert score() == ""
     assert FlashResult.objects.count() == 3
+    assert told.count() == 3
     assert {
         m.pk: scoring.get_points(m.household)["total"] for m in (linky, declared, idle)
     } == after
@@ -154,6 +167,8 @@ def test_measured_declared_and_idle_households(
     assert "3 foyers ont participé ; 1,0 kWh économisés au total." in page
     client.force_login(declared.user)
     assert "points des actions déclarées" in client.get(challenge.url).content.decode()
+    centre = client.get(reverse("feeds:notifications")).content.decode()
+    assert "— défi :" in centre and "les résultats de votre foyer" in centre
 
 
 def test_a_baseline_needs_four_comparable_days():
