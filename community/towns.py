@@ -281,6 +281,16 @@ def absolute_url(town: TownPage | None, path: str, site: Site | None = None) -> 
     return base_url(town, site) + "/" + path.lstrip("/")
 
 
+def page_path(page: Page) -> str:
+    """A page's path on its own town's site, "" if it has none.
+
+    For links kept in a town's notifications and push payloads: `page.url`
+    outside a request is the full address as soon as the deployment has two
+    sites, and a push's click opens only a path of the site (push.payloads)."""
+    parts = page.get_url_parts()
+    return parts[2] if parts is not None and parts[2] else ""
+
+
 # Development only: `?town=<slug>` shows another town on the same address.
 
 _DEV_TOWN_SESSION_KEY = "dev_town"

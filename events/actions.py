@@ -27,6 +27,7 @@ from common.proposals import check_open_workflow, do_submit_draft
 from common.ratelimit import check_rate
 from community.models import Member
 from community.queries import member_of
+from community.towns import page_path
 from events.models import (
     MAX_PEOPLE_PER_HOUSEHOLD,
     EventIndexPage,
@@ -141,7 +142,7 @@ def do_notify_organiser_of_review(
         "kind": NOTIFY_VERB,
         "actor_name": _("L'équipe de modération"),
         "title": event.title,
-        "url": page.get_url() or "",
+        "url": page_path(page),
         "excerpt": _(excerpt) % args,
         **translatable_excerpt(excerpt, args),
     }
@@ -299,7 +300,7 @@ def _notify_households(
         "kind": NOTIFY_VERB,
         "actor_name": "",
         "title": event.title,
-        "url": event.url or "",
+        "url": page_path(event),
         "excerpt": _(excerpt) % args,
         **translatable_excerpt(excerpt, args),
     }

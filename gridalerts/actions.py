@@ -18,10 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from challenges import actions as challenge_actions
+from challenges import queries as challenge_queries
 from challenges.models import ChallengePage, FlashLevel
 from common.notify import send_notification
 from community import roles
 from community.models import Member, TownPage
+from community.towns import page_path
 from gridalerts import queries
 from gridalerts.ecowatt import SignalDay
 from gridalerts.models import (
@@ -35,6 +37,8 @@ from gridalerts.models import (
 logger = logging.getLogger(__name__)
 
 GRID_ALERT_VERB = "grid_alert"
+# A challenge event (push.payloads: the « challenge » kind).
+FLASH_RESULTS_VERB = "challenge"
 
 
 @dataclass
@@ -179,12 +183,49 @@ def _tell_opted_in(
             target=challenge,
             data={
                 "kind": GRID_ALERT_VERB,
-                "url": challenge.url or "",
+                "url": page_path(challenge),
                 "title": spec.title,
                 "excerpt": excerpt,
                 "actor_name": town.title,
             },
         )
+
+
+def do_tell_flash_results(challenge: ChallengePage) -> int:
+    """Tell the members of each household scored that the results are in.
+
+    A challenge event (verb « challenge »: pushed under the member's
+    « Défis et badges » choice); the words are the site's, no figure of the
+    household. Returns the number of members told.
+    """
+    user_ids = list(
+        Member.objects.filter(
+            household_id__in=challenge.flash_results.values("household_id")
+        )
+        .order_by("pk")
+        .values_list("user_id", flat=True)
+    )
+    town = challenge_queries.town_of(challenge)
+    with override("fr"):
+        title = _("Résultats du défi flash")
+        excerpt = _(
+            "« %(title)s » : les résultats de votre foyer et de la commune."
+        ) % {"title": challenge.title}
+    for user_id in user_ids:
+        send_notification(
+            user_id,
+            actor=challenge,
+            verb=FLASH_RESULTS_VERB,
+            target=challenge,
+            data={
+                "kind": FLASH_RESULTS_VERB,
+                "url": page_path(challenge),
+                "title": title,
+                "excerpt": excerpt,
+                "actor_name": town.title if town is not None else "",
+            },
+        )
+    return len(user_ids)
 
 
 def check_start_flash(

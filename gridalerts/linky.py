@@ -2,9 +2,10 @@
 
 For each participating household, the hourly electricity of the alert hours
 (local time) on the day is compared with the mean of the same hours on its
-last four comparable days: the same kind of day (working day Monday to Friday,
-or weekend), before the alert, within four weeks, not an alert day of the
-town, every alert hour measured. saving = max(0, baseline − actual).
+last four comparable days: the same kind of day (working day, or day off: a
+weekend or a public holiday), before the alert, within four weeks, not an
+alert day of the town, every alert hour measured. saving = max(0, baseline −
+actual).
 A household without those readings is scored on its declared actions only.
 
 Points go to the scoring core's append-only ledger as ONE entry per
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -29,6 +31,7 @@ from challenges import actions as challenge_actions
 from challenges import queries as challenge_queries
 from challenges.models import ChallengePage, FlashWindow, Participation
 from community.domains import Domain
+from gridalerts.actions import do_tell_flash_results
 from gridalerts.models import FlashLaunch, GridSignalDay, Level
 from scoring import client as scoring
 from scoring.actions import ensure_action_type
@@ -57,6 +60,33 @@ class Measure:
 
 def is_weekend(day: date) -> bool:
     return day.weekday() >= 5
+
+
+def easter(year: int) -> date:
+    """Easter Sunday of the Gregorian calendar (the Meeus/Jones/Butcher rule)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    weekday = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * weekday) // 433
+    month, day = divmod(h + weekday - 7 * m + 90, 25)
+    return date(year, month, (h + weekday - 7 * m + 33 * month + 19) % 32)
+
+
+def french_holidays(year: int) -> set[date]:
+    """The public holidays of metropolitan France (Code du travail L3133-1)."""
+    sunday = easter(year)
+    fixed = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]
+    return {date(year, month, day) for month, day in fixed} | {
+        sunday + timedelta(days=days) for days in (1, 39, 50)
+    }
+
+
+def is_day_off(day: date) -> bool:
+    """A weekend day or a public holiday: not comparable with a working day."""
+    return is_weekend(day) or day in french_holidays(day.year)
 
 
 def hourly_by_day(hourly: list[dict]) -> dict[date, dict[int, Decimal]]:
@@ -91,7 +121,7 @@ def measure(
     comparable: list[Decimal] = []
     for back in range(1, LOOKBACK_DAYS + 1):
         earlier = day - timedelta(days=back)
-        if is_weekend(earlier) != is_weekend(day) or earlier in excluded:
+        if is_day_off(earlier) != is_day_off(day) or earlier in excluded:
             continue
         used = total(earlier)
         if used is not None:
@@ -238,7 +268,10 @@ def do_score_flash_challenge(challenge: ChallengePage) -> int:
         except scoring.ScoringUnavailable:
             return scored
         scored += int(challenge_actions.do_record_flash_result(challenge, outcome))
-    challenge_actions.do_mark_flash_scored(challenge)
+    # Marked and told together: a run that fails in between tells on the next.
+    with transaction.atomic():
+        challenge_actions.do_mark_flash_scored(challenge)
+        do_tell_flash_results(challenge)
     return scored
 
 

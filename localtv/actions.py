@@ -18,6 +18,7 @@ from wagtail.models import WorkflowState
 from common.notify import send_notification
 from common.proposals import check_open_workflow, do_submit_draft
 from community.models import Member
+from community.towns import page_path
 from localtv import media
 from localtv.models import ChannelPage, VideoPage
 from localtv.queries import pending_count
@@ -143,7 +144,7 @@ def do_notify_author_of_review(
         target=video,
         data={
             "kind": verb,
-            "url": page.get_url() or "",
+            "url": page_path(page),
             "excerpt": excerpt,
             "title": video.title,
             "actor_name": _("L'équipe de modération"),

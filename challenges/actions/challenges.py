@@ -43,6 +43,7 @@ from common.notify import publish_badge, push_notifications, translatable_excerp
 from common.ratelimit import check_rate
 from community import roles
 from community.models import Household, Member
+from community.towns import page_path
 from realtime.groups import leaderboard_stream
 from realtime.publish import publish
 from scoring import client as scoring
@@ -248,7 +249,7 @@ def _notify_badges(
                 "badge": badge.kind,
                 "actor_id": member.pk,
                 "actor_name": member.display_name,
-                "url": challenge.url or "",
+                "url": page_path(challenge),
                 "excerpt": _("%(badge)s, défi « %(title)s »")
                 % {"badge": badge.get_kind_display(), "title": challenge.title},
                 # Rendered again in the reader's language (feeds.queries).

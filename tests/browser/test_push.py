@@ -47,6 +47,18 @@ FAKE_PUSH_MANAGER = """
   };
 })();
 """
+# Counts the page's requests for the notification permission.
+COUNT_PERMISSION_REQUESTS = """
+(() => {
+  const ask = Notification.requestPermission.bind(Notification);
+  window.__permissionRequests = 0;
+  Notification.requestPermission = (...args) => {
+    window.__permissionRequests += 1;
+    return ask(...args);
+  };
+})();
+"""
+PERMISSION_REQUESTS = "() => window.__permissionRequests"
 # The site's worker (/sw.js at the root scope), once active.
 WORKER_SCOPE = """
 async () => {
@@ -83,6 +95,7 @@ def test_a_member_turns_push_on_and_a_message_is_shown(
     context = new_context()
     context.grant_permissions(["notifications"])
     context.add_init_script(FAKE_PUSH_MANAGER % json.dumps(subscription))
+    context.add_init_script(COUNT_PERMISSION_REQUESTS)
     page = context.new_page()
     login(page, asgi_server, bruno.user.email, PASSWORD)
     page.goto("/notifications/preferences/")
@@ -95,10 +108,13 @@ def test_a_member_turns_push_on_and_a_message_is_shown(
     )
     expect(button).to_be_visible()
     assert_accessible(page)
+    # The browser's permission is asked only after the click, once.
+    assert page.evaluate(PERMISSION_REQUESTS) == 0
     button.click()
     expect(page.locator("[data-push-status]")).to_have_text(
         "Les notifications sont activées sur cet appareil."
     )
+    assert page.evaluate(PERMISSION_REQUESTS) == 1
     device = PushDevice.objects.get(member=bruno)
     assert device.endpoint == subscription["endpoint"]
     assert device.browser.startswith("Chrom")

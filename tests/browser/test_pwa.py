@@ -9,7 +9,7 @@ import re
 import pytest
 
 from feeds import actions
-from feeds.models import Comment, Post, PostTarget
+from feeds.models import ChatMessage, Comment, Post, PostTarget
 from tests.browser.support import assert_accessible, expect, login
 from tests.factories import PASSWORD, make_member
 
@@ -222,3 +222,70 @@ def test_a_comment_lost_on_the_way_is_kept_by_the_worker(
     refused.get_by_role("button", name="Retirer").click()
     expect(refused).to_have_count(0)
     assert Comment.objects.filter(post=post).count() == 1
+
+
+def test_a_chat_message_written_offline_is_sent_once(
+    new_context, asgi_server, live_neighbourhood, anne
+):
+    """The chat room is never kept offline (other people's words), but a
+    message written in it while the phone is offline waits « en attente » and
+    is stored once when the connection returns."""
+    room = actions.get_or_create_neighbourhood_room(live_neighbourhood)
+    context = new_context()
+    page = context.new_page()
+    login(page, asgi_server, anne.user.email, PASSWORD)
+    page.goto(f"/messages/{room.pk}/")
+    page.wait_for_function(CONTROLLED)
+    assert not any(
+        path.startswith("/messages/") for path, _ in page.evaluate(KEPT_PAGES)
+    )
+
+    context.set_offline(True)
+    page.get_by_label("Votre message").fill("J'arrive dans dix minutes")
+    page.get_by_role("button", name="Envoyer").click()
+    pending = page.locator(".outbox-item", has_text="J'arrive dans dix minutes")
+    expect(pending).to_contain_text("En attente")
+    expect(page.get_by_label("Votre message")).to_have_value("")
+    assert not ChatMessage.objects.filter(room=room).exists()
+    assert_accessible(page)
+
+    context.set_offline(False)
+    expect(pending).to_contain_text("Envoyé")
+    assert (
+        ChatMessage.objects.filter(room=room, body="J'arrive dans dix minutes").count()
+        == 1
+    )
+    page.reload()
+    expect(page.locator(".message-item", has_text="J'arrive dans dix")).to_have_count(1)
+
+
+def test_the_site_works_without_a_service_worker(
+    new_context, asgi_server, live_neighbourhood, anne
+):
+    """A browser that allows no service worker (a private window, a policy):
+    pages, posting and logging out work as before, and a post written offline
+    still waits in the outbox and goes once when the connection returns."""
+    context = new_context(service_workers="block")
+    page = context.new_page()
+    login(page, asgi_server, anne.user.email, PASSWORD)
+    feed = f"/quartiers/{live_neighbourhood.slug}/"
+    page.goto(feed)
+    assert page.evaluate("() => navigator.serviceWorker.controller") is None
+    page.get_by_label("Votre message").fill("Sans service worker")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publier").click()
+    expect(page.locator("article.post", has_text="Sans service worker")).to_be_visible()
+
+    context.set_offline(True)
+    page.get_by_label("Votre message").fill(WRITTEN_OFFLINE)
+    page.get_by_role("button", name="Publier").click()
+    pending = page.locator(".outbox-item", has_text="Écrit dans le bus")
+    expect(pending).to_contain_text("En attente")
+    context.set_offline(False)
+    expect(pending).to_contain_text("Envoyé")
+    assert Post.objects.filter(body=WRITTEN_OFFLINE).count() == 1
+    assert page.evaluate("() => navigator.serviceWorker.controller") is None
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Se déconnecter").press("Enter")
+    expect(page.get_by_role("button", name="Se déconnecter")).to_have_count(0)

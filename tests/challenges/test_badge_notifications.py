@@ -8,7 +8,7 @@ from challenges.models import BadgeKind
 from realtime.groups import user_stream
 from realtime.models import Event
 from tests.challenges.conftest import log
-from tests.factories import make_member
+from tests.factories import make_member, make_town
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +49,22 @@ def test_a_new_badge_notifies_each_member_of_the_household_live(
     assert "nouveau badge pour votre foyer" in page
     assert challenge.title in page
     assert f'value="{challenge.url}"' in page
+
+
+def test_a_badge_links_a_path_of_the_town_when_there_are_two_towns(
+    participant, challenge, action_type
+):
+    """With two sites `challenge.url` is a full address; the notification and
+    its push keep the path, which a push's click opens (push.payloads)."""
+    make_town("Ailleurs", hostname="ailleurs.example")
+    challenge.refresh_from_db()
+    assert challenge.url.startswith("http")
+
+    log(participant, challenge, action_type)
+
+    note = Notification.objects.get(recipient=participant.user, verb="challenge_badge")
+    assert note.data["url"].startswith("/")
+    assert challenge.url.endswith(note.data["url"])
 
 
 def test_no_notification_without_a_new_badge(participant, challenge, action_type):

@@ -10,7 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
+from notifications.models import Notification
 
 from challenges.actions import (
     check_join,
@@ -18,7 +20,8 @@ from challenges.actions import (
     do_mark_flash_scored,
 )
 from challenges.models import FlashResult, FlashWindow
-from gridalerts.linky import Measure, flash_points, is_weekend, measure
+from community.towns import page_path
+from gridalerts.linky import Measure, flash_points, is_day_off, measure
 from gridalerts.models import GridSignalDay
 from scoring import client as scoring
 from scoring.models import LedgerEntry
@@ -47,7 +50,7 @@ def load_curve(alert_day: date, alert_excluded: date) -> list[dict]:
         day = alert_day - timedelta(days=back)
         if back == 0:
             value = "0.5"
-        elif is_weekend(day) != is_weekend(alert_day):
+        elif is_day_off(day) != is_day_off(alert_day):
             value = "5"
         elif day == alert_excluded:
             value = "9"
@@ -60,7 +63,7 @@ def load_curve(alert_day: date, alert_excluded: date) -> list[dict]:
 
 def first_comparable(alert_day: date) -> date:
     day = alert_day - timedelta(days=1)
-    while is_weekend(day) != is_weekend(alert_day):
+    while is_day_off(day) != is_day_off(alert_day):
         day -= timedelta(days=1)
     return day
 
@@ -140,9 +143,19 @@ def test_measured_declared_and_idle_households(
     )
     assert {entry.action_type.code for entry in flash} == {"defi-flash-energy"}
 
+    # Each member of a scored household is told the results are in, once.
+    told = Notification.objects.filter(verb="challenge")
+    assert sorted(told.values_list("recipient_id", flat=True)) == sorted(
+        m.user_id for m in (linky, declared, idle)
+    )
+    assert {(n.data["url"], n.data["title"]) for n in told} == {
+        (page_path(challenge), "Résultats du défi flash")
+    }
+
     # Again: nothing changes (the challenge is done; its keys award once).
     assert score() == ""
     assert FlashResult.objects.count() == 3
+    assert told.count() == 3
     assert {
         m.pk: scoring.get_points(m.household)["total"] for m in (linky, declared, idle)
     } == after
@@ -154,6 +167,8 @@ def test_measured_declared_and_idle_households(
     assert "3 foyers ont participé ; 1,0 kWh économisés au total." in page
     client.force_login(declared.user)
     assert "points des actions déclarées" in client.get(challenge.url).content.decode()
+    centre = client.get(reverse("feeds:notifications")).content.decode()
+    assert "— défi :" in centre and "les résultats de votre foyer" in centre
 
 
 def test_a_baseline_needs_four_comparable_days():
@@ -169,6 +184,29 @@ def test_a_baseline_needs_four_comparable_days():
     # An excluded day is skipped; a missing hour makes a day unusable.
     assert measure(readings, day, [18], {day - timedelta(days=1)}) is None
     assert measure(readings, day, [18, 19], set()) is None
+
+
+def test_a_public_holiday_is_not_a_comparable_working_day():
+    """Thursday 12 November 2026: its last four working days skip Wednesday
+    11 November (a public holiday, used like a Sunday); a holiday alert day
+    compares with the days off before it."""
+    day = date(2026, 11, 12)
+    readings = {day: {18: Decimal("1")}}
+    for back in range(1, 8):
+        earlier = day - timedelta(days=back)
+        readings[earlier] = {18: Decimal("9" if is_day_off(earlier) else "2")}
+    assert is_day_off(date(2026, 11, 11)) and not is_day_off(day)
+    found = measure(readings, day, [18], set())
+    assert found.baseline_kwh == Decimal("2.000")
+    assert is_day_off(date(2026, 5, 14))  # Ascension (Easter + 39)
+    assert is_day_off(date(2026, 4, 6)) and not is_day_off(date(2026, 4, 7))
+    holiday = date(2026, 11, 11)
+    off = {holiday: {18: Decimal("1")}}
+    for back in (3, 4, 10, 11):  # the two weekends before
+        off[holiday - timedelta(days=back)] = {18: Decimal("3")}
+    for back in (1, 2, 5):  # working days
+        off[holiday - timedelta(days=back)] = {18: Decimal("8")}
+    assert measure(off, holiday, [18], set()).baseline_kwh == Decimal("3.000")
 
 
 def test_results_show_neighbourhoods_of_five_households_only(

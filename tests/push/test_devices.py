@@ -3,6 +3,7 @@
 import base64
 import io
 import json
+import threading
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -273,3 +274,49 @@ def test_an_unreachable_push_service_is_counted_not_raised(member, caplog):
     device.refresh_from_db()
     assert device.failures == 1
     assert "Connection refused" in caplog.text or "Max retries" in caplog.text
+
+
+def test_a_push_service_answering_404_or_410_drops_the_device(member):
+    """A push service that no longer knows a subscription (404, 410) gets its
+    device deleted; any other refusal (400, 500) is counted, the device kept."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from common.notify import localised_excerpt
+    from push.sending import deliver
+
+    class Service(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(int(self.path.rsplit("/", 1)[1]))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Service)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/push"
+    try:
+        devices = {
+            status: PushDevice.objects.create(
+                member=member, endpoint=f"{base}/{status}", p256dh=P256DH, auth=AUTH
+            )
+            for status in (201, 400, 404, 410, 500)
+        }
+        data = {"url": "/", "excerpt": "Alerte", "title": "Alerte"}
+        outcomes = deliver([(member.user_id, "grid_alert", data)], localised_excerpt)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert outcomes == {"sent": 1, "gone": 2, "failed": 2}
+    left = {
+        device.endpoint.rsplit("/", 1)[1]: device.failures
+        for device in PushDevice.objects.filter(member=member)
+    }
+    assert left == {"201": 0, "400": 1, "500": 1}
+    assert not PushDevice.objects.filter(
+        pk__in=[devices[404].pk, devices[410].pk]
+    ).exists()

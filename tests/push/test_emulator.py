@@ -2,10 +2,19 @@
 registered through our endpoint, a real direct message, VAPID checked and the
 payload decrypted by the emulator; an expired subscription's device is deleted."""
 
+import base64
 import json
+import time
+from urllib.parse import urlsplit
 
+import requests
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from django.conf import settings
 from django.urls import reverse
 from notifications.models import Notification
+from requests.structures import CaseInsensitiveDict
 
 from common.notify import push_notifications, send_notification
 from community.models import Referent
@@ -151,3 +160,64 @@ def test_local_life_pushes_under_its_own_choice_and_answers_as_replies(
         )
     assert Question.objects.count() == 2
     assert len(push_emulator.messages(referent_phone["clientHash"])) == 1
+
+
+def _b64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def test_each_push_carries_a_valid_vapid_token_and_the_web_push_headers(
+    member, push_emulator, monkeypatch, django_capture_on_commit_callbacks
+):
+    """What the push service checks (RFC 8292, RFC 8030), read on the request
+    as sent: the token signed by our key for the service's origin, with our
+    contact and an expiry within 24 hours; the public key; the encoding, TTL,
+    urgency and topic of a grid alert. The emulator then verifies the token's
+    signature itself and decrypts the payload."""
+    subscription = _phone(member, push_emulator)
+    sent: list[tuple[str, dict]] = []
+    original = requests.Session.post
+
+    def recording(session, url, *args, **kwargs):
+        if url == subscription["endpoint"]:
+            sent.append((url, CaseInsensitiveDict(kwargs.get("headers") or {})))
+        return original(session, url, *args, **kwargs)
+
+    monkeypatch.setattr(requests.Session, "post", recording)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_notification(
+            member.user_id,
+            actor=member.town,
+            verb="grid_alert",
+            data={"kind": "grid_alert", "url": "/defis/", "excerpt": "18 h – 20 h"},
+        )
+
+    [(endpoint, headers)] = sent
+    scheme, _, rest = headers["Authorization"].partition(" ")
+    assert scheme == "vapid"
+    fields = dict(part.strip().split("=", 1) for part in rest.split(","))
+    public_key = settings.SMARTCITIZEN["VAPID_PUBLIC_KEY"]
+    assert fields["k"] == public_key
+    header, claims, signature = fields["t"].split(".")
+    assert json.loads(_b64(header)) == {"typ": "JWT", "alg": "ES256"}
+    raw = _b64(signature)
+    ec.EllipticCurvePublicKey.from_encoded_point(
+        ec.SECP256R1(), _b64(public_key)
+    ).verify(
+        encode_dss_signature(
+            int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big")
+        ),
+        f"{header}.{claims}".encode(),
+        ec.ECDSA(hashes.SHA256()),
+    )
+    claims = json.loads(_b64(claims))
+    origin = urlsplit(endpoint)
+    assert claims["aud"] == f"{origin.scheme}://{origin.netloc}"
+    assert claims["sub"] == settings.SMARTCITIZEN["VAPID_SUBJECT"]
+    assert claims["sub"].startswith(("mailto:", "https:"))
+    assert time.time() < claims["exp"] <= time.time() + 24 * 3600
+    assert headers["Content-Encoding"] == "aes128gcm"
+    assert headers["TTL"] == str(settings.SMARTCITIZEN["PUSH_TTL"])
+    assert headers["Urgency"] == "high" and headers["Topic"] == "grid-alert"
+    [message] = push_emulator.messages(subscription["clientHash"])
+    assert json.loads(message)["url"] == "/defis/"
