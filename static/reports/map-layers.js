@@ -59,19 +59,22 @@
           className: "map-layer-pin map-layer-pin--" + colour,
           html: mark,
           iconSize: [22, 22],
-          iconAnchor: [11, 22],
-          popupAnchor: [0, -20],
+          // The mark is turned by 45°: its point is 11 × √2 under the middle.
+          iconAnchor: [11, 27],
+          popupAnchor: [0, -24],
         }),
         // The marker is a focusable button: its title is its name.
         title: pin.title,
-      })
-        .bindPopup(popup(pin))
-        .addTo(group);
-      var element = marker.getElement();
-      if (element) {
+      }).bindPopup(popup(pin));
+      // Leaflet makes the marker's element again each time the layer control
+      // shows the layer: name it each time.
+      marker.on("add", function () {
+        var element = marker.getElement();
+        if (!element) return;
         element.setAttribute("aria-label", pin.title);
         element.setAttribute("data-map-layer-pin", layer.key);
-      }
+      });
+      marker.addTo(group);
       points.push([pin.lat, pin.lon]);
     });
     // Leaflet writes the names as markup: the label escaped, the swatch ours.
