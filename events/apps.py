@@ -10,11 +10,13 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from events import (
+            map_layer,
             personal_data,
             signals,  # noqa: F401 - connects the receivers
         )
 
         personal_data.register_all()
+        map_layer.register()
         post_migrate.connect(add_missing_indexes, sender=self)
 
 

@@ -8,6 +8,7 @@ class LocalshopsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from localshops import kinds
+        from localshops import kinds, map_layer
 
         kinds.register_all()
+        map_layer.register()

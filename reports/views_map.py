@@ -1,4 +1,5 @@
-"""The town's map, `/carte/`: its reports and its sensors.
+"""The town's map, `/carte/`: its reports, its sensors and the layers of the
+apps above (events, shops: `common.maplayers`).
 
 The page is a filtered, paginated list first (it works without JavaScript and
 without tiles); `static/reports/map.js` adds a Leaflet map whose pins come from
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common import maplayers
 from community.models import Neighbourhood, TownPage
 from community.towns import town_or_404
 from realtime.groups import reports_stream, sensors_stream
@@ -137,6 +139,19 @@ def age_text(seconds: float | None) -> str:
     return gettext("il y a {n} j").format(n=minutes // (60 * 24))
 
 
+# Colours of the layers' pins and swatches in map.css (map-layer-swatch--1…4),
+# by the layer's position.
+LAYER_COLOURS = 4
+
+
+def map_layers(town: TownPage, request: HttpRequest) -> list[dict]:
+    """The registered layers with the town's pins, each with its colour."""
+    layers = maplayers.town_layers(town, request)
+    for position, layer in enumerate(layers):
+        layer["colour"] = position % LAYER_COLOURS + 1
+    return layers
+
+
 def map_page(request: HttpRequest) -> HttpResponse:
     """The town's reports (filters, paginated cards) and sensors; the map
     itself is drawn by map.js over the same filters."""
@@ -166,6 +181,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
                 {**sensor, "age_text": age_text(sensor["age_seconds"])}
                 for sensor in map_sensors(town)
             ],
+            "map_layers": map_layers(town, request),
             "live_stream": stream if live else None,
             "live_since": latest_event_id(stream) if live else None,
             "sensors_stream": sensors if live else None,

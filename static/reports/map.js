@@ -42,7 +42,9 @@
   // Leaflet writes the names as markup: escaped.
   layerNames[base.escapeHtml(root.getAttribute("data-reports-layer-text"))] = reportsLayer;
   layerNames[base.escapeHtml(root.getAttribute("data-sensors-layer-text"))] = sensorsLayer;
-  L.control.layers(null, layerNames, { collapsed: false }).addTo(map);
+  var layersControl = L.control.layers(null, layerNames, { collapsed: false }).addTo(map);
+  // map-layers.js (loaded next) adds the other apps' layers to this map and control.
+  base.townMap = { map: map, layers: layersControl, placed: made.placed };
 
   function pinStyle(state) {
     var style = STATE_STYLES[state] || STATE_STYLES.open;

@@ -236,3 +236,66 @@ def test_the_map_page_is_accessible_with_its_pins_and_sensors(
     expect(page.locator(".sensor-pin")).to_contain_text("42")
     item = page.locator(f'[data-sensor="{sensor.pk}"]')
     expect(item).to_contain_text("il y a 2 min")
+
+
+def test_events_and_shops_are_layers_of_the_map_on_a_phone(
+    new_context, asgi_server, map_town
+):
+    """Issue 18: a coming event with a place and an active producer are pins of
+    their own layers on /carte/ (a visitor, a phone), named in the layer
+    control, listed under the map, and the page stays axe-clean."""
+    from localshops.models import BusinessKind, LocalBusiness
+    from tests.events.helpers import make_event, make_event_index
+
+    make_event(
+        make_event_index(map_town),
+        "Café réparation",
+        place_name="Salle des fêtes",
+        address="2 place de la Mairie",
+        latitude=45.04,
+        longitude=4.04,
+    )
+    LocalBusiness.objects.create(
+        town=map_town,
+        name="Les Jardins de la Lys",
+        kind=BusinessKind.PRODUCER,
+        address="Chemin des Prés",
+        latitude=45.06,
+        longitude=4.06,
+    )
+
+    context = new_context(**PHONE)
+    _blank_tiles(context)
+    page = context.new_page()
+    page.goto(f"{asgi_server}/carte/")
+    events = page.locator('[data-map-layer-pin="events"]')
+    shops = page.locator('[data-map-layer-pin="localshops"]')
+    expect(events).to_have_count(1)
+    expect(shops).to_have_count(1)
+    control = page.locator(".leaflet-control-layers")
+    expect(control).to_contain_text("Événements")
+    expect(control).to_contain_text("Commerces et producteurs")
+    # The lists under the map say the same, with the date and the address.
+    expect(page.locator('[data-map-layer="events"] li')).to_contain_text(
+        "2 place de la Mairie"
+    )
+    expect(page.locator('[data-map-layer="localshops"] li')).to_contain_text(
+        "Les Jardins de la Lys"
+    )
+
+    # A tap on the event's pin opens its popup, which links to its page.
+    events.tap()
+    expect(page.locator(".leaflet-popup")).to_contain_text("Salle des fêtes")
+    expect(
+        page.locator(".leaflet-popup").get_by_role("link", name="Café réparation")
+    ).to_have_attribute("href", re.compile(r"/evenements/.+/$"))
+    assert_accessible(page)
+
+    # The layer control hides a layer and shows it again.
+    checkbox = control.locator("label", has_text="Commerces et producteurs").locator(
+        "input"
+    )
+    checkbox.uncheck()
+    expect(shops).to_have_count(0)
+    checkbox.check()
+    expect(shops).to_have_count(1)
