@@ -291,6 +291,43 @@ REPORTS = {
             "Une plaque d'égout bouge et claque au passage des voitures.",
             pinned=False,
         ),
+        # A second duplicate and a second closed one: a few reports in each
+        # state, as issue 16 asks of the demo.
+        DemoReport(
+            "lampadaire-bis",
+            "eclairage",
+            "centre-bourg",
+            24,
+            "Rue de la République, au nº 16",
+            "Plus de lumière devant chez nous depuis plusieurs soirs.",
+            steps=(
+                (
+                    1,
+                    "duplicate",
+                    (
+                        "lampadaire",
+                        "C'est le lampadaire du nº 14, déjà signalé : sa "
+                        "réparation est suivie sur le signalement conservé.",
+                    ),
+                ),
+            ),
+        ),
+        DemoReport(
+            "gravats",
+            "dechets",
+            "le-moulin",
+            15,
+            "Chemin des Prés, dans la cour du nº 3",
+            "Des gravats s'entassent dans une cour depuis des semaines.",
+            steps=(
+                (
+                    3,
+                    ReportState.CLOSED,
+                    "Cette cour est un terrain privé : la commune a écrit à son "
+                    "propriétaire, à qui il revient de les enlever.",
+                ),
+            ),
+        ),
     ],
     RIVEMONT: [
         DemoReport(

@@ -42,6 +42,9 @@ THUMBNAIL_SIZE = 480
 NOTIFY_VERB = "report"
 STATE_EXCERPT = gettext_noop("« %(category)s » : %(state)s")
 NOTE_EXCERPT = gettext_noop("« %(category)s » : nouvelle précision")
+CLOSED_REPORT = gettext_noop(
+    "Ce signalement est clos : faites-en un nouveau si le problème est revenu."
+)
 
 
 def clean_text(text: object, max_length: int, field: str, *, required: bool) -> str:
@@ -337,14 +340,7 @@ def check_add_note(
             return existing
     note = clean_text(note, NOTE_MAX_LENGTH, "note", required=True)
     if not report.is_open:
-        raise ValidationError(
-            {
-                "note": _(
-                    "Ce signalement est clos : faites-en un nouveau si le problème "
-                    "est revenu."
-                )
-            }
-        )
+        raise ValidationError({"note": _(CLOSED_REPORT)})
     check_rate(f"note:{member.pk}", "REPORT_NOTE_RATE")
     with transaction.atomic(), sends_first():
         update = ReportUpdate.objects.create(
@@ -366,11 +362,14 @@ def check_add_note(
 
 def do_me_too(member: Member, report: Report) -> bool:
     """A resident saw the same problem: they support and follow the report.
-    Answers False when they had already said so (nothing changes)."""
+    Answers False when they had already said so (nothing changes); a closed
+    report takes none (ValidationError): the problem is back, file a new one."""
     if member.town_id != report.town_id or report.hidden:
         raise PermissionDenied
     if report.author_id == member.pk:
         return False
+    if not report.is_open:
+        raise ValidationError(_(CLOSED_REPORT))
     with transaction.atomic(), sends_first():
         follow, _created = ReportFollow.objects.select_for_update().get_or_create(
             report=report, member=member

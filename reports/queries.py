@@ -10,7 +10,13 @@ from django.utils import timezone
 from community.models import TownPage
 from reports import geo
 from reports.access import can_work_reports
-from reports.models import ModerationState, Report, ReportCategory, ReportUpdate
+from reports.models import (
+    OPEN_STATES,
+    ModerationState,
+    Report,
+    ReportCategory,
+    ReportUpdate,
+)
 
 
 def town_categories(town: TownPage) -> QuerySet[ReportCategory]:
@@ -57,14 +63,16 @@ def nearby(
     limit: int = 10,
 ) -> list[Report]:
     """Reports of the same category within REPORT_NEARBY_METRES of the point
-    in the last REPORT_NEARBY_DAYS days, nearest first, not closed ones: what a
-    resident should see before filing a duplicate. One indexed query."""
+    in the last REPORT_NEARBY_DAYS days that are still open (« moi aussi » and
+    precisions are taken on open reports only), nearest first: what a resident
+    should see before filing a duplicate. One indexed query."""
     config = settings.SMARTCITIZEN
     radius = config["REPORT_NEARBY_METRES"]
     south, west, north, east = geo.box(latitude, longitude, radius)
     since = timezone.now() - timedelta(days=config["REPORT_NEARBY_DAYS"])
     candidates = visible_reports(town).filter(
         category=category,
+        state__in=OPEN_STATES,
         created_at__gte=since,
         latitude__range=(south, north),
         longitude__range=(west, east),

@@ -194,7 +194,12 @@ def _member_report(viewer: Member, request: HttpRequest, report_id: int) -> Repo
 @member_required
 def me_too(request: HttpRequest, viewer: Member, report_id: int) -> HttpResponse:
     report = _member_report(viewer, request, report_id)
-    if actions.do_me_too(viewer, report):
+    try:
+        counted = actions.do_me_too(viewer, report)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return back(request, reverse("reports:detail", args=[report.pk]))
+    if counted:
         messages.success(
             request,
             _(

@@ -51,6 +51,8 @@ def sensor_dict(
         "observed_at": observed.isoformat() if observed else None,
         "age_seconds": age,
         "silent": age is None or age > sensor.expected_interval_minutes * 60,
+        # An open map turns the sensor silent itself when time passes.
+        "interval_seconds": sensor.expected_interval_minutes * 60,
         "url": reverse("townsensors:detail", args=[sensor.pk]),
     }
 

@@ -9,7 +9,9 @@
  * - live changes: "reports:pin" events of reports/live.js (a new report that
  *   matches the filters adds a pin, a change recolours it, a hidden report
  *   loses it) and `sensor.values` events of the town's sensors stream
- *   (static/js/live.js's "live:event"), which also update the sensor list.
+ *   (static/js/live.js's "live:event"), which also update the sensor list;
+ *   every 30 s the sensors' ages grow and a sensor past its expected interval
+ *   turns « silencieux », as a reload would show it.
  * When tiles or pins fail, the list below is untouched and a status says so.
  */
 (function () {
@@ -193,6 +195,11 @@
     if (typeof sensor.id !== "number") return;
     var marker = sensorMarkers[sensor.id];
     var known = marker ? marker.sensor : {};
+    if (typeof sensor.age_seconds === "number") {
+      // The age the server gave, and when: tick() makes it grow from there
+      // (the browser's clock may be wrong, a difference of its times is not).
+      sensor = Object.assign({}, sensor, { baseAge: sensor.age_seconds, seenAt: Date.now() });
+    }
     // A live event may carry only the changed fields: keep the rest.
     sensor = Object.assign({}, known, sensor);
     if (typeof sensor.latitude !== "number" || typeof sensor.longitude !== "number") return;
@@ -242,6 +249,30 @@
     });
   });
 
+  // Time passes on an open map: ages grow, and a sensor that stops speaking
+  // turns « silencieux » once its expected interval is over (no event says so).
+  function tick() {
+    Object.keys(sensorMarkers).forEach(function (id) {
+      var marker = sensorMarkers[id];
+      var sensor = marker.sensor;
+      if (typeof sensor.baseAge !== "number") return;
+      var seconds = sensor.baseAge + Math.floor((Date.now() - sensor.seenAt) / 1000);
+      var silent =
+        typeof sensor.interval_seconds === "number"
+          ? seconds > sensor.interval_seconds
+          : !!sensor.silent;
+      if (ageText(seconds) === ageText(sensor.age_seconds) && silent === !!sensor.silent) {
+        return;
+      }
+      sensor.age_seconds = seconds;
+      sensor.silent = silent;
+      marker.setIcon(sensorIcon(sensor));
+      marker.bindPopup(sensorPopup(sensor));
+      updateSensorItem(sensor);
+    });
+  }
+
   loadSensors();
   loadPins();
+  window.setInterval(tick, 30000);
 })();

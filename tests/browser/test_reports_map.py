@@ -2,8 +2,9 @@
 (« Ma position », a tap; a point outside the town refused in French; arrows),
 a second member's open /carte/ shows the new report's card and pin live, then
 its state change and its removal by moderation, and the report's page (with the
-`reports_live` tag) gets its timeline entries once; /carte/ passes axe-core
-with its map, pins and sensors, and sensor values arrive live.
+`reports_live` tag) gets its timeline entries once; both filing steps, the
+report's page, /carte/ with its map, pins and sensors, and a sensor's page with
+its chart and table pass axe-core; sensor values arrive live.
 
 Tiles never leave the machine: the tile server's requests are answered with a
 blank picture."""
@@ -31,6 +32,7 @@ from tests.factories import (
     make_report_category,
     make_staff,
 )
+from tests.townsensors.conftest import send
 from townsensors.models import TownSensor
 
 pytestmark = [
@@ -110,6 +112,7 @@ def test_a_report_filed_on_a_phone_appears_live_and_its_state_change_too(
     phone.get_by_label("Éclairage public").check()
     canvas = phone.locator("[data-pin-map-canvas]")
     expect(canvas).to_be_visible()
+    assert_accessible(phone)
     box = canvas.bounding_box()
     status = phone.locator("[data-pin-status]")
 
@@ -137,6 +140,8 @@ def test_a_report_filed_on_a_phone_appears_live_and_its_state_change_too(
         phone.get_by_role("button", name="Continuer").tap()
 
     # Step 2: the description, then the report's own page.
+    expect(phone.get_by_label("Décrivez le problème")).to_be_visible()
+    assert_accessible(phone)
     phone.get_by_label("Décrivez le problème").fill("Le lampadaire clignote.")
     with phone.expect_navigation():
         phone.get_by_role("button", name="Envoyer le signalement").tap()
@@ -219,6 +224,10 @@ def test_the_map_page_is_accessible_with_its_pins_and_sensors(
     _, page = _member_context(new_context, asgi_server, anne, **PHONE)
     page.goto("/carte/")
     expect(page.locator("path[data-pin]")).to_have_count(3)
+    # The tile server's attribution (MAP_TILE_ATTRIBUTION) is on the map.
+    expect(page.locator(".leaflet-control-attribution")).to_contain_text(
+        "contributeurs d'OpenStreetMap"
+    )
     expect(page.locator(".sensor-pin")).to_have_count(1)
     # The list is there under the map, with the report that has no pin.
     expect(page.locator("article.report-card")).to_have_count(4)
@@ -236,6 +245,94 @@ def test_the_map_page_is_accessible_with_its_pins_and_sensors(
     expect(page.locator(".sensor-pin")).to_contain_text("42")
     item = page.locator(f'[data-sensor="{sensor.pk}"]')
     expect(item).to_contain_text("il y a 2 min")
+
+    # The sensor's page: its 7 days as a chart, and the table beside it.
+    for minutes_ago in (180, 120, 60, 5):
+        send(map_town, sensor, 100 + minutes_ago / 10, minutes_ago=minutes_ago)
+    page.goto(f"/capteurs/{sensor.pk}/")
+    expect(page.locator("svg.chart polyline")).to_have_count(1)
+    expect(page.locator(".sensor-values tbody tr")).to_have_count(4)
+    assert_accessible(page)
+    page.goto("/capteurs/")
+    expect(page.get_by_text("Parking de la Gare")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_sensor_that_stops_speaking_turns_silent_on_an_open_map(
+    new_context, asgi_server, map_town, live_neighbourhood
+):
+    """No event says that a sensor went quiet: the open map ages its values and
+    says « silencieux » once the sensor's expected interval is over."""
+    anne = make_member(
+        map_town, neighbourhood=live_neighbourhood, email="anne@example.org"
+    )
+    sensor = TownSensor.objects.create(
+        town=map_town,
+        name="Sonde du lavoir",
+        kind="temperature",
+        unit="°C",
+        latitude=45.06,
+        longitude=4.06,
+        expected_interval_minutes=1,
+    )
+    send(map_town, sensor, 7.5)
+    _, page = _member_context(new_context, asgi_server, anne)
+    page.clock.install()
+    page.goto("/carte/")
+    pin = page.locator(".sensor-pin")
+    expect(pin).to_contain_text("7,5")
+    item = page.locator(f'[data-sensor="{sensor.pk}"]')
+    expect(item.locator("[data-sensor-silent]")).to_be_hidden()
+    page.clock.fast_forward("02:30")
+    expect(item.locator("[data-sensor-silent]")).to_be_visible()
+    expect(item.locator("[data-sensor-age]")).to_have_text("il y a 2 min")
+    expect(pin).to_contain_text("silencieux")
+
+
+def test_without_javascript_or_tiles_the_map_page_is_a_list_and_filing_works(
+    new_context, asgi_server, map_town, live_neighbourhood
+):
+    """The map is an enhancement: no JavaScript, the page is the list with
+    addresses and states, and a report is filed with a typed address; no
+    tiles, the same list under an empty map."""
+    anne = make_member(
+        map_town, neighbourhood=live_neighbourhood, email="anne@example.org"
+    )
+    category = make_report_category(map_town, "Voirie")
+    make_report(anne, category, latitude=45.05, longitude=4.05, address="Rue Haute")
+
+    _, page = _member_context(new_context, asgi_server, anne, java_script_enabled=False)
+    page.goto("/carte/")
+    expect(page.locator("[data-town-map]")).to_be_hidden()
+    card = page.locator("article.report-card")
+    expect(card).to_have_count(1)
+    expect(card).to_contain_text("Rue Haute")
+    expect(card).to_contain_text("ouvert")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Faire un signalement").click()
+    page.get_by_label("Voirie", exact=True).check()
+    page.get_by_label("Adresse ou lieu").fill("8 rue de la Gare")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continuer").click()
+    page.get_by_label("Décrivez le problème").fill("Un trou dans le trottoir.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Envoyer le signalement").click()
+    filed = Report.objects.get(address="8 rue de la Gare")
+    assert filed.latitude is None and filed.author_id == anne.pk
+    assert_accessible(page)
+
+    # JavaScript, but no tile server reachable: the list is all there.
+    tiles = urlsplit(settings.SMARTCITIZEN["MAP_TILE_URL"])
+    context = new_context()
+    context.route(
+        re.compile("^" + re.escape(f"{tiles.scheme}://{tiles.netloc}") + "/.*"),
+        lambda route: route.abort(),
+    )
+    offline = context.new_page()
+    offline.goto("/carte/")
+    expect(offline.locator("[data-town-map]")).to_be_visible()
+    expect(offline.locator("article.report-card")).to_have_count(2)
+    expect(offline.get_by_text("8 rue de la Gare")).to_be_visible()
 
 
 def test_events_and_shops_are_layers_of_the_map_on_a_phone(

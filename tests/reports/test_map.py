@@ -90,9 +90,18 @@ def test_anyone_reads_the_list_with_addresses_and_states_never_names(
     # travel as data- attributes, the sensors as JSON data.
     assert '<div class="town-map" hidden data-town-map' in html
     assert 'data-tile-url="https://tile.openstreetmap.org/{z}/{x}/{y}.png"' in html
+    assert 'data-attribution="© les contributeurs d&#x27;OpenStreetMap"' in html
     assert 'data-bounds="45.0,4.0,45.1,4.1"' in html
     assert 'data-lat="45.05"' in html  # the middle of the bounds: no centre set
     assert '<script id="town-sensors-data" type="application/json">' in html
+
+
+def test_the_map_page_leads_to_filing_and_to_the_sensors(client, member, lighting):
+    """The menu's « Signalements » opens the map: filing is one link away."""
+    html = client.get(MAP).content.decode()
+    assert f'href="{reverse("reports:new")}"' in html
+    assert "Faire un signalement" in html
+    assert f'href="{reverse("townsensors:list")}"' in html
 
 
 def test_filters_by_state_category_and_neighbourhood(client, member, lighting, waste):

@@ -9,7 +9,13 @@ from django.urls import reverse
 
 from community import roles
 from community.models import Role
-from moderation.models import ReportGroup
+from moderation.models import (
+    Appeal,
+    AppealState,
+    Decision,
+    DecisionAction,
+    ReportGroup,
+)
 from realtime.groups import reports_stream
 from realtime.models import Event
 from reports import actions, moderation_kinds
@@ -91,6 +97,68 @@ def test_a_report_is_reported_hidden_and_restored(client, author, neighbour, mod
     assert client.get(detail).status_code == 200
     listing = client.get(reverse("reports:list")).content.decode()
     assert detail in listing
+
+
+def test_the_author_appeals_a_hidden_report_and_a_granted_appeal_restores_it(
+    client, author, neighbour, moderator
+):
+    """Report, hide, appeal: the whole of moderation's path, through its pages."""
+    report = make_report(author, description="Sacs laissés devant le n° 12")
+    group = report_through_the_form(client, neighbour, "report", report.pk)
+    decide(client, moderator, group, "hide")
+    decision = Decision.objects.get(
+        kind="report", object_id=report.pk, action=DecisionAction.HIDE
+    )
+    assert decision.member == author
+    # The author is told, with the link to the decision and its appeal form.
+    client.force_login(author.user)
+    url = reverse("moderation:decision", args=[decision.pk])
+    assert url in client.get(reverse("feeds:notifications")).content.decode()
+    assert client.get(url).status_code == 200
+    sent = client.post(url, {"text": "C'est un vrai problème de propreté."})
+    assert sent.status_code == 302
+    appeal = Appeal.objects.get(decision=decision)
+    # Another resident cannot read the decision.
+    client.force_login(neighbour.user)
+    assert client.get(url).status_code == 404
+
+    client.force_login(moderator)
+    listing = client.get(reverse("moderation_appeal:list")).content.decode()
+    assert author.display_name in listing
+    answered = client.post(
+        reverse("moderation_answer_appeal", args=[appeal.pk]),
+        {"granted": "1", "answer": "Le signalement est légitime.", "group": group.pk},
+    )
+    assert answered.status_code == 302
+    report.refresh_from_db()
+    assert not report.hidden
+    last = Event.objects.filter(stream=reports_stream(report.town_id)).last()
+    assert (last.event, last.data["report_id"]) == ("report.created", report.pk)
+    client.force_login(neighbour.user)
+    assert client.get(reverse("reports:detail", args=[report.pk])).status_code == 200
+
+
+def test_a_rejected_appeal_keeps_a_precision_hidden(
+    client, author, neighbour, moderator
+):
+    report = make_report(neighbour)
+    note = actions.check_add_note(author, report, "Le voisin du 3 l'a cassé, ce ***")
+    group = report_through_the_form(client, neighbour, "report_note", note.pk)
+    decide(client, moderator, group, "hide")
+    decision = Decision.objects.get(
+        kind="report_note", object_id=note.pk, action=DecisionAction.HIDE
+    )
+    client.force_login(author.user)
+    url = reverse("moderation:decision", args=[decision.pk])
+    assert client.post(url, {"text": "Je maintiens."}).status_code == 302
+    client.force_login(moderator)
+    client.post(
+        reverse("moderation_answer_appeal", args=[decision.appeal.pk]),
+        {"granted": "0", "answer": "Propos injurieux.", "group": group.pk},
+    )
+    note.refresh_from_db()
+    assert note.hidden
+    assert Appeal.objects.get(decision=decision).state == AppealState.REJECTED
 
 
 def test_a_residents_precision_is_reported_and_hidden(

@@ -4,12 +4,15 @@ page and its buttons, the list, who sees the author's name."""
 import io
 import itertools
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from community.models import Role
@@ -227,6 +230,69 @@ def test_step_two_shows_reports_nearby_with_me_too_and_note_links(
     assert reverse("reports:me-too", args=[close.pk]) in html
     assert reverse("reports:detail", args=[close.pk]) + "#precision" in html
     assert "à 11 m" in html
+
+
+def test_reports_nearby_are_open_ones_of_the_last_30_days(
+    client, member, neighbour, category
+):
+    """Only what a resident can still support or add to: open reports (ouvert,
+    pris en charge) filed in the last 30 days."""
+    agent = make_staff(member.town, Role.SERVICE)
+    kept = make_report(neighbour, category, latitude=45.05, longitude=4.05)
+    taken = make_report(neighbour, category, latitude=45.05, longitude=4.0501)
+    actions.check_change_state(agent, taken, ReportState.ACKNOWLEDGED, "Vu.")
+    for state in (ReportState.RESOLVED, ReportState.CLOSED, ReportState.DUPLICATE):
+        report = make_report(neighbour, category, latitude=45.05, longitude=4.05)
+        actions.check_change_state(agent, report, state, "Fait.", duplicate_of=kept)
+    old = make_report(neighbour, category, latitude=45.05, longitude=4.05)
+    recent = make_report(neighbour, category, latitude=45.05, longitude=4.05)
+    now = timezone.now()
+    Report.objects.filter(pk=old.pk).update(created_at=now - timedelta(days=31))
+    Report.objects.filter(pk=recent.pk).update(created_at=now - timedelta(days=29))
+    client.force_login(member.user)
+    html = page(
+        client.get(
+            DETAILS, {"category": category.pk, "latitude": "45.05", "longitude": "4.05"}
+        )
+    )
+    shown = {int(pk) for pk in re.findall(r'id="report-(\d+)"', html)}
+    assert shown == {kept.pk, taken.pk, recent.pk}
+
+
+def test_me_too_on_a_closed_report_is_refused_in_french(
+    client, member, neighbour, category
+):
+    report = make_report(member, category)
+    actions.check_change_state(
+        make_staff(member.town, Role.SERVICE), report, ReportState.RESOLVED, "Fait."
+    )
+    client.force_login(neighbour.user)
+    response = client.post(reverse("reports:me-too", args=[report.pk]), follow=True)
+    assert response.status_code == 200
+    assert "Ce signalement est clos : faites-en un nouveau" in page(response)
+    report.refresh_from_db()
+    assert report.supporters_count == 0
+    assert not ReportFollow.objects.filter(report=report, member=neighbour).exists()
+
+
+def test_a_photo_that_is_no_picture_or_too_big_is_refused_in_french(
+    client, member, category, settings
+):
+    client.force_login(member.user)
+    fake = SimpleUploadedFile("photo.jpg", b"%PDF-1.4 not a picture", "image/jpeg")
+    response = client.post(DETAILS, details(category, address="Rue Haute", photo=fake))
+    assert response.status_code == 200
+    html = page(response)
+    assert "pas une image lisible (JPEG, PNG, WebP ou GIF)" in html
+    assert "choisissez de nouveau votre photo" in html
+    assert "Le lampadaire clignote toute la nuit.</textarea>" in html
+    settings.SMARTCITIZEN = {**settings.SMARTCITIZEN, "REPORT_PHOTO_MAX_BYTES": 1024}
+    response = client.post(
+        DETAILS, details(category, address="Rue Haute", photo=jpeg_with_gps())
+    )
+    assert response.status_code == 200
+    assert "image dépasse la taille maximale" in page(response)
+    assert Report.objects.count() == 0
 
 
 def test_me_too_counts_once_and_follows(client, member, neighbour, category):

@@ -172,7 +172,7 @@ def test_huge_bodies_and_batches_are_refused(client, sensor, sensor_key):
         '{"sensor": "marche-temp", "observed_at": "now", "value": ' + "9" * 400 + "}",
     ],
 )
-def test_no_body_is_a_server_error(client, sensor, sensor_key, raw):
+def test_no_broken_body_is_a_server_error(client, sensor, sensor_key, raw):
     response = post(client, sensor_key, raw)
     assert 400 <= response.status_code < 500
     assert response["Content-Type"] == "application/json"
