@@ -40,6 +40,12 @@ through Django's test client (the whole middleware stack, no server): CPU per
 action of Django and of PostgreSQL, the SQL queries of one action and of one
 replay, and cProfile's top entries.
 
+`--asgi N` measures, in this process, `--rounds` rounds of N actions through
+config.asgi's HTTP paths without a server (Django's ASGIHandler, then the
+application `config.server` serves, alternately; `--clients` at a time, on
+uvloop): CPU per action of this process's threads and of PostgreSQL. It is the
+figure to compare when the machine is too loaded for actions/s to mean much.
+
 The clients run in one asyncio process, on the same cores as the servers: a
 raw HTTP/1.1 client (a prepared request, the status and body read back) costs
 a fraction of httpx's CPU per request; its own CPU is printed. Figures go to
@@ -91,7 +97,9 @@ from bench.support import (  # noqa: E402
     percentile,
     prepare_database,
     report,
+    side_connections_by_process,
     side_cpu,
+    side_cpu_by_process,
     spread,
     start_site,
     stop_side,
@@ -369,6 +377,16 @@ class ActionsRun:
     replayed: int = 0
     replay_samples: list[float] = field(default_factory=list)
     ledger_entries: int = 0
+    server_cpu_by_process: list[float] = field(default_factory=list)
+    connections_by_process: list[int] = field(default_factory=list)
+
+    @property
+    def split(self) -> str:
+        """Each server process's share of the server's CPU, busiest first."""
+        total = sum(self.server_cpu_by_process) or 1.0
+        shares = [s / total for s in self.server_cpu_by_process if s / total >= 0.01]
+        connections = "/".join(map(str, self.connections_by_process))
+        return " / ".join(f"{share:.0%}" for share in shares) + f" ({connections})"
 
     @property
     def rate(self) -> float:
@@ -433,11 +451,20 @@ async def bench_actions(side: Side, cast: Cast, args, prefix: str) -> ActionsRun
         _, statuses, _, _ = await _send_all(connections, warm)
         if statuses != {201: args.clients}:
             raise RuntimeError(f"warm-up actions answered {statuses}")
+        connections_split = side_connections_by_process(side)
         bodies = action_bodies(cast, args.actions, prefix, seed=7)
         postgres_before = postgres_cpu()
-        server_before = side_cpu(side)
+        server_before = side_cpu_by_process(side)
         client_before = time.process_time()
         samples, statuses, answers, wall = await _send_all(connections, bodies)
+        server_after = side_cpu_by_process(side)
+        by_process = sorted(
+            (
+                after - server_before.get(pid, 0.0)
+                for pid, after in server_after.items()
+            ),
+            reverse=True,
+        )
         run = ActionsRun(
             server=side.name,
             actions=args.actions,
@@ -445,7 +472,9 @@ async def bench_actions(side: Side, cast: Cast, args, prefix: str) -> ActionsRun
             samples=samples,
             statuses=dict(sorted(statuses.items())),
             client_cpu=time.process_time() - client_before,
-            server_cpu=side_cpu(side) - server_before,
+            server_cpu=sum(by_process),
+            server_cpu_by_process=by_process,
+            connections_by_process=connections_split,
             postgres_cpu=postgres_cpu_since(postgres_before),
         )
         # Replays: every tenth key again, at once; each answers the first
@@ -480,7 +509,7 @@ def report_run(run: ActionsRun) -> None:
     report(
         f"{run.server}: {run.actions} actions, {run.rate:.1f} actions/s; latency "
         f"{spread(run.samples)}; statuses {run.statuses}; CPU per action "
-        f"{run.per_action(run.server_cpu)} ms server, "
+        f"{run.per_action(run.server_cpu)} ms server (by process {run.split}), "
         f"{run.per_action(run.postgres_cpu)} ms PostgreSQL, "
         f"{run.per_action(run.client_cpu)} ms client; replays "
         f"{run.replayed}/{run.replays} answered 200 replayed "
@@ -494,9 +523,10 @@ def actions_table(runs: list[tuple[int, ActionsRun]]) -> None:
     report()
     report(
         "| round | server | actions/s | p50 / p99 | CPU per action: server / "
-        "PostgreSQL / client | replays p99 | checks |"
+        "PostgreSQL / client | server CPU (connections) by process | replays p99 | "
+        "checks |"
     )
-    report("|---|---|---|---|---|---|---|")
+    report("|---|---|---|---|---|---|---|---|")
     for number, run in runs:
         checks = (
             "OK"
@@ -511,7 +541,7 @@ def actions_table(runs: list[tuple[int, ActionsRun]]) -> None:
             f"{statistics.median(run.samples) * 1000:.0f} / "
             f"{percentile(run.samples, 0.99) * 1000:.0f} ms | "
             f"{run.per_action(run.server_cpu)} / {run.per_action(run.postgres_cpu)}"
-            f" / {run.per_action(run.client_cpu)} ms | "
+            f" / {run.per_action(run.client_cpu)} ms | {run.split} | "
             f"{percentile(run.replay_samples, 0.99) * 1000:.0f} ms | {checks} |"
         )
     report()
@@ -632,6 +662,97 @@ def profile(cast: Cast, count: int) -> None:
         report(out.getvalue())
 
 
+# --- --asgi: the ASGI application in process ----------------------------------------
+
+
+async def _asgi_send_all(app, bodies: list[bytes], clients: int) -> dict[int, int]:
+    """Every body POSTed to the ASGI `app`, `clients` at a time; the statuses."""
+    path = "/api/scoring/v1/actions"
+    common = [
+        (b"host", b"127.0.0.1"),
+        (b"authorization", f"Bearer {TOKEN}".encode()),
+        (b"content-type", b"application/json"),
+    ]
+    statuses: dict[int, int] = {}
+    turns = list(reversed(range(len(bodies))))
+
+    async def one(body: bytes) -> int:
+        scope = {
+            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+            "method": "POST", "scheme": "http", "path": path,
+            "raw_path": path.encode(), "query_string": b"", "root_path": "",
+            "headers": [*common, (b"content-length", str(len(body)).encode())],
+            "client": ("127.0.0.1", 40000), "server": ("127.0.0.1", 8000),
+        }  # fmt: skip
+        messages = [{"type": "http.request", "body": body, "more_body": False}]
+        status = 0
+
+        async def receive() -> dict:
+            if messages:
+                return messages.pop()
+            await asyncio.Event().wait()  # the client never goes away
+            raise AssertionError("unreachable")
+
+        async def send(message: dict) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+
+        await app(scope, receive, send)
+        return status
+
+    async def worker() -> None:
+        while turns:
+            status = await one(bodies[turns.pop()])
+            statuses[status] = statuses.get(status, 0) + 1
+
+    await asyncio.gather(*(worker() for _ in range(clients)))
+    return statuses
+
+
+def profile_asgi(cast: Cast, count: int, clients: int, rounds: int) -> None:
+    """CPU per action of config.asgi's HTTP paths, in this process, no server.
+
+    Django's ASGIHandler (what serves every other path) against the
+    application `python -m config.server` serves, alternately, on uvloop as
+    uvicorn runs it; `clients` requests at a time. The process's CPU counts
+    every thread (the event loop's and the request threads).
+    """
+    import uvloop
+
+    from config import asgi
+
+    paths = {
+        "Django's ASGIHandler": asgi.django_asgi_app,
+        "config.asgi.application": asgi.application,
+    }
+    prefix = f"bench-{RUN}-asgi-"
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        for app in paths.values():  # warm-up: imports, pool, threads
+            label = "django" if app is asgi.django_asgi_app else "site"
+            warm = action_bodies(cast, clients * 2, f"{prefix}warm-{label}-", 1)
+            runner.run(_asgi_send_all(app, warm, clients))
+        for number in range(1, rounds + 1):
+            order = list(paths.items())
+            if number % 2 == 0:
+                order.reverse()
+            for name, app in order:
+                label = "django" if app is asgi.django_asgi_app else "site"
+                bodies = action_bodies(cast, count, f"{prefix}{number}-{label}-", 7)
+                postgres_before = postgres_cpu()
+                began, wall = time.process_time(), time.perf_counter()
+                statuses = runner.run(_asgi_send_all(app, bodies, clients))
+                cpu, wall = time.process_time() - began, time.perf_counter() - wall
+                postgres = postgres_cpu_since(postgres_before)
+                report(
+                    f"round {number}, {name}: {count} actions, {clients} at a time: "
+                    f"CPU per action {cpu * 1000 / count:.2f} ms (this process), "
+                    f"{postgres * 1000 / count:.2f} ms PostgreSQL; "
+                    f"{count / wall:.0f} actions/s; statuses {statuses}; "
+                    f"load average {load_average()}"
+                )
+
+
 # --- main --------------------------------------------------------------------------
 
 
@@ -651,6 +772,10 @@ def main() -> None:
         "--profile", type=int, default=0, metavar="N",
         help="N actions and replays in process through the test client instead",
     )  # fmt: skip
+    parser.add_argument(
+        "--asgi", type=int, default=0, metavar="N",
+        help="N actions a round through config.asgi's HTTP paths in process instead",
+    )  # fmt: skip
     parser.add_argument("--reuse-db", action="store_true")
     args = parser.parse_args()
 
@@ -660,6 +785,9 @@ def main() -> None:
     prepare_database(PG_SERVER, DB_NAME, reuse=args.reuse_db)
     if args.profile:
         profile(make_cast(), args.profile)
+        return
+    if args.asgi:
+        profile_asgi(make_cast(), args.asgi, args.clients, args.rounds)
         return
     if args.dashboard_requests:  # the readings serve the dashboard only
         load_readings()

@@ -4,6 +4,7 @@ Imported by the bench scripts after they set their environment and called
 `django.setup()`; nothing here reads a bench's constants, they are passed in.
 """
 
+import contextlib
 import ctypes
 import json
 import os
@@ -17,6 +18,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 from django.core.management import call_command
@@ -180,7 +182,10 @@ def wait_healthy(server: "Server | Side") -> None:
     while True:
         try:
             with urllib.request.urlopen(f"{server.url}/healthz", timeout=5) as answer:  # noqa: S310
-                if json.load(answer).get("database") == "ok":
+                # Every process of a side, not only the first one up: the
+                # clients' kept-alive connections would all go to that one.
+                ready = not isinstance(server, Side) or server.ready
+                if json.load(answer).get("database") == "ok" and ready:
                     return
         except (OSError, ValueError):
             pass
@@ -252,9 +257,21 @@ class Side:
     processes: list[subprocess.Popen]
     log: Path
 
+    # The line each of its `ready_count` processes logs once it accepts
+    # connections (see wait_healthy); none: /healthz answering is enough.
+    ready_marker: str = ""
+    ready_count: int = 0
+
     def tail(self, lines: int = 30) -> str:
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
         return "\n".join(text.splitlines()[-lines:])
+
+    @property
+    def ready(self) -> bool:
+        if not self.ready_marker:
+            return True
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return text.count(self.ready_marker) >= self.ready_count
 
 
 def popen(command: list[str], log: Path, env: dict, cwd: Path, **kwargs):
@@ -295,9 +312,11 @@ def start_site(server: str, workers: int, log: Path, env: dict[str, str]) -> Sid
     if server in ("uvicorn", "daphne"):
         listener = loopback_listener()
         url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        # Verbosity 1: uvicorn logs when each process has loaded the site and
+        # starts listening (wait_healthy).
         command = [
             sys.executable, "-m", "config.server", "--server", server,
-            "--fd", str(listener.fileno()), "--verbosity", "0",
+            "--fd", str(listener.fileno()), "--verbosity", "1",
             "config.asgi:application",
         ]  # fmt: skip
         processes = [
@@ -305,7 +324,10 @@ def start_site(server: str, workers: int, log: Path, env: dict[str, str]) -> Sid
             for _ in range(workers)
         ]
         listener.close()
-        return Side(name, url, processes, log)
+        side = Side(name, url, processes, log)
+        if server == "uvicorn":
+            side.ready_marker, side.ready_count = "Started server process", workers
+        return side
     bin_dir = ensure_venv("servers", SERVERS_REQUIREMENTS, with_ours=True)
     port = free_port()
     if server == "granian":
@@ -331,16 +353,46 @@ def start_site(server: str, workers: int, log: Path, env: dict[str, str]) -> Sid
 
 def side_cpu(side: Side) -> float:
     """CPU seconds so far of every process of the side (their own sessions)."""
+    return sum(side_cpu_by_process(side).values())
+
+
+def side_cpu_by_process(side: Side) -> dict[int, float]:
+    """CPU seconds so far of each process of the side, by process id."""
     sessions = {process.pid for process in side.processes}
-    total = 0.0
+    seconds = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         if int(fields[3]) in sessions:  # field 6 of stat: the session id
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+            ticks = int(fields[11]) + int(fields[12])
+            seconds[int(stat.parent.name)] = ticks / os.sysconf("SC_CLK_TCK")
+    return seconds
+
+
+def side_connections_by_process(side: Side) -> list[int]:
+    """Established TCP connections to the side's port held by each of its
+    processes, most first: how the processes sharing one listening socket
+    split the clients' kept-alive connections."""
+    port = f"{urlsplit(side.url).port:04X}"
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError), open(table) as lines:
+            for line in list(lines)[1:]:
+                fields = line.split()
+                if fields[1].endswith(f":{port}") and fields[3] == "01":
+                    established.add(f"socket:[{fields[9]}]")
+    counts = []
+    for pid in side_cpu_by_process(side):
+        count = 0
+        with contextlib.suppress(OSError):
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                with contextlib.suppress(OSError):
+                    count += os.readlink(fd) in established
+        if count:
+            counts.append(count)
+    return sorted(counts, reverse=True)
 
 
 def stop_side(side: Side) -> None:
