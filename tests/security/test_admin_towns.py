@@ -203,6 +203,29 @@ def test_the_research_export_covers_a_only(towns):
     assert "Val-A" in body and "Val-B" not in body and B_MARKER not in body
 
 
+def test_the_site_history_names_no_row_of_another_town(towns):
+    """Wagtail's « Historique du site » lists the log entries of every snippet
+    whose model the user has a permission on, whatever its town (its label is
+    the row's name): superusers only, as the page types report."""
+    from wagtail.log_actions import log
+
+    # What the admin's edit view logs when B's neighbourhood is saved.
+    log(instance=towns.b.neighbourhood, action="wagtail.edit", user=towns.superuser)
+    urls = ("/admin/reports/site-history/", "/admin/reports/site-history/results/")
+    for role in ("moderator", "town_admin", "service", "ambassador"):
+        staff = signed_in(towns.staff[role])
+        for url in urls:
+            answer = staff.get(url)
+            assert B_MARKER not in answer.content.decode(), (role, url)
+            assert answer.status_code in (302, 403), (role, url)
+        assert "site-history" not in staff.get("/admin/").content.decode(), role
+    superuser = signed_in(towns.superuser)
+    history = superuser.get(urls[0])
+    assert history.status_code == 200
+    assert "Les Lilas" + B_MARKER in history.content.decode()
+    assert "site-history" in superuser.get("/admin/").content.decode()
+
+
 def test_the_scoped_lists_run_a_bounded_number_of_queries(towns):
     from tests.factories import NeighbourhoodFactory, make_household
 
