@@ -203,6 +203,40 @@ def test_the_research_export_covers_a_only(towns):
     assert "Val-A" in body and "Val-B" not in body and B_MARKER not in body
 
 
+def test_the_research_export_filters_by_town_for_whoever_sees_several(towns):
+    from community.models import Role
+    from tests.factories import grant, make_town
+
+    url = reverse("mydata_research")
+    names = {"telecharger": "pseudonymes", "weeks": 4}
+    superuser = signed_in(towns.superuser)
+    assert 'name="town"' in superuser.get(url).content.decode()
+    both = superuser.get(url, names).content.decode()
+    assert "Val-A" in both and "Val-B" in both
+    only_b = superuser.get(url, {**names, "town": towns.b.town.pk})
+    assert only_b.status_code == 200
+    assert "Val-B" in only_b.content.decode()
+    assert "Val-A" not in only_b.content.decode()
+    # A moderator of one town gets no filter; B's id sent by hand is ignored.
+    moderator = signed_in(towns.staff["moderator"])
+    assert 'name="town"' not in moderator.get(url).content.decode()
+    forced = moderator.get(url, {**names, "town": towns.b.town.pk}).content.decode()
+    assert "Val-A" in forced and "Val-B" not in forced and B_MARKER not in forced
+    # A moderator of A and B chooses one; a third town is not theirs to choose:
+    # the form says so and nothing is downloaded.
+    user = towns.staff["moderator"]
+    grant(user, towns.b.town, Role.MODERATOR)
+    third = make_town("Val-C", hostname="val-c.test")
+    both_towns = signed_in(user)
+    assert 'name="town"' in both_towns.get(url).content.decode()
+    only_a = both_towns.get(url, {**names, "town": towns.a.town.pk}).content.decode()
+    assert "Val-A" in only_a and "Val-B" not in only_a
+    refused = both_towns.get(url, {**names, "town": third.pk})
+    assert refused.status_code == 200
+    assert refused["Content-Type"].startswith("text/html")
+    assert 'role="alert"' in refused.content.decode()
+
+
 def test_the_site_history_names_no_row_of_another_town(towns):
     """Wagtail's « Historique du site » lists the log entries of every snippet
     whose model the user has a permission on, whatever its town (its label is
