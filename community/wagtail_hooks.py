@@ -12,6 +12,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from community.admin_apikeys import ApiKeyViewSet
+from community.admin_consent import ConsentTextViewSet
 from community.admin_new_town import NewTownView
 from community.admin_towns import TownScopedViewSet, pages_in_towns
 from community.admin_views import (
@@ -90,6 +91,7 @@ class CommunityGroup(SnippetViewSetGroup):
 
 register_snippet(CommunityGroup)
 register_snippet(ApiKeyViewSet)
+register_snippet(ConsentTextViewSet)
 
 
 @hooks.register("register_admin_urls")

@@ -330,3 +330,63 @@ def test_a_town_scoped_chooser_creates_nothing(towns, chooser):
         == 404
     )
     assert Neighbourhood.objects.count() == before
+
+
+def test_a_town_admin_publishes_their_town_s_consent_texts_only(towns):
+    """« Textes de consentement »: a town's administrator publishes the next
+    version of their town's text, which residents read at once; another
+    town's text, the template and a published text's edit are refused."""
+    from community import privacy
+    from community.models import ConsentKind, ConsentText
+
+    research = ConsentKind.RESEARCH
+    b_text = ConsentText.objects.create(
+        town=towns.b.town, kind=research, version=1, text="Texte de B" + B_MARKER
+    )
+    admin = signed_in(towns.staff["town_admin"])
+    listing = admin.get(reverse("community_consenttext:list"))
+    assert listing.status_code == 200 and B_MARKER not in listing.content.decode()
+    add = reverse("community_consenttext:add")
+    form = admin.get(add)
+    assert form.status_code == 200 and B_MARKER not in form.content.decode()
+    before = privacy.current_consent_text(research, towns.a.town)
+    published = admin.post(
+        add,
+        {"town": towns.a.town.pk, "kind": research, "text": "Recherche à Val-A, v2"},
+    )
+    assert published.status_code == 302
+    new = privacy.current_consent_text(research, towns.a.town)
+    assert (new.town_id, new.text) == (towns.a.town.pk, "Recherche à Val-A, v2")
+    assert new.version == (before.version if before else 0) + 1
+    assert privacy.current_consent_text(research, towns.b.town) == b_text
+    # The residents of A read it on their consent page.
+    resident = signed_in(towns.a.resident.user)
+    assert "Recherche à Val-A, v2" in resident.get(reverse("mydata:consents")).text
+    # B's town, or no town (the template, superusers'): the form's error.
+    count = ConsentText.objects.count()
+    for town in (towns.b.town.pk, ""):
+        refused = admin.post(add, {"town": town, "kind": research, "text": "Pris"})
+        assert refused.status_code == 200
+    assert ConsentText.objects.count() == count
+    # B's text is a missing one; a published text is never edited nor deleted.
+    for view in ("inspect", "edit", "delete"):
+        url = reverse(f"community_consenttext:{view}", args=[b_text.pk])
+        assert admin.get(url).status_code == 404, view
+    assert (
+        admin.get(reverse("community_consenttext:inspect", args=[new.pk])).status_code
+        == 200
+    )
+    for view in ("edit", "delete"):
+        url = reverse(f"community_consenttext:{view}", args=[new.pk])
+        assert admin.get(url).status_code in (302, 403), view
+        admin.post(url, {"town": towns.a.town.pk, "kind": research, "text": "Changé"})
+    new.refresh_from_db()
+    assert new.text == "Recherche à Val-A, v2"
+    # A moderator who is not the town's administrator does not publish.
+    moderator = signed_in(towns.staff["moderator"])
+    assert moderator.get(add).status_code in (302, 403)
+    # A superuser publishes the template new towns copy.
+    superuser = signed_in(towns.superuser)
+    template = superuser.post(add, {"town": "", "kind": research, "text": "Modèle"})
+    assert template.status_code == 302
+    assert privacy.current_consent_text(research).text == "Modèle"
