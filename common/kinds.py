@@ -68,6 +68,10 @@ class ContentKind:
     # False when the rows have no hidden state of their own (chat messages):
     # moderation keeps it, and `hide`/`restore` only tell the open pages.
     own_hidden_state: bool = True
+    # authored(member) -> (published, hidden): how many of the member's rows
+    # of this kind are shown and hidden, for the author's history beside a
+    # case; None: not counted there.
+    authored: Callable[[Member], tuple[int, int]] | None = None
 
 
 _kinds: dict[str, ContentKind] = {}

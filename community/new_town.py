@@ -154,6 +154,14 @@ def check_create_town(
     title = title.strip()
     if not title:
         raise ValidationError(_("Donnez le nom de la commune."), code="title")
+    # The town's collection of images and documents is found by the town's
+    # name (community.actions.do_setup_town_roles): two towns of one name
+    # would share it.
+    if TownPage.objects.filter(title__iexact=title).exists():
+        raise ValidationError(
+            _("Une commune porte déjà le nom « %(title)s ».") % {"title": title},
+            code="title_taken",
+        )
     hostname = check_hostname(hostname, port)
     names = [n.name for n in neighbourhoods]
     if len(set(names)) != len(names):

@@ -40,6 +40,37 @@ def current_consent_text(
     )
 
 
+@transaction.atomic
+def check_publish_consent_text(
+    town: TownPage | None, kind: str, text: str
+) -> ConsentText:
+    """Publish a new version of a town's consent text (None: the template new
+    towns copy), in force at once. A published text never changes: the older
+    versions stay, with the records that name them."""
+    text = (text or "").strip()
+    if kind not in ConsentKind.values:
+        raise ValidationError({"kind": _("Choisissez le type de texte.")})
+    if not text:
+        raise ValidationError({"text": _("Le texte ne peut pas être vide.")})
+    # The town's row (or, for the template, every template text) is locked so
+    # that two publications never take the same version number.
+    if town is not None:
+        TownPage.objects.select_for_update().filter(pk=town.pk).first()
+    mine = ConsentText.objects.select_for_update().filter(town=town, kind=kind)
+    last = max(mine.values_list("version", flat=True), default=None)
+    if last is None:
+        # The town's first text of its own follows the template it read so far.
+        last = max(
+            ConsentText.objects.filter(town=None, kind=kind).values_list(
+                "version", flat=True
+            ),
+            default=0,
+        )
+    return ConsentText.objects.create(
+        town=town, kind=kind, version=last + 1, text=text, published_at=timezone.now()
+    )
+
+
 def check_record_household_consent(
     household: Household,
     *,

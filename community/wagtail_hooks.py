@@ -12,6 +12,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from community.admin_apikeys import ApiKeyViewSet
+from community.admin_consent import ConsentTextViewSet
 from community.admin_new_town import NewTownView
 from community.admin_towns import TownScopedViewSet, pages_in_towns
 from community.admin_views import (
@@ -90,6 +91,7 @@ class CommunityGroup(SnippetViewSetGroup):
 
 register_snippet(CommunityGroup)
 register_snippet(ApiKeyViewSet)
+register_snippet(ConsentTextViewSet)
 
 
 @hooks.register("register_admin_urls")
@@ -131,11 +133,18 @@ def move_only_the_users_towns_pages(request, page, destination):
         raise Http404
 
 
+# Reports whose routes are superusers only (config/urls.py): they list rows of
+# every town and Wagtail gives no hook to scope them.
+SUPERUSERS_REPORTS = ("page-types-usage", "site-history")
+
+
 @hooks.register("construct_reports_menu")
-def page_types_report_for_superusers(request, menu_items):
-    """Its route is superusers only (config/urls.py): no link to it for others."""
+def town_wide_reports_for_superusers(request, menu_items):
+    """No link to a superusers-only report for anyone else."""
     if not request.user.is_superuser:
-        menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
+        menu_items[:] = [
+            item for item in menu_items if item.name not in SUPERUSERS_REPORTS
+        ]
 
 
 @hooks.register("register_admin_urls")

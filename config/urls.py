@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -26,6 +27,18 @@ urlpatterns = [
         "admin/reports/page-types-usage/results/",
         superusers_only(PageTypesUsageReportView.as_view(results_only=True)),
         name="page_types_usage_results_superusers",
+    ),
+    # « Historique du site » lists the log entries of every snippet whose model
+    # the user may change, in every town, under the row's name: the same.
+    path(
+        "admin/reports/site-history/",
+        superusers_only(LogEntriesView.as_view()),
+        name="site_history_superusers",
+    ),
+    path(
+        "admin/reports/site-history/results/",
+        superusers_only(LogEntriesView.as_view(results_only=True)),
+        name="site_history_results_superusers",
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("api/scoring/v1/", include("scoring.urls")),

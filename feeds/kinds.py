@@ -7,7 +7,7 @@ feeds' actions.
 """
 
 from django.contrib.auth.models import User
-from django.db.models import Model
+from django.db.models import Count, Model, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +21,19 @@ from feeds.actions import posts as post_actions
 from feeds.models import ChatMessage, Comment, ContentState, Post
 from feeds.models.chat import MESSAGE_MAX_LENGTH
 from search import registry as search_registry
+
+
+def _authored(model: type[Post] | type[Comment]):
+    """The member's shown and hidden rows of `model`, in one query."""
+
+    def count(member: Member) -> tuple[int, int]:
+        row = model.objects.filter(author=member).aggregate(
+            published=Count("pk", filter=Q(state=ContentState.PUBLISHED)),
+            hidden=Count("pk", filter=Q(state=ContentState.HIDDEN)),
+        )
+        return row["published"], row["hidden"]
+
+    return count
 
 
 def _load_post(pk: int) -> Post | None:
@@ -153,6 +166,7 @@ def register_all() -> None:
                 moderator, post, body
             ),
             search=search_kinds.POSTS,
+            authored=_authored(Post),
         )
     )
     kinds.register(
@@ -172,6 +186,7 @@ def register_all() -> None:
                 moderator, comment, body
             ),
             search=search_kinds.COMMENTS,
+            authored=_authored(Comment),
         )
     )
     kinds.register(

@@ -1,11 +1,11 @@
 """Permission-checked reads of moderation: the queue, a case, a member's history."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
+from common import kinds
 from community.models import Member
 from community.roles import scope_to_towns
-from feeds.models import Comment, ContentState, Post
 from moderation.models import Appeal, AppealState, Decision, Report, ReportGroup
 
 HISTORY_SIZE = 20
@@ -48,21 +48,17 @@ def reports_of(group: ReportGroup) -> list[Report]:
 
 
 def author_history(member: Member | None) -> dict:
-    """What the queue shows of an author: counts, past decisions, sanctions."""
+    """What the queue shows of an author: their rows of each content kind that
+    counts them (`common.kinds`), past decisions, sanctions."""
     if member is None:
         return {}
-    posts = Post.objects.filter(author=member).aggregate(
-        published=Count("pk", filter=Q(state=ContentState.PUBLISHED)),
-        hidden=Count("pk", filter=Q(state=ContentState.HIDDEN)),
-    )
-    comments = Comment.objects.filter(author=member).aggregate(
-        published=Count("pk", filter=Q(state=ContentState.PUBLISHED)),
-        hidden=Count("pk", filter=Q(state=ContentState.HIDDEN)),
-    )
     return {
         "member": member,
-        "posts": posts,
-        "comments": comments,
+        "authored": [
+            (kind.label, *kind.authored(member))
+            for kind in kinds.all_kinds()
+            if kind.authored is not None
+        ],
         "reported": ReportGroup.objects.filter(author=member).count(),
         "decisions": list(
             Decision.objects.filter(member=member)

@@ -1,5 +1,6 @@
 """The research export in the Wagtail admin: moderators download two files,
-of the towns they moderate (a superuser: every town)."""
+of the towns they moderate (a superuser: every town); whoever sees several
+towns may choose one (« Commune »)."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -9,6 +10,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from community import roles
+from community.admin_towns import town_choices
 from mydata.forms import ResearchExportForm
 from mydata.queries import is_research_exporter
 from mydata.research import build_research_export
@@ -27,15 +29,20 @@ class ResearchExportView(WagtailAdminTemplateMixin, TemplateView):
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         what = request.GET.get("telecharger")
         if what in ("export", "pseudonymes"):
-            form = ResearchExportForm(request.GET)
+            form = ResearchExportForm(request.GET, towns=town_choices(request))
             if not form.is_valid():
                 return self.render_to_response(self.get_context_data(form=form))
-            towns = roles.town_ids_where(
-                request.user, roles.Role.MODERATOR, roles.Role.TOWN_ADMIN
-            )
+            chosen = form.cleaned_data.get("town")
+            if chosen is not None:
+                town_ids = [chosen.pk]
+            elif request.user.is_superuser:
+                town_ids = None
+            else:
+                town_ids = roles.town_ids_where(
+                    request.user, roles.Role.MODERATOR, roles.Role.TOWN_ADMIN
+                )
             export = build_research_export(
-                form.cleaned_data["weeks"],
-                town_ids=None if request.user.is_superuser else towns,
+                form.cleaned_data["weeks"], town_ids=town_ids
             )
             stamp = timezone.localdate().isoformat()
             # Two separate downloads: the map never travels with the export.
@@ -56,5 +63,8 @@ class ResearchExportView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", ResearchExportForm(initial={"weeks": 12}))
+        context.setdefault(
+            "form",
+            ResearchExportForm(initial={"weeks": 12}, towns=town_choices(self.request)),
+        )
         return context

@@ -35,6 +35,7 @@ Cette archive contient tout ce que la plateforme garde sur vous et votre foyer,
 - notifications.json : les notifications reçues et vos préférences ;
 - actions.json : les actions, défis, badges, astuces faites et bons d'achat de
   votre foyer ;
+- astuces.json : les astuces que vous avez proposées, publiées ou non ;
 - points.json : le solde et le détail par domaine du cœur de calcul des points ;
 - consentements.json : les consentements de votre foyer et les vôtres, avec la
   version du texte, la date où ils ont été donnés et retirés ;

@@ -1,6 +1,8 @@
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from community.models import TownPage
 from mydata.actions.deletion import DeletionMode
 
 
@@ -31,3 +33,18 @@ class ResearchExportForm(forms.Form):
         max_value=104,
         initial=12,
     )
+    # « Commune »: for a superuser and for whoever moderates several towns;
+    # the choices are the user's towns, so another town is a form error.
+    town = forms.ModelChoiceField(
+        label=_("Commune"),
+        queryset=TownPage.objects.none(),
+        required=False,
+        empty_label=_("Toutes"),
+    )
+
+    def __init__(self, *args, towns: QuerySet[TownPage], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if towns.count() > 1:
+            self.fields["town"].queryset = towns
+        else:
+            del self.fields["town"]

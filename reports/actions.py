@@ -216,11 +216,18 @@ def check_create_report(
 
 
 def _publish(report: Report, event: str, update: ReportUpdate | None = None) -> None:
+    # The members the event is about (realtime.publish: a viewer hiding one of
+    # them gets no copy): the report's author, and a resident's note's author,
+    # as a comment's is for a post. A « moi aussi » is like a reaction: the
+    # report's event, whoever supports it.
+    members = [report.author_id]
+    if update is not None and update.kind == UpdateKind.NOTE:
+        members.append(update.author_id)
     publish(
         reports_stream(report.town_id),
         event,
         event_data(report, update),
-        members=[report.author_id],
+        members=members,
     )
 
 

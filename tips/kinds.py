@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from common import kinds
-from common.archive import Archive, rows
+from common.archive import Archive, iso, rows
 from common.kinds import ContentKind, Shown
 from community.models import Member, TownPage
 from search.kinds import PageKind, path_in_site, published_at
@@ -77,8 +77,24 @@ def _restore(tip: TipPage, moderator) -> None:
 
 
 def export_member(member: Member, archive: Archive) -> None:
-    """actions.json: the tips the household did and those the member found
+    """astuces.json: the tips the member proposed (published or not);
+    actions.json: the tips the household did and those the member found
     useful."""
+    archive.documents["astuces.json"] = {
+        "proposees": [
+            {
+                "id": tip.pk,
+                "titre": tip.title,
+                "en_bref": tip.summary,
+                "domaine": tip.domain,
+                "texte": tip.body_text(),
+                "publiee": tip.live,
+                "publiee_le": iso(tip.first_published_at),
+                "modifiee_le": iso(tip.latest_revision_created_at),
+            }
+            for tip in TipPage.objects.filter(author=member).order_by("pk")
+        ]
+    }
     actions = archive.section("actions.json")
     if member.household_id is not None:
         actions["astuces_faites"] = rows(

@@ -131,6 +131,20 @@ def test_a_bad_hostname_creates_nothing(hostname, message):
     assert counts() == before
 
 
+def test_a_second_town_of_the_same_name_is_refused():
+    """Its collection of images and documents would be the first one's."""
+    make_town("Prise", hostname="taken.test")
+    before = counts()
+    with pytest.raises(CommandError, match="porte déjà le nom"):
+        call_command(
+            "create_town",
+            "--title=prise",
+            "--hostname=prise-bis.test",
+            stdout=StringIO(),
+        )
+    assert counts() == before
+
+
 def test_a_bad_admin_email_undoes_everything():
     before = counts()
     with pytest.raises(CommandError, match="adresse e-mail valide"):

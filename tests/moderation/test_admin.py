@@ -114,6 +114,37 @@ def test_the_case_page_shows_content_reporters_history_and_hides(
     assert Decision.objects.filter(action="hide", moderator=moderator).exists()
 
 
+def test_the_author_s_history_counts_each_kind_the_registry_counts(
+    client, author, reporters, moderator, monkeypatch
+):
+    """Moderation counts an author's rows through `common.kinds` (feeds
+    counts posts and comments); a kind added there shows with no change to
+    moderation."""
+    import dataclasses
+
+    from common import kinds
+
+    hidden = post_as(author, "Déjà masquée")
+    actions.do_hide(moderator, items.load("post", hidden.pk), "Hors sujet")
+    post = post_as(author, "Une publication signalée")
+    actions.check_report(reporters[0], "post", post.pk, reason=Reason.SPAM)
+    group = ReportGroup.objects.get(kind="post", object_id=post.pk)
+    extra = dataclasses.replace(
+        kinds.get("post"),
+        name="essai",
+        label="Sorte d'essai",
+        authored=lambda member: (7, 2),
+    )
+    monkeypatch.setitem(kinds._kinds, "essai", extra)
+    client.force_login(moderator)
+    body = client.get(
+        reverse("moderation_reportgroup:inspect", args=[group.pk])
+    ).content.decode()
+    assert "Publication : 1 en ligne, 1 masqué(e)s" in body
+    assert "Commentaire : 0 en ligne, 0 masqué(e)s" in body
+    assert "Sorte d&#x27;essai : 7 en ligne, 2 masqué(e)s" in body
+
+
 def test_the_case_page_lists_a_pending_appeal_and_answers_it(
     client, author, reporters, moderator
 ):

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from feeds import actions
 from feeds.access import hidden_member_ids_of_user
-from realtime.groups import town_stream, user_stream
+from realtime.groups import reports_stream, town_stream, user_stream
 from realtime.models import Event
 from realtime.publish import HIDES_EVENT
 from realtime.queries import latest_event_id
@@ -240,3 +240,37 @@ async def test_the_hidden_set_is_read_in_one_query(member, neighbour, third):
         return hidden, len(queries)
 
     assert await in_db(read) == ({neighbour.pk, third.pk}, 1)
+
+
+async def test_a_hidden_member_s_note_on_a_report_does_not_come(
+    member, neighbour, third
+):
+    """A resident's note on a report is theirs, as a comment is: a viewer who
+    blocked them gets no frame of it; another resident's note still comes."""
+    from reports import actions as report_actions
+    from tests.factories import make_report
+
+    report = await in_db(make_report, third)
+    await in_db(actions.do_block, member, neighbour)
+    socket = await connected(member.user)
+    await subscribe(socket, reports_stream(member.town_id))
+
+    await in_db(
+        report_actions.check_add_note,
+        neighbour,
+        report,
+        "Toujours là, du bloqué",
+        client_key=f"k{next(_keys)}",
+    )
+    shown = await in_db(
+        report_actions.check_add_note,
+        third,
+        report,
+        "Et plus grand",
+        client_key=f"k{next(_keys)}",
+    )
+    frame = await receive(socket)
+    assert (frame["event"], frame["data"]["update_id"]) == ("report.note", shown.pk)
+    assert "du bloqué" not in json.dumps(frame)
+    assert await socket.receive_nothing(0.3)
+    await socket.disconnect()

@@ -203,6 +203,63 @@ def test_the_research_export_covers_a_only(towns):
     assert "Val-A" in body and "Val-B" not in body and B_MARKER not in body
 
 
+def test_the_research_export_filters_by_town_for_whoever_sees_several(towns):
+    from community.models import Role
+    from tests.factories import grant, make_town
+
+    url = reverse("mydata_research")
+    names = {"telecharger": "pseudonymes", "weeks": 4}
+    superuser = signed_in(towns.superuser)
+    assert 'name="town"' in superuser.get(url).content.decode()
+    both = superuser.get(url, names).content.decode()
+    assert "Val-A" in both and "Val-B" in both
+    only_b = superuser.get(url, {**names, "town": towns.b.town.pk})
+    assert only_b.status_code == 200
+    assert "Val-B" in only_b.content.decode()
+    assert "Val-A" not in only_b.content.decode()
+    # A moderator of one town gets no filter; B's id sent by hand is ignored.
+    moderator = signed_in(towns.staff["moderator"])
+    assert 'name="town"' not in moderator.get(url).content.decode()
+    forced = moderator.get(url, {**names, "town": towns.b.town.pk}).content.decode()
+    assert "Val-A" in forced and "Val-B" not in forced and B_MARKER not in forced
+    # A moderator of A and B chooses one; a third town is not theirs to choose:
+    # the form says so and nothing is downloaded.
+    user = towns.staff["moderator"]
+    grant(user, towns.b.town, Role.MODERATOR)
+    third = make_town("Val-C", hostname="val-c.test")
+    both_towns = signed_in(user)
+    assert 'name="town"' in both_towns.get(url).content.decode()
+    only_a = both_towns.get(url, {**names, "town": towns.a.town.pk}).content.decode()
+    assert "Val-A" in only_a and "Val-B" not in only_a
+    refused = both_towns.get(url, {**names, "town": third.pk})
+    assert refused.status_code == 200
+    assert refused["Content-Type"].startswith("text/html")
+    assert 'role="alert"' in refused.content.decode()
+
+
+def test_the_site_history_names_no_row_of_another_town(towns):
+    """Wagtail's « Historique du site » lists the log entries of every snippet
+    whose model the user has a permission on, whatever its town (its label is
+    the row's name): superusers only, as the page types report."""
+    from wagtail.log_actions import log
+
+    # What the admin's edit view logs when B's neighbourhood is saved.
+    log(instance=towns.b.neighbourhood, action="wagtail.edit", user=towns.superuser)
+    urls = ("/admin/reports/site-history/", "/admin/reports/site-history/results/")
+    for role in ("moderator", "town_admin", "service", "ambassador"):
+        staff = signed_in(towns.staff[role])
+        for url in urls:
+            answer = staff.get(url)
+            assert B_MARKER not in answer.content.decode(), (role, url)
+            assert answer.status_code in (302, 403), (role, url)
+        assert "site-history" not in staff.get("/admin/").content.decode(), role
+    superuser = signed_in(towns.superuser)
+    history = superuser.get(urls[0])
+    assert history.status_code == 200
+    assert "Les Lilas" + B_MARKER in history.content.decode()
+    assert "site-history" in superuser.get("/admin/").content.decode()
+
+
 def test_the_scoped_lists_run_a_bounded_number_of_queries(towns):
     from tests.factories import NeighbourhoodFactory, make_household
 
@@ -273,3 +330,63 @@ def test_a_town_scoped_chooser_creates_nothing(towns, chooser):
         == 404
     )
     assert Neighbourhood.objects.count() == before
+
+
+def test_a_town_admin_publishes_their_town_s_consent_texts_only(towns):
+    """« Textes de consentement »: a town's administrator publishes the next
+    version of their town's text, which residents read at once; another
+    town's text, the template and a published text's edit are refused."""
+    from community import privacy
+    from community.models import ConsentKind, ConsentText
+
+    research = ConsentKind.RESEARCH
+    b_text = ConsentText.objects.create(
+        town=towns.b.town, kind=research, version=1, text="Texte de B" + B_MARKER
+    )
+    admin = signed_in(towns.staff["town_admin"])
+    listing = admin.get(reverse("community_consenttext:list"))
+    assert listing.status_code == 200 and B_MARKER not in listing.content.decode()
+    add = reverse("community_consenttext:add")
+    form = admin.get(add)
+    assert form.status_code == 200 and B_MARKER not in form.content.decode()
+    before = privacy.current_consent_text(research, towns.a.town)
+    published = admin.post(
+        add,
+        {"town": towns.a.town.pk, "kind": research, "text": "Recherche à Val-A, v2"},
+    )
+    assert published.status_code == 302
+    new = privacy.current_consent_text(research, towns.a.town)
+    assert (new.town_id, new.text) == (towns.a.town.pk, "Recherche à Val-A, v2")
+    assert new.version == (before.version if before else 0) + 1
+    assert privacy.current_consent_text(research, towns.b.town) == b_text
+    # The residents of A read it on their consent page.
+    resident = signed_in(towns.a.resident.user)
+    assert "Recherche à Val-A, v2" in resident.get(reverse("mydata:consents")).text
+    # B's town, or no town (the template, superusers'): the form's error.
+    count = ConsentText.objects.count()
+    for town in (towns.b.town.pk, ""):
+        refused = admin.post(add, {"town": town, "kind": research, "text": "Pris"})
+        assert refused.status_code == 200
+    assert ConsentText.objects.count() == count
+    # B's text is a missing one; a published text is never edited nor deleted.
+    for view in ("inspect", "edit", "delete"):
+        url = reverse(f"community_consenttext:{view}", args=[b_text.pk])
+        assert admin.get(url).status_code == 404, view
+    assert (
+        admin.get(reverse("community_consenttext:inspect", args=[new.pk])).status_code
+        == 200
+    )
+    for view in ("edit", "delete"):
+        url = reverse(f"community_consenttext:{view}", args=[new.pk])
+        assert admin.get(url).status_code in (302, 403), view
+        admin.post(url, {"town": towns.a.town.pk, "kind": research, "text": "Changé"})
+    new.refresh_from_db()
+    assert new.text == "Recherche à Val-A, v2"
+    # A moderator who is not the town's administrator does not publish.
+    moderator = signed_in(towns.staff["moderator"])
+    assert moderator.get(add).status_code in (302, 403)
+    # A superuser publishes the template new towns copy.
+    superuser = signed_in(towns.superuser)
+    template = superuser.post(add, {"town": "", "kind": research, "text": "Modèle"})
+    assert template.status_code == 302
+    assert privacy.current_consent_text(research).text == "Modèle"

@@ -412,6 +412,11 @@ TARGET_OF_PK: dict[str, Callable[[CrossTown], object]] = {
     # Issue 16: API keys, report categories, the town's sensors.
     FAMILY + "admin/cles-api/": lambda t: t.b.api_key.pk,
     FAMILY + "admin/snippets/choose/community/apikey/": lambda t: t.b.api_key.pk,
+    # Session 12: a town's consent texts (town administrators publish them).
+    FAMILY + "admin/consentements/": lambda t: t.b_consent_text.pk,
+    FAMILY + "admin/snippets/choose/community/consenttext/": lambda t: (
+        t.b_consent_text.pk
+    ),
     FAMILY + "admin/signalements/categories/": lambda t: t.b.report_category.pk,
     FAMILY + "admin/snippets/choose/reports/reportcategory/": lambda t: (
         t.b.report_category.pk
@@ -1014,7 +1019,7 @@ def cross_town_ids(cross_town: CrossTown) -> CrossTown:
     from wagtail.models import Collection, Site, Workflow
 
     from ambassadors.models import AuditEntry, Onboarding
-    from community.models import Invitation, TownRole
+    from community.models import ConsentKind, ConsentText, Invitation, TownRole
     from scoring.models import ActionType
 
     t = cross_town
@@ -1035,6 +1040,12 @@ def cross_town_ids(cross_town: CrossTown) -> CrossTown:
         or Workflow.objects.first()
     )
     t.action_type = ActionType.objects.first()
+    t.b_consent_text = ConsentText.objects.create(
+        town=b.town,
+        kind=ConsentKind.PARTICIPATION,
+        version=1,
+        text="Consentement de B" + B_MARKER,
+    )
     # Built lazily by a URL of the per-town matrix: made now, before the runs
     # take B's fingerprint, so that its creation is not read as a change.
     _meter_upload(b)

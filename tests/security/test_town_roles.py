@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from PIL import Image as PILImage
+from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import Collection
 
@@ -393,6 +394,56 @@ def test_a_moderator_sees_and_uploads_to_their_town_s_collection_only(genlis, au
         {"title": "Glissée", "file": png("x.png"), "collection": theirs.pk},
     )
     assert not Image.objects.filter(collection=theirs, title="Glissée").exists()
+
+
+def test_another_town_s_image_and_document_cannot_be_read_or_changed(genlis, auxonne):
+    """Documents follow the towns' collections as images do; one of Auxonne's
+    image or document named by its id is refused to Genlis's moderator, its
+    title never shown, and a POST changes nothing."""
+    ours = Collection.objects.get(name="Genlis")
+    theirs = Collection.objects.get(name="Auxonne")
+    Document.objects.create(
+        title="Compte rendu de Genlis",
+        file=SimpleUploadedFile("g.txt", b"Genlis"),
+        collection=ours,
+    )
+    document = Document.objects.create(
+        title="Budget secret Auxonne",
+        file=SimpleUploadedFile("a.txt", b"Auxonne"),
+        collection=theirs,
+    )
+    image = Image.objects.create(
+        title="Pont secret Auxonne", file=png("a.png"), collection=theirs
+    )
+    client = genlis.client(make_staff(genlis.page, Role.MODERATOR))
+    listing = client.get(reverse("wagtaildocs:index"))
+    assert listing.status_code == 200
+    assert "Compte rendu de Genlis" in listing.text
+    assert "Budget secret Auxonne" not in listing.text
+    client.post(
+        reverse("wagtaildocs:add"),
+        {
+            "title": "Glissé",
+            "file": SimpleUploadedFile("x.txt", b"x"),
+            "collection": theirs.pk,
+        },
+    )
+    assert not Document.objects.filter(collection=theirs, title="Glissé").exists()
+    for app, obj in (("wagtaildocs", document), ("wagtailimages", image)):
+        for view in ("edit", "delete"):
+            url = reverse(f"{app}:{view}", args=[obj.pk])
+            answer = client.get(url)
+            assert answer.status_code in (302, 403, 404), url
+            assert "secret Auxonne" not in answer.text, url
+        client.post(
+            reverse(f"{app}:edit", args=[obj.pk]),
+            {"title": "Pris", "collection": ours.pk},
+        )
+        client.post(reverse(f"{app}:delete", args=[obj.pk]))
+        obj.refresh_from_db()
+        assert obj.collection_id == theirs.pk and "secret Auxonne" in obj.title
+    chooser = client.get(reverse("wagtaildocs_chooser:choose"))
+    assert "Budget secret Auxonne" not in chooser.text
 
 
 def test_a_tip_of_auxonne_awaits_auxonne_s_moderators_only(genlis, auxonne):
