@@ -85,6 +85,7 @@ from bench.support import (  # noqa: E402
     prepare_database,
     report,
     reset_database,
+    side_connections_by_process,
     side_cpu,
     start_site,
     stop_side,
@@ -245,6 +246,7 @@ class Run:
     bytes_per_request: float
     errors: str  # socket errors and non-2xx/3xx answers, "" when none
     cpu_ms: float  # CPU of the side's processes per request counted
+    split: list[int]  # wrk's connections held by each process, mid-run
 
 
 def wrk(page: Page, args, seconds: int) -> Run:
@@ -255,9 +257,15 @@ def wrk(page: Page, args, seconds: int) -> Run:
     if page.cookie:
         command += ["-H", f"Cookie: {page.cookie}"]
     cpu_before = side_cpu(page.side)
-    out = subprocess.run(  # noqa: S603
-        [*command, page.url], check=True, capture_output=True, text=True
-    ).stdout
+    running = subprocess.Popen(  # noqa: S603
+        [*command, page.url], stdout=subprocess.PIPE, text=True
+    )
+    # Mid-run: how the side's processes share wrk's kept-alive connections.
+    time.sleep(seconds / 2)
+    split = side_connections_by_process(page.side)
+    out, _ = running.communicate()
+    if running.returncode:
+        raise subprocess.CalledProcessError(running.returncode, command)
     settle(page.side)
     cpu = side_cpu(page.side) - cpu_before
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.MULTILINE))
@@ -276,6 +284,7 @@ def wrk(page: Page, args, seconds: int) -> Run:
         bytes_per_request=_bytes(done.group(2)) / max(requests, 1),
         errors="; ".join(errors),
         cpu_ms=cpu * 1000 / requests if requests else float("nan"),
+        split=split,
     )
 
 
@@ -450,6 +459,9 @@ def main() -> None:
                     for who, page in order if number % 2 == 0 else order[::-1]:
                         run = wrk(page, args, args.seconds)
                         results[(number, label, who)] = run
+                        report(f"round {number + 1}, {page.side.name} {page.path}: "
+                               f"{run.rps:.1f} req/s, connections per process "
+                               f"{'/'.join(map(str, run.split)) or '-'}")  # fmt: skip
                         if note := flag(page, run):
                             notes.append(f"round {number + 1}, {page.side.name} "
                                          f"{page.path}: {note}")  # fmt: skip

@@ -135,6 +135,30 @@ def loopback_listener() -> socket.socket:
     return listener
 
 
+def reuseport_listeners(count: int) -> list[socket.socket]:
+    """`count` listening sockets on one free loopback port (SO_REUSEPORT), one
+    per server process: the kernel spreads new connections among them.
+
+    Processes sharing ONE listening socket race for its connections, and a
+    client's kept-alive connections stay where they landed: wrk's 20 (or the
+    scoring bench's 16) often went 16/0 or 14/2 to one process (session 12,
+    `side_connections_by_process`), which then did all the work on one core.
+    A deployment of N processes behind one port does the same as this (a
+    socket per process with SO_REUSEPORT, e.g. systemd's `ReusePort=yes`, or
+    a balancing proxy in front).
+    """
+    listeners = []
+    port = 0
+    for _ in range(count):
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        listener.bind(("127.0.0.1", port))
+        port = listener.getsockname()[1]
+        listener.listen(1024)
+        listeners.append(listener)
+    return listeners
+
+
 def start_server(
     log: Path,
     env: dict[str, str],
@@ -297,33 +321,43 @@ def free_port() -> int:
     return port
 
 
+# `BENCH_SHARED_LISTENER=1`: the processes of a side share one listening
+# socket, as before session 12 (see reuseport_listeners).
+SHARED_LISTENER = os.environ.get("BENCH_SHARED_LISTENER") == "1"
+
+
 def start_site(server: str, workers: int, log: Path, env: dict[str, str]) -> Side:
     """Our site served by `workers` processes of `server` on one loopback port.
 
     `env` is added to this process's environment (the bench's settings,
     database, Redis); our code is put on PYTHONPATH for the servers of
     bench/.venvs/servers. uvicorn (the site's server) and daphne: `workers`
-    processes of `config.server --server …` accepting on one socket (`--fd`),
-    as `make run`, the tests and the other benches start it; granian:
+    processes of `config.server --server …`, each accepting on its own socket
+    of one port (`--fd`, SO_REUSEPORT: `reuseport_listeners`); granian:
     `config.asgi` with its own `--workers`; gunicorn: `config.wsgi` (HTTP only)
     with sync workers.
     """
     name = f"{server} × {workers}"
     if server in ("uvicorn", "daphne"):
-        listener = loopback_listener()
-        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-        # Verbosity 1: uvicorn logs when each process has loaded the site and
-        # starts listening (wait_healthy).
-        command = [
-            sys.executable, "-m", "config.server", "--server", server,
-            "--fd", str(listener.fileno()), "--verbosity", "1",
-            "config.asgi:application",
-        ]  # fmt: skip
-        processes = [
-            popen(command, log, env, BASE_DIR, pass_fds=(listener.fileno(),))
-            for _ in range(workers)
-        ]
-        listener.close()
+        if SHARED_LISTENER:
+            listeners = [loopback_listener()] * workers
+        else:
+            listeners = reuseport_listeners(workers)
+        url = f"http://127.0.0.1:{listeners[0].getsockname()[1]}"
+        processes = []
+        for listener in listeners:
+            # Verbosity 1: uvicorn logs when each process has loaded the site
+            # and starts listening (wait_healthy).
+            command = [
+                sys.executable, "-m", "config.server", "--server", server,
+                "--fd", str(listener.fileno()), "--verbosity", "1",
+                "config.asgi:application",
+            ]  # fmt: skip
+            processes.append(
+                popen(command, log, env, BASE_DIR, pass_fds=(listener.fileno(),))
+            )
+        for listener in set(listeners):
+            listener.close()
         side = Side(name, url, processes, log)
         if server == "uvicorn":
             side.ready_marker, side.ready_count = "Started server process", workers
