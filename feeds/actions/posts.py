@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +36,7 @@ from feeds.models.posts import (
 from feeds.models.social import NotificationKind
 from feeds.notify import notify_member
 from feeds.queries import decorate_new_post, decorate_posts
+from feeds.queries.new_post import read_before_post
 from feeds.targets import challenge_pages
 from feeds.text import find_mentions
 from realtime.groups import challenge_stream, neighbourhood_stream, town_stream
@@ -116,6 +117,10 @@ def open_challenge_id(member: Member, challenge_id: int | None) -> int | None:
     return pages.open_for(member, challenge_id)
 
 
+def _no_such_neighbourhood() -> dict:
+    return {"neighbourhood": _("Ce quartier n'existe pas dans votre commune.")}
+
+
 def _check_target(
     author: Member, target: str, neighbourhood_id: int | None, challenge_id: int | None
 ) -> Neighbourhood | None:
@@ -126,9 +131,7 @@ def _check_target(
             pk=neighbourhood_id, town_id=author.town_id
         ).first()
         if neighbourhood_id is None or neighbourhood is None:
-            raise ValidationError(
-                {"neighbourhood": _("Ce quartier n'existe pas dans votre commune.")}
-            )
+            raise ValidationError(_no_such_neighbourhood())
         return neighbourhood
     if target == PostTarget.CHALLENGE:
         if open_challenge_id(author, challenge_id) is None:
@@ -158,37 +161,6 @@ def _post_domain(target: str, challenge_id: int | None, chosen: str) -> str:
     return chosen
 
 
-def _existing_post(author: Member, key: str) -> Post | None:
-    """The post the author already stored with this client key, if any.
-
-    The same query reads the author's référent role, which the live card shows
-    (`feeds.cards.load_badge` would read it alone, inside the transaction): on
-    this machine each round trip to PostgreSQL before the live send cost more
-    wall time than its CPU (issue 14).
-    """
-    if "referent" in author._state.fields_cache:
-        return Post.objects.filter(author=author, client_key=key).first()
-    found = (
-        Member.objects.filter(pk=author.pk)
-        .select_related("referent")
-        .annotate(
-            existing_id=Subquery(
-                Post.objects.filter(author_id=OuterRef("pk"), client_key=key)
-                .order_by("pk")
-                .values("pk")[:1]
-            )
-        )
-        .first()
-    )
-    if found is None:
-        return Post.objects.filter(author=author, client_key=key).first()
-    if "referent" in found._state.fields_cache:  # None: no référent role
-        author._state.fields_cache["referent"] = found._state.fields_cache["referent"]
-    if found.existing_id is None:
-        return None
-    return Post.objects.filter(pk=found.existing_id).first()
-
-
 def check_create_post(
     author: Member,
     *,
@@ -204,9 +176,16 @@ def check_create_post(
 ) -> Post:
     """Validate then create a post; the same client key twice stores it once."""
     key = clean_client_key(client_key)
-    existing = _existing_post(author, key)
-    if existing is not None:
-        return existing
+    # The client key's post, the author's référent badge (the live card shows
+    # it) and the chosen neighbourhood in one query (feeds/queries/new_post.py).
+    asked = neighbourhood_id if target == PostTarget.NEIGHBOURHOOD else None
+    before = read_before_post(author, key, asked if isinstance(asked, int) else None)
+    if before.existing_id is not None:
+        existing = Post.objects.filter(pk=before.existing_id).first()
+        if existing is not None:
+            return existing
+    if "referent" not in author._state.fields_cache:
+        author._state.fields_cache["referent"] = before.referent
     body = clean_text(body, BODY_MAX_LENGTH)
     content_warning = (content_warning or "").replace("\x00", "").strip()
     if len(content_warning) > CONTENT_WARNING_MAX_LENGTH:
@@ -225,7 +204,12 @@ def check_create_post(
         )
     for upload in images:
         check_post_image(upload)
-    neighbourhood = _check_target(author, target, neighbourhood_id, challenge_id)
+    if target == PostTarget.NEIGHBOURHOOD and isinstance(asked, int):
+        neighbourhood = before.neighbourhood
+        if neighbourhood is None:
+            raise ValidationError(_no_such_neighbourhood())
+    else:
+        neighbourhood = _check_target(author, target, neighbourhood_id, challenge_id)
     domain = _post_domain(target, challenge_id, domain)
     trust.check_can_post(author, body=body, image_count=len(images))
     ratelimit.check_rate(author, "post")
