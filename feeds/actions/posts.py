@@ -35,11 +35,12 @@ from feeds.models.posts import (
 )
 from feeds.models.social import NotificationKind
 from feeds.notify import notify_member
-from feeds.queries import decorate_posts
+from feeds.queries import decorate_new_post, decorate_posts
+from feeds.queries.new_post import read_before_post
 from feeds.targets import challenge_pages
 from feeds.text import find_mentions
 from realtime.groups import challenge_stream, neighbourhood_stream, town_stream
-from realtime.publish import publish, sends_first
+from realtime.publish import publish_to_each, sends_first
 
 
 def clean_text(text: str, max_length: int, *, field: str = "body") -> str:
@@ -82,14 +83,20 @@ def home_stream(post: Post) -> str:
 def _publish_all(
     streams: Sequence[str], event: str, data: dict, members: Sequence[int | None]
 ) -> None:
-    """Publish on every stream; `members` are those the event is about: a
-    viewer who hides one of them gets no copy (docs/realtime.md)."""
-    for stream in streams:
-        publish(stream, event, data, members=members)
+    """Publish on every stream, in order; `members` are those the event is
+    about: a viewer who hides one of them gets no copy (docs/realtime.md)."""
+    publish_to_each(streams, event, data, members=members)
 
 
-def _publish_post(post: Post, event: str) -> None:
-    decorate_posts([post], None)
+def _publish_post(
+    post: Post, event: str, *, new_images: list[PostImage] | None = None
+) -> None:
+    """Publish a post's card; `new_images`: the post was created in this
+    transaction with these pictures (nothing to read back)."""
+    if new_images is None:
+        decorate_posts([post], None)
+    else:
+        decorate_new_post(post, new_images)
     data = {
         "html": rendering.render_post(post),
         "item": f"post-{post.pk}",
@@ -110,6 +117,10 @@ def open_challenge_id(member: Member, challenge_id: int | None) -> int | None:
     return pages.open_for(member, challenge_id)
 
 
+def _no_such_neighbourhood() -> dict:
+    return {"neighbourhood": _("Ce quartier n'existe pas dans votre commune.")}
+
+
 def _check_target(
     author: Member, target: str, neighbourhood_id: int | None, challenge_id: int | None
 ) -> Neighbourhood | None:
@@ -120,9 +131,7 @@ def _check_target(
             pk=neighbourhood_id, town_id=author.town_id
         ).first()
         if neighbourhood_id is None or neighbourhood is None:
-            raise ValidationError(
-                {"neighbourhood": _("Ce quartier n'existe pas dans votre commune.")}
-            )
+            raise ValidationError(_no_such_neighbourhood())
         return neighbourhood
     if target == PostTarget.CHALLENGE:
         if open_challenge_id(author, challenge_id) is None:
@@ -167,9 +176,16 @@ def check_create_post(
 ) -> Post:
     """Validate then create a post; the same client key twice stores it once."""
     key = clean_client_key(client_key)
-    existing = Post.objects.filter(author=author, client_key=key).first()
-    if existing is not None:
-        return existing
+    # The client key's post, the author's référent badge (the live card shows
+    # it) and the chosen neighbourhood in one query (feeds/queries/new_post.py).
+    asked = neighbourhood_id if target == PostTarget.NEIGHBOURHOOD else None
+    before = read_before_post(author, key, asked if isinstance(asked, int) else None)
+    if before.existing_id is not None:
+        existing = Post.objects.filter(pk=before.existing_id).first()
+        if existing is not None:
+            return existing
+    if "referent" not in author._state.fields_cache:
+        author._state.fields_cache["referent"] = before.referent
     body = clean_text(body, BODY_MAX_LENGTH)
     content_warning = (content_warning or "").replace("\x00", "").strip()
     if len(content_warning) > CONTENT_WARNING_MAX_LENGTH:
@@ -188,7 +204,12 @@ def check_create_post(
         )
     for upload in images:
         check_post_image(upload)
-    neighbourhood = _check_target(author, target, neighbourhood_id, challenge_id)
+    if target == PostTarget.NEIGHBOURHOOD and isinstance(asked, int):
+        neighbourhood = before.neighbourhood
+        if neighbourhood is None:
+            raise ValidationError(_no_such_neighbourhood())
+    else:
+        neighbourhood = _check_target(author, target, neighbourhood_id, challenge_id)
     domain = _post_domain(target, challenge_id, domain)
     trust.check_can_post(author, body=body, image_count=len(images))
     ratelimit.check_rate(author, "post")
@@ -208,6 +229,7 @@ def check_create_post(
                 mentions=find_mentions(author.town_id, body),
                 client_key=key,
             )
+            pictures = []
             for position, (large, small) in enumerate(encoded):
                 image = PostImage(
                     post=post,
@@ -221,7 +243,8 @@ def check_create_post(
                     f"{post.pk}-{position}-vignette.jpg", small, save=False
                 )
                 image.save()
-            _publish_post(post, "post.created")
+                pictures.append(image)
+            _publish_post(post, "post.created", new_images=pictures)
             for mention in post.mentions:
                 notify_member(
                     mention["id"], author, NotificationKind.MENTION, post=post

@@ -160,16 +160,43 @@ def decorate_posts(posts: list[Post], viewer: Member | None) -> list[Post]:
             if row.get("mine"):
                 mine.add((row["post_id"], row["kind"]))
     for post in posts:
-        post.reaction_list = [
-            {
-                "kind": kind.value,
-                "label": kind.label,
-                "count": counts.get((post.pk, kind.value), 0),
-                "mine": (post.pk, kind.value) in mine,
-            }
-            for kind in ReactionKind
-        ]
+        post.reaction_list = _reaction_list(post.pk, counts, mine)
     return posts
+
+
+def _reaction_list(
+    pk: int, counts: dict[tuple[int, str], int], mine: set[tuple[int, str]]
+) -> list[dict]:
+    return [
+        {
+            "kind": kind.value,
+            "label": kind.label,
+            "count": counts.get((pk, kind.value), 0),
+            "mine": (pk, kind.value) in mine,
+        }
+        for kind in ReactionKind
+    ]
+
+
+def decorate_new_post(post: Post, images: list[PostImage]) -> Post:
+    """`decorate_posts` of a post created in the current transaction, and its
+    pictures, without reading them back (its live card is rendered before the
+    commit: issue 14).
+
+    No reaction can be read yet: a reaction row needs the post's row, which no
+    other transaction sees before the commit, so the reactions query would
+    always count none. The pictures are the rows just written (`images`), given
+    to the relation as a prefetch would, in the relation's order (position).
+    """
+    post.reaction_list = _reaction_list(post.pk, {}, set())
+    pictures = post.images.all()
+    pictures._result_cache = sorted(images, key=lambda image: image.position)
+    pictures._prefetch_done = True
+    post._prefetched_objects_cache = {
+        **getattr(post, "_prefetched_objects_cache", {}),
+        "images": pictures,
+    }
+    return post
 
 
 def _not_hidden(

@@ -11,7 +11,7 @@ from django.test import override_settings
 
 from realtime.groups import town_stream, user_stream
 from realtime.models import Event, Stream
-from realtime.publish import publish, sends_first
+from realtime.publish import publish, publish_to_each, sends_first
 
 from .conftest import (
     connected,
@@ -165,13 +165,13 @@ def _recording_sends(monkeypatch, order: list[str]) -> None:
     """Record each live send (then send it) in `order`."""
     from realtime import publish as publishing
 
-    send = publishing.send_live
+    send = publishing._send_with_missed
 
-    def recorded(message: dict) -> None:
+    async def recorded(layer, message: dict) -> None:
         order.append(f"live {message['stream']} {message['seq']}")
-        send(message)
+        await send(layer, message)
 
-    monkeypatch.setattr(publishing, "send_live", recorded)
+    monkeypatch.setattr(publishing, "_send_with_missed", recorded)
 
 
 @realtime_db
@@ -248,3 +248,62 @@ def test_a_new_post_is_sent_live_before_the_search_index_is_synced(member, monke
     assert live, order
     assert f"index post {post.pk}" in order
     assert order.index(f"index post {post.pk}") > max(order.index(s) for s in live)
+
+
+@realtime_db
+def test_publish_to_each_logs_numbers_and_sends_as_publish_in_turn_would(
+    member, other_town, monkeypatch
+):
+    order: list[str] = []
+    _recording_sends(monkeypatch, order)
+    here, there = town_stream(member.town_id), town_stream(other_town.pk)
+    with transaction.atomic():
+        publish(here, "post.created", {})
+
+    with transaction.atomic(), sends_first():
+        first, second = publish_to_each(
+            [here, there],
+            "post.created",
+            {"html": "<p>Deux flux</p>", "on": date(2026, 9, 1)},
+            members=[member.pk, None, member.pk],
+        )
+        transaction.on_commit(lambda: order.append("later hook"))
+
+    assert (first.stream, first.seq, second.stream, second.seq) == (here, 2, there, 1)
+    assert first.id < second.id
+    assert order == [
+        f"live {here} 1",
+        f"live {here} 2",
+        f"live {there} 1",
+        "later hook",
+    ]
+    stored = Event.objects.filter(pk__in=[first.pk, second.pk]).order_by("id")
+    assert [(e.stream, e.seq, e.event, e.data, e.members) for e in stored] == [
+        (stream, seq, "post.created", {"html": "<p>Deux flux</p>", "on": "2026-09-01"},
+         [member.pk])
+        for stream, seq in ((here, 2), (there, 1))
+    ]  # fmt: skip
+
+
+@realtime_db
+def test_publish_to_each_rolled_back_or_refused_sends_and_numbers_nothing(
+    member, other_town, monkeypatch
+):
+    order: list[str] = []
+    _recording_sends(monkeypatch, order)
+    here, there = town_stream(member.town_id), town_stream(other_town.pk)
+
+    with transaction.atomic(), sends_first():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            publish_to_each([here, there], "post.created", {})
+            raise RuntimeError("the savepoint rolls back")
+    with pytest.raises(RuntimeError), transaction.atomic(), sends_first():
+        publish_to_each([here, there], "post.created", {})
+        raise RuntimeError("the transaction rolls back")
+    for streams, event in (([here, here], "post.created"), ([here, "town:x"], "a")):
+        with pytest.raises(ValueError), transaction.atomic():
+            publish_to_each(streams, event, {})
+
+    assert order == []
+    assert not Event.objects.exists()
+    assert not Stream.objects.filter(last_seq__gt=0).exists()
