@@ -20,7 +20,7 @@ from ambassadors.models import (
     Onboarding,
     Visit,
 )
-from community.admin_towns import TownScopedViewSet
+from community.admin_towns import TownScopedViewSet, dashboard_town
 from community.models import Neighbourhood
 from community.roles import scope_to_towns
 
@@ -142,9 +142,13 @@ class CoveragePanel(Component):
     template_name = "ambassadors/admin/coverage_panel.html"
 
     def get_context_data(self, parent_context):
-        rows = coverage.by_neighbourhood(
-            scope_to_towns(Neighbourhood.objects.all(), parent_context["request"].user)
-        )
+        request = parent_context["request"]
+        neighbourhoods = scope_to_towns(Neighbourhood.objects.all(), request.user)
+        # The admin home's « Commune » choice, if any (community.admin_towns).
+        town = dashboard_town(request)
+        if town is not None:
+            neighbourhoods = neighbourhoods.filter(town=town)
+        rows = coverage.by_neighbourhood(neighbourhoods)
         totals = {
             key: sum(getattr(row, key) for row in rows) for key in ("visited", "active")
         }
@@ -152,7 +156,9 @@ class CoveragePanel(Component):
             "rows": rows,
             "total": coverage.total(rows),
             "totals": totals,
-            "url": reverse("ambassadors_coverage"),
+            "url": reverse("ambassadors_coverage")
+            + (f"?town={town.pk}" if town is not None else ""),
+            "town": town,
         }
 
 

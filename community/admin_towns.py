@@ -66,6 +66,23 @@ def town_choices(request: HttpRequest, roles_held=MODERATION_ROLES):
     )
 
 
+_DASHBOARD_TOWN = "_smartcitizen_dashboard_town"
+
+
+def dashboard_town(request: HttpRequest) -> TownPage | None:
+    """The town the admin home's panels are narrowed to (`?town=`), or None:
+    every town of the user's moderation roles. Only one of those towns is
+    taken, so a forged id of another town changes nothing; read once per
+    request (every panel asks)."""
+    if not hasattr(request, _DASHBOARD_TOWN):
+        chosen = request.GET.get("town", "")
+        town = None
+        if chosen.isdigit():
+            town = town_choices(request).filter(pk=int(chosen)).first()
+        setattr(request, _DASHBOARD_TOWN, town)
+    return getattr(request, _DASHBOARD_TOWN)
+
+
 def town_filter(field: str, roles_held=MODERATION_ROLES) -> django_filters.Filter:
     """The « Commune » filter of a list, over the path `field` to the town."""
     return django_filters.ModelChoiceFilter(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.components import Component
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -14,7 +15,12 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from community.admin_apikeys import ApiKeyViewSet
 from community.admin_consent import ConsentTextViewSet
 from community.admin_new_town import NewTownView
-from community.admin_towns import TownScopedViewSet, pages_in_towns
+from community.admin_towns import (
+    TownScopedViewSet,
+    dashboard_town,
+    pages_in_towns,
+    town_choices,
+)
 from community.admin_views import (
     RolesView,
     can_manage_roles,
@@ -162,3 +168,27 @@ def new_town_menu_item():
     return SuperuserMenuItem(
         _("Nouvelle commune"), reverse("new_town"), icon_name="site", order=150
     )
+
+
+class DashboardTownPanel(Component):
+    """The admin home's « Commune » choice, first, for whoever sees several
+    towns (a superuser, or a moderator of several): the panels below show the
+    chosen town only (`dashboard_town`). A plain GET form: no JavaScript."""
+
+    name = "dashboard_town"
+    order = 1
+    template_name = "community/admin/dashboard_town.html"
+
+    def __init__(self, towns: list) -> None:
+        self.towns = towns
+
+    def get_context_data(self, parent_context):
+        chosen = dashboard_town(parent_context["request"])
+        return {"towns": self.towns, "chosen": chosen.pk if chosen else None}
+
+
+@hooks.register("construct_homepage_panels")
+def add_dashboard_town_panel(request, panels) -> None:
+    towns = list(town_choices(request))
+    if len(towns) > 1:
+        panels.append(DashboardTownPanel(towns))

@@ -11,7 +11,7 @@ from wagtail.models import Page, WorkflowState
 from ambassadors import coverage
 from challenges.models import ChallengePage
 from community.admin_towns import pages_in_towns
-from community.models import Household, Neighbourhood
+from community.models import Household, Neighbourhood, TownPage
 from community.roles import scope_to_towns
 from moderation import queries
 from moderation.models import OPEN_STATES
@@ -30,38 +30,47 @@ class Figures:
     pending_tips: int
 
 
-def figures(user) -> Figures:
-    """Every figure of the panel, over the towns the user moderates; counts
-    only, never one query per row (nor per town)."""
+def figures(user, town: TownPage | None = None) -> Figures:
+    """Every figure of the panel, over the towns the user moderates (only
+    `town`, one of them, when given: the admin home's « Commune » choice);
+    counts only, never one query per row (nor per town)."""
     today = timezone.localdate()
     open_groups = queries.queue(user).filter(state__in=OPEN_STATES)
-    rows = coverage.by_neighbourhood(scope_to_towns(Neighbourhood.objects.all(), user))
+    appeals = queries.pending_appeals(user)
+    households = scope_to_towns(
+        Household.objects.filter(created_at__gte=timezone.now() - timedelta(days=7)),
+        user,
+        field="neighbourhood__town",
+    )
+    neighbourhoods = scope_to_towns(Neighbourhood.objects.all(), user)
+    challenges = pages_in_towns(
+        ChallengePage.objects.live().filter(start_date__lte=today, end_date__gte=today),
+        user,
+    )
+    pages = pages_in_towns(Page.objects.all(), user)
+    if town is not None:
+        open_groups = open_groups.filter(town=town)
+        appeals = appeals.filter(member__town=town)
+        households = households.filter(neighbourhood__town=town)
+        neighbourhoods = neighbourhoods.filter(town=town)
+        challenges = challenges.descendant_of(town)
+        pages = pages.descendant_of(town)
+    rows = coverage.by_neighbourhood(neighbourhoods)
     return Figures(
         open_reports=open_groups.count(),
         hidden_pending=open_groups.filter(state="hidden_pending").count(),
-        pending_appeals=queries.pending_appeals(user).count(),
-        new_households=scope_to_towns(
-            Household.objects.filter(
-                created_at__gte=timezone.now() - timedelta(days=7)
-            ),
-            user,
-            field="neighbourhood__town",
-        ).count(),
+        pending_appeals=appeals.count(),
+        new_households=households.count(),
         coverage_signed_up=sum(row.signed_up for row in rows),
         coverage_target=sum(row.target for row in rows),
         coverage_active=sum(row.active for row in rows),
-        active_challenges=pages_in_towns(
-            ChallengePage.objects.live().filter(
-                start_date__lte=today, end_date__gte=today
-            ),
-            user,
-        ).count(),
+        active_challenges=challenges.count(),
         pending_tips=WorkflowState.objects.filter(
             status=WorkflowState.STATUS_IN_PROGRESS,
             content_type__app_label="tips",
             content_type__model="tippage",
-            object_id__in=pages_in_towns(Page.objects.all(), user)
-            .annotate(text_id=Cast("pk", CharField()))
-            .values("text_id"),
+            object_id__in=pages.annotate(text_id=Cast("pk", CharField())).values(
+                "text_id"
+            ),
         ).count(),
     )

@@ -21,7 +21,12 @@ from wagtail.snippets.views.snippets import (
 )
 
 from community import roles
-from community.admin_towns import TownFilterSetMixin, TownScopedViewSet, town_filter
+from community.admin_towns import (
+    TownFilterSetMixin,
+    TownScopedViewSet,
+    dashboard_town,
+    town_filter,
+)
 from community.models import Neighbourhood
 from moderation import dashboard, queries
 from moderation.admin_views import CaseView, answer_appeal, decide
@@ -195,12 +200,16 @@ class ModerationPanel(Component):
     template_name = "moderation/admin/dashboard_panel.html"
 
     def get_context_data(self, parent_context):
+        request = parent_context["request"]
+        town = dashboard_town(request)
+        # The lists' own « Commune » filter keeps the chosen town.
+        town_query = f"&town={town.pk}" if town is not None else ""
         return {
-            "figures": dashboard.figures(parent_context["request"].user),
+            "figures": dashboard.figures(request.user, town),
             "queue_url": reverse("moderation_reportgroup:list")
-            + f"?state={CaseState.OPEN}",
+            + f"?state={CaseState.OPEN}{town_query}",
             "appeals_url": reverse("moderation_appeal:list")
-            + f"?state={AppealState.PENDING}",
+            + f"?state={AppealState.PENDING}{town_query}",
         }
 
 

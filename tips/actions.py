@@ -14,6 +14,7 @@ from notifications.signals import notify
 from wagtail.coreutils import find_available_slug
 from wagtail.models import WorkflowState
 
+from common.archive import Erasure
 from common.proposals import check_open_workflow, do_submit_draft
 from common.ratelimit import check_rate
 from community.models import Member
@@ -213,3 +214,30 @@ def check_comment_tip(
         return check_add_comment(
             member, post, body=body, client_key=client_key, parent_id=parent_id
         )
+
+
+def do_erase_member_tips(erasure: Erasure) -> None:
+    """An account's erasure (mydata, through common.kinds): the tips the member
+    proposed.
+
+    « Supprimer mes contenus »: a tip not live (a draft, a proposal in review,
+    one moderators sent back or hid) is the member's own text and goes, page,
+    revisions and workflow; a live tip is town content moderators reviewed and
+    may have edited: it stays, credited to no one (the credit « Proposée par »
+    is drawn from `author`, no name is stored in its text).
+    « Garder mes contenus »: every tip stays, credited to « ancien membre ».
+    The revisions follow, so that publishing one later brings no author back.
+    """
+    tips = TipPage.objects.filter(author=erasure.member)
+    if erasure.remove:
+        for tip in tips.filter(live=False):
+            tip.delete()
+        kept, author = list(tips.filter(live=True)), None
+    else:
+        kept, author = list(tips), erasure.former
+    TipPage.objects.filter(pk__in=[tip.pk for tip in kept]).update(author=author)
+    for tip in kept:
+        for revision in tip.revisions.all():
+            if "author" in revision.content:
+                revision.content["author"] = author.pk if author else None
+                revision.save(update_fields=["content"])

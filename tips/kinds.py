@@ -1,5 +1,6 @@
 """What tips registers with the layers below it: its search kind, the
-residents' tips moderation handles, and its part of « Mes données ».
+residents' tips moderation handles, its part of « Mes données » and what an
+account's erasure does with the tips the member proposed.
 
 Called once from TipsConfig.ready().
 """
@@ -13,6 +14,7 @@ from common.kinds import ContentKind, Shown
 from community.models import Member, TownPage
 from search.kinds import PageKind, path_in_site, published_at
 from search.registry import Entry, page_dependents, register
+from tips.actions import do_erase_member_tips
 from tips.models import TipDone, TipPage, TipVote
 
 
@@ -123,3 +125,4 @@ def register_all() -> None:
         )
     )
     kinds.register_export(export_member)
+    kinds.register_member_eraser(do_erase_member_tips)
