@@ -1,6 +1,7 @@
 """Who may read what: the checks shared by pages, actions and real-time streams."""
 
 from django.contrib.auth.models import User
+from django.db import connection
 from django.db.models import Q
 
 from community.models import Member
@@ -15,18 +16,25 @@ def blocked_ids(member: Member) -> set[int]:
     return {other for pair in rows for other in pair if other != member.pk}
 
 
+# Written out: the ORM spent more CPU building this UNION on every feed and
+# post page than the database spent running it (issue 14).
+_BLOCK, _MUTE = Block._meta.db_table, Mute._meta.db_table
+_HIDDEN_SQL = f"""
+SELECT blocked_id FROM "{_BLOCK}" WHERE blocker_id = %s
+UNION SELECT blocker_id FROM "{_BLOCK}" WHERE blocked_id = %s
+UNION SELECT muted_id FROM "{_MUTE}" WHERE muter_id = %s
+"""  # noqa: S608 (table names from the models, values as parameters)
+
+
 def hidden_author_ids(member: Member) -> set[int]:
     """Authors whose posts and comments this member does not see in lists.
 
     One query (every feed and post page asks): blocked, blocking and muted
     members together.
     """
-    blocked = Block.objects.filter(blocker=member).values_list("blocked_id")
-    blocking = Block.objects.filter(blocked=member).values_list("blocker_id")
-    muted = Mute.objects.filter(muter=member).values_list("muted_id")
-    # No ORDER BY inside a UNION (SQLite refuses one).
-    rows = blocked.order_by().union(blocking.order_by(), muted.order_by())
-    return {pk for (pk,) in rows}
+    with connection.cursor() as cursor:
+        cursor.execute(_HIDDEN_SQL, [member.pk, member.pk, member.pk])
+        return {pk for (pk,) in cursor.fetchall()}
 
 
 def hidden_member_ids_of_user(user: User) -> set[int]:
