@@ -13,6 +13,7 @@ challenges for badges and proofs).
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Model
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -23,11 +24,18 @@ from push.sending import push_after_commit
 from realtime.groups import user_stream
 from realtime.publish import publish
 
+# Written out: every page of a member shows the count, and the ORM spent more
+# CPU building the query than the database spent running it (issue 14).
+_UNREAD_SQL = (
+    f'SELECT COUNT(*) FROM "{Notification._meta.db_table}"'  # noqa: S608 (names from the model)
+    " WHERE recipient_id = %s AND unread AND NOT deleted"
+)
+
 
 def unread_count(user_id: int) -> int:
-    return Notification.objects.filter(
-        recipient_id=user_id, unread=True, deleted=False
-    ).count()
+    with connection.cursor() as cursor:
+        cursor.execute(_UNREAD_SQL, [user_id])
+        return cursor.fetchone()[0]
 
 
 def publish_badge(user_id: int) -> None:

@@ -32,19 +32,28 @@ NAV_PERMISSIONS = {
 NAV_TOWN_ROLES = {"ambassador_tour": Role.AMBASSADOR}
 
 
+# What the member is read with (here, and with the user by
+# community.auth): the town too, so that its settings
+# (community.towns.policy) cost no query.
+MEMBER_RELATED = ("household__neighbourhood", "town")
+
+
 def member_of(user: User | AnonymousUser) -> Member | None:
-    """The member profile of a signed-in user, or None (one query per request)."""
+    """The member profile of a signed-in user, or None (one query per request,
+    none when community.auth read it with the user)."""
     if not user.is_authenticated:
         return None
     if not hasattr(user, _MEMBER_ATTR):
         member = (
-            Member.objects.filter(user=user)
-            # The town too: its settings (community.towns.policy) cost no query.
-            .select_related("household__neighbourhood", "town")
-            .first()
+            Member.objects.filter(user=user).select_related(*MEMBER_RELATED).first()
         )
         setattr(user, _MEMBER_ATTR, member)
     return getattr(user, _MEMBER_ATTR)
+
+
+def remember_member(user: User, member: Member | None) -> None:
+    """The user's member, read already: what `member_of` answers for them."""
+    setattr(user, _MEMBER_ATTR, member)
 
 
 def nav_permissions(

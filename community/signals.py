@@ -3,11 +3,14 @@ roles of towns made before roles were per town (community/roles.py)."""
 
 from django.contrib.auth.models import User
 from django.db.models import Count
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
+from wagtail.models import Page, Site
+from wagtail.signals import post_page_move
 
 from community import roles
 from community.actions import do_grant_role, do_setup_town_roles
 from community.models import Member, Role, TownPage
+from community.towns import towns_changed
 
 
 def on_town_saved(sender, instance: TownPage, created: bool, raw=False, **kwargs):
@@ -38,6 +41,29 @@ def set_up_towns(sender, **kwargs) -> None:
                 do_grant_role(user, town, role)
 
 
+def on_page_changed(sender, instance, raw=False, **kwargs) -> None:
+    """The towns kept per process (community/towns.py) are read again after a
+    change to a town or to any page at a site's root (depth 2, or the tree's
+    root)."""
+    if isinstance(instance, Page) and (
+        isinstance(instance, TownPage)
+        or (instance.depth is not None and instance.depth <= 2)
+    ):
+        towns_changed()
+
+
+def on_site_changed(sender, **kwargs) -> None:
+    towns_changed()
+
+
 def connect(app_config) -> None:
+    # Any sender: Wagtail saves a page as its own class (TownPage, a tip page…).
+    post_save.connect(on_page_changed, dispatch_uid="towns_kept_page_saved")
+    post_delete.connect(on_page_changed, dispatch_uid="towns_kept_page_deleted")
+    post_page_move.connect(on_site_changed, dispatch_uid="towns_kept_page_moved")
+    post_save.connect(on_site_changed, sender=Site, dispatch_uid="towns_kept_site")
+    post_delete.connect(
+        on_site_changed, sender=Site, dispatch_uid="towns_kept_site_deleted"
+    )
     post_save.connect(on_town_saved, sender=TownPage, dispatch_uid="town_roles")
     post_migrate.connect(set_up_towns, sender=app_config, dispatch_uid="town_roles")

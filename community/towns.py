@@ -1,5 +1,10 @@
 """Which town a request is about: the root page of the request's Wagtail Site."""
 
+import copy
+import logging
+import threading
+import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -7,7 +12,8 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from wagtail.models import Page, Site
@@ -21,6 +27,9 @@ from wagtail.models.sites import (
 from community.models import Member, TownPage
 from community.models.towns import NEW_MEMBER_RATE_FIELDS, RATE_FIELDS
 from community.queries import member_of
+from community.site_paths import CACHE_ERRORS
+
+logger = logging.getLogger(__name__)
 
 _CACHE_ATTR = "_smartcitizen_town"
 
@@ -75,71 +84,182 @@ def _converted(fields, values) -> list:
     return out
 
 
-def _loaded(model, fields, values):
+def _converted_row(row) -> tuple:
+    """A row of the query with its values as the ORM gives them; `match` last."""
+    site_values = _converted(_SITE_FIELDS, row[: len(_SITE_FIELDS)])
+    town_values = _converted(_TOWN_FIELDS, row[len(_SITE_FIELDS) : -1])
+    return (*site_values, *town_values, row[-1])
+
+
+def _from_db(model, fields, values):
+    # Values already converted (`_converted_row`); JSON values copied, so that
+    # no request changes what another one reads.
     return model.from_db(
         connection.alias,
         [field.attname for field in fields],
-        _converted(fields, values),
+        [copy.deepcopy(v) if isinstance(v, dict | list) else v for v in values],
     )
 
 
 def _site_of(row) -> Site:
     """A Site as `select_related("root_page__townpage")` makes it: its root
-    Page, the Page's TownPage (or none) cached on it; and Wagtail's `match`."""
+    Page, the Page's TownPage (or none) cached on it; and Wagtail's `match`.
+    `row`: a converted row (`_converted_row`)."""
     site_values = row[: len(_SITE_FIELDS)]
     town_values = row[len(_SITE_FIELDS) : -1]
-    site = _loaded(Site, _SITE_FIELDS, site_values)
+    site = _from_db(Site, _SITE_FIELDS, site_values)
     site.match = row[-1]
     by_field = dict(zip(_TOWN_FIELDS, town_values, strict=True))
-    page = _loaded(Page, _PAGE_FIELDS, [by_field[field] for field in _PAGE_FIELDS])
+    page = _from_db(Page, _PAGE_FIELDS, [by_field[field] for field in _PAGE_FIELDS])
     Site._meta.get_field("root_page").set_cached_value(site, page)
     pointer = TownPage._meta.get_field("page_ptr")
     town = None
     if by_field[pointer] is not None:
-        town = _loaded(TownPage, _TOWN_FIELDS, town_values)
+        town = _from_db(TownPage, _TOWN_FIELDS, town_values)
         pointer.set_cached_value(town, page)
     pointer.remote_field.set_cached_value(page, town)
     site._smartcitizen_town = town
     return site
 
 
-def _site_and_town(request: HttpRequest) -> tuple[Site | None, TownPage | None]:
-    """Wagtail's `Site.find_for_request`, with the site's TownPage in the same query.
+def _chosen_row(hostname: str, port: int) -> tuple | None:
+    """Wagtail's `Site.find_for_request`, with the site's TownPage in the same
+    query: the chosen site's converted row (`_converted_row`), None if none.
 
     The choice is Wagtail's `get_site_for_hostname` (wagtail/models/sites.py):
     the hostname and port, then the hostname of the default site, then the
     default site unless exactly one site has the hostname. The town is joined
-    (its page and town rows) instead of read by a second query: every page asks
-    for it, and nothing is kept between requests, so a renamed or moved town
-    shows at once.
+    (its page and town rows) instead of read by a second query.
     """
-    # `_get_raw_host` as Wagtail does: no ALLOWED_HOSTS check here.
-    hostname = split_domain_port(request._get_raw_host())[0]
     with connection.cursor() as cursor:
         cursor.execute(
             _SITES_SQL,
             {
                 "hostname": hostname,
-                "port": int(request.get_port()),
+                "port": port,
                 "hostname_port": MATCH_HOSTNAME_PORT,
                 "hostname_default": MATCH_HOSTNAME_DEFAULT,
                 "default": MATCH_DEFAULT,
                 "hostname_only": MATCH_HOSTNAME,
             },
         )
-        sites = [_site_of(row) for row in cursor.fetchall()]
-    if not sites:
-        return None, None
-    if len(sites) == 1 or sites[0].match in (  # type: ignore[attr-defined]
-        MATCH_HOSTNAME_PORT,
-        MATCH_HOSTNAME_DEFAULT,
-    ):
-        site = sites[0]
-    elif sites[0].match == MATCH_DEFAULT:  # type: ignore[attr-defined]
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    matches = [row[-1] for row in rows]
+    if len(rows) == 1 or matches[0] in (MATCH_HOSTNAME_PORT, MATCH_HOSTNAME_DEFAULT):
+        row = rows[0]
+    elif matches[0] == MATCH_DEFAULT:
         # The default site, unless exactly one other site has the hostname.
-        site = sites[len(sites) == 2]
+        row = rows[len(rows) == 2]
     else:
+        return None
+    return _converted_row(row)
+
+
+# The towns kept per process. Every page asks for its town; the chosen row of
+# each (hostname, port) is kept in this process under a generation shared by
+# every process in the cache (Redis): saving or deleting a Site, a TownPage or
+# a site's root page, or moving a page, writes a new generation (at once and
+# again on commit: a process that read the row between the save and the commit
+# kept it under the first one), and every process reads the town again at its
+# next request. Each request gets objects of its own, made from the row.
+# When the cache does not answer, nothing is kept: the town is read from the
+# database at each request, and the cache is not asked again for
+# `CACHE_RETRY_SECONDS` (a frozen Redis would hold each request for the
+# cache's socket timeout). A change no signal sees (a bulk UPDATE) shows after
+# `KEPT_SECONDS` at most. Off when the cache is not shared (no Redis: each
+# process would hold its own generation).
+GENERATION_KEY = "community:towns:generation"
+KEPT_SECONDS = 60.0
+CACHE_RETRY_SECONDS = 5.0
+# Hosts kept at most: the Host header is the client's.
+KEPT_HOSTS = 64
+_ROWS: dict[tuple[str, int], tuple | None] = {}
+_kept = {"generation": None, "since": 0.0, "cache_down_until": 0.0}
+_lock = threading.Lock()
+
+
+def _shared_generation() -> str | None:
+    """The generation in the cache (a new one if it has none); None when the
+    cache does not answer or is not shared."""
+    if not settings.REDIS_URL:
+        return None
+    now = time.monotonic()
+    if now < _kept["cache_down_until"]:
+        return None
+    try:
+        generation = cache.get(GENERATION_KEY)
+        if generation is None:
+            # `add`: processes that find none at once agree on one.
+            cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+            generation = cache.get(GENERATION_KEY)
+    except CACHE_ERRORS as error:
+        _cache_down(now, error)
+        return None
+    return generation
+
+
+def _cache_down(now: float, error: Exception) -> None:
+    logger.warning("Towns: the cache does not answer (%s); read each time.", error)
+    with _lock:
+        _ROWS.clear()
+        _kept.update(generation=None, cache_down_until=now + CACHE_RETRY_SECONDS)
+
+
+def _chosen_row_kept(hostname: str, port: int) -> tuple | None:
+    key = (hostname, port)
+    generation = _shared_generation()
+    if generation is None:
+        return _chosen_row(hostname, port)
+    now = time.monotonic()
+    with _lock:
+        if _kept["generation"] != generation or now - _kept["since"] > KEPT_SECONDS:
+            _ROWS.clear()
+            _kept.update(generation=generation, since=now)
+        elif key in _ROWS:
+            return _ROWS[key]
+    row = _chosen_row(hostname, port)
+    with _lock:
+        if _kept["generation"] == generation:
+            if len(_ROWS) >= KEPT_HOSTS:
+                _ROWS.clear()
+            _ROWS[key] = row
+    return row
+
+
+def forget_towns() -> None:
+    """Empty this process's towns (and tests' between two databases)."""
+    with _lock:
+        _ROWS.clear()
+        _kept.update(generation=None, cache_down_until=0.0)
+
+
+def _new_generation() -> None:
+    forget_towns()
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    except CACHE_ERRORS as error:
+        # Every process that reads the town meanwhile finds the cache down
+        # too and keeps nothing; one that does not is bounded by KEPT_SECONDS.
+        _cache_down(time.monotonic(), error)
+
+
+def towns_changed(**kwargs) -> None:
+    """A Site, a TownPage or a site's root page changed: every process reads
+    its town again (signal receiver)."""
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+def _site_and_town(request: HttpRequest) -> tuple[Site | None, TownPage | None]:
+    """The request's Site (its root Page cached on it) and TownPage."""
+    # `_get_raw_host` as Wagtail does: no ALLOWED_HOSTS check here.
+    hostname = split_domain_port(request._get_raw_host())[0]
+    row = _chosen_row_kept(hostname, int(request.get_port()))
+    if row is None:
         return None, None
+    site = _site_of(row)
     return site, site._smartcitizen_town
 
 

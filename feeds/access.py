@@ -1,18 +1,49 @@
 """Who may read what: the checks shared by pages, actions and real-time streams."""
 
 from django.contrib.auth.models import User
+from django.db import connection
 from django.db.models import Q
 
 from community.models import Member
 from feeds.models import Block, ChatRoom, Mute, RoomKind
 
+# Written out: the ORM spent more CPU building this UNION on every feed and
+# post page than the database spent running it (issue 14).
+_BLOCK, _MUTE = Block._meta.db_table, Mute._meta.db_table
+_HIDDEN_SQL = f"""
+SELECT blocked_id FROM "{_BLOCK}" WHERE blocker_id = %s
+UNION SELECT blocker_id FROM "{_BLOCK}" WHERE blocked_id = %s
+UNION SELECT muted_id FROM "{_MUTE}" WHERE muter_id = %s
+"""  # noqa: S608 (table names from the models, values as parameters)
+_HIDDEN_KINDS_SQL = f"""
+SELECT blocked_id, 1 FROM "{_BLOCK}" WHERE blocker_id = %s
+UNION ALL SELECT blocker_id, 1 FROM "{_BLOCK}" WHERE blocked_id = %s
+UNION ALL SELECT muted_id, 0 FROM "{_MUTE}" WHERE muter_id = %s
+"""  # noqa: S608 (table names from the models, values as parameters)
+_BLOCKED_SQL = f"""
+SELECT blocked_id FROM "{_BLOCK}" WHERE blocker_id = %s
+UNION SELECT blocker_id FROM "{_BLOCK}" WHERE blocked_id = %s
+"""  # noqa: S608 (table names from the models, values as parameters)
+
 
 def blocked_ids(member: Member) -> set[int]:
     """Members this member blocked or is blocked by: neither sees the other."""
-    rows = Block.objects.filter(Q(blocker=member) | Q(blocked=member)).values_list(
-        "blocker_id", "blocked_id"
-    )
-    return {other for pair in rows for other in pair if other != member.pk}
+    with connection.cursor() as cursor:
+        cursor.execute(_BLOCKED_SQL, [member.pk, member.pk])
+        return {pk for (pk,) in cursor.fetchall()}
+
+
+def hidden_and_blocked_ids(member: Member) -> tuple[set[int], set[int]]:
+    """`hidden_author_ids` and `blocked_ids` in one query (the post page)."""
+    hidden: set[int] = set()
+    blocked: set[int] = set()
+    with connection.cursor() as cursor:
+        cursor.execute(_HIDDEN_KINDS_SQL, [member.pk, member.pk, member.pk])
+        for pk, is_block in cursor.fetchall():
+            hidden.add(pk)
+            if is_block:
+                blocked.add(pk)
+    return hidden, blocked
 
 
 def hidden_author_ids(member: Member) -> set[int]:
@@ -21,12 +52,9 @@ def hidden_author_ids(member: Member) -> set[int]:
     One query (every feed and post page asks): blocked, blocking and muted
     members together.
     """
-    blocked = Block.objects.filter(blocker=member).values_list("blocked_id")
-    blocking = Block.objects.filter(blocked=member).values_list("blocker_id")
-    muted = Mute.objects.filter(muter=member).values_list("muted_id")
-    # No ORDER BY inside a UNION (SQLite refuses one).
-    rows = blocked.order_by().union(blocking.order_by(), muted.order_by())
-    return {pk for (pk,) in rows}
+    with connection.cursor() as cursor:
+        cursor.execute(_HIDDEN_SQL, [member.pk, member.pk, member.pk])
+        return {pk for (pk,) in cursor.fetchall()}
 
 
 def hidden_member_ids_of_user(user: User) -> set[int]:

@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from typing import NamedTuple
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -24,6 +25,13 @@ from feeds.models.posts import (
 
 def new_client_key() -> str:
     return uuid.uuid4().hex
+
+
+class Place(NamedTuple):
+    """A neighbourhood as the post form lists it."""
+
+    pk: int
+    name: str
 
 
 def note_links(form: forms.Form, can: Capabilities | None) -> None:
@@ -49,6 +57,16 @@ class ClientKeyMixin(forms.Form):
         initial.setdefault("client_key", new_client_key())
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
+
+    def kept_key(self) -> tuple | None:
+        """What a blank form's HTML depends on besides its client key, for
+        `{% kept_form %}` (community/kept.py); None: render it each time."""
+        return None
+
+    @classmethod
+    def from_kept_key(cls, key: tuple, client_key: str) -> "ClientKeyMixin":
+        """A blank form built from `kept_key()` alone, with this client key."""
+        raise NotImplementedError
 
 
 class MultipleImageInput(forms.ClearableFileInput):
@@ -130,6 +148,7 @@ class PostForm(ClientKeyMixin):
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
+        self._made_with = (neighbourhoods, fixed, can)
         # Offer only what the member may do (moderation.trust); the action
         # still refuses a forged picture or link.
         self.can = can
@@ -158,6 +177,30 @@ class PostForm(ClientKeyMixin):
         """The form as this member may use it (no picture field at level 0)."""
         return cls(*args, can=capabilities(member), **kwargs)
 
+    def kept_key(self) -> tuple | None:
+        neighbourhoods, fixed, can = self._made_with
+        if (
+            self.is_bound
+            or type(self) is not PostForm
+            or set(self.initial) != {"client_key"}
+        ):
+            return None
+        # The places are listed only when the form is not fixed to one.
+        places = (
+            tuple((n.pk, n.name) for n in neighbourhoods) if fixed is None else None
+        )
+        return (can, fixed, places)
+
+    @classmethod
+    def from_kept_key(cls, key: tuple, client_key: str) -> "PostForm":
+        can, fixed, places = key
+        return cls(
+            neighbourhoods=[Place(pk, name) for pk, name in places or ()],
+            fixed=fixed,
+            can=can,
+            initial={"client_key": client_key},
+        )
+
     def target(self) -> dict:
         """The action's target arguments from the chosen place."""
         where = self.cleaned_data["where"]
@@ -185,6 +228,23 @@ class CommentForm(ClientKeyMixin):
     def __init__(self, *args, can: Capabilities | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         note_links(self, can)
+
+    def kept_key(self) -> tuple | None:
+        extra = set(self.initial) - {"client_key", "parent"}
+        if self.is_bound or type(self) is not CommentForm or extra:
+            return None
+        parent = self.initial.get("parent")
+        if parent is not None and type(parent) is not int:
+            return None
+        return (self.can, parent)
+
+    @classmethod
+    def from_kept_key(cls, key: tuple, client_key: str) -> "CommentForm":
+        can, parent = key
+        initial = {"client_key": client_key}
+        if parent is not None:
+            initial["parent"] = parent
+        return cls(initial=initial, can=can)
 
 
 class EditPostForm(forms.Form):

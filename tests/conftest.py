@@ -90,7 +90,11 @@ def fresh_channel_layer() -> Iterator[None]:
 def clean_cache() -> None:
     from django.core.cache import cache
 
+    from community.towns import forget_towns
+
     cache.clear()
+    # The towns this process kept belong to the last test's database.
+    forget_towns()
 
 
 @pytest.fixture(autouse=True)

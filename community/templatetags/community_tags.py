@@ -6,7 +6,7 @@ from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 
-from community import translated
+from community import kept, translated
 from community.domains import switch_urls
 
 register = template.Library()
@@ -105,3 +105,44 @@ def domains_first_note(context, prefs) -> dict:
     request = context.get("request")
     urls = switch_urls(request.path, request.GET) if request is not None else {}
     return {"prefs": prefs, "labels": prefs.labels() if prefs else [], **urls}
+
+
+class KeptNode(template.Node):
+    """`{% kept name=value … %}…{% endkept %}` (community/kept.py)."""
+
+    def __init__(self, nodelist: template.NodeList, values: dict) -> None:
+        self.nodelist = nodelist
+        self.values = values
+        self.kept = kept.place()
+
+    def render(self, context: template.Context) -> str:
+        values = {
+            name: kept.plain(value.resolve(context))
+            for name, value in self.values.items()
+        }
+        key = tuple((name, type(value), value) for name, value in values.items())
+
+        def render() -> str:
+            # A new context: the part sees its values and the holes only.
+            inner = context.new({**values, **kept.holes()})
+            return self.nodelist.render(inner)
+
+        return kept.fill(self.kept.get(key, render), context)
+
+
+@register.tag("kept")
+def do_kept(parser: template.base.Parser, token: template.base.Token) -> KeptNode:
+    """A part of the page rendered from the named values only and kept per
+    process under them (the page shell: community/kept.py).
+
+    Inside, `{% csrf_token %}`, `request.get_full_path` and `account_id` are
+    this request's (holes filled at each use); nothing else of the page's
+    context is seen.
+    """
+    bits = token.split_contents()[1:]
+    values = template.base.token_kwargs(bits, parser)
+    if bits:
+        raise template.TemplateSyntaxError("{% kept %} takes name=value only")
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    return KeptNode(nodelist, values)

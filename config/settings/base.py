@@ -85,7 +85,8 @@ MIDDLEWARE = [
     "scoring.api.middleware.ScoringAPIMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the member read in the user's query (community/auth.py).
+    "community.auth.MemberAuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Content-Security-Policy (docs/security.md): strict on the site, relaxed
@@ -449,6 +450,8 @@ SMARTCITIZEN = {
 # from JavaScript; the CSRF cookie stays readable (HttpOnly would protect
 # nothing, as Django's docs explain, and admin scripts may read it). Production
 # adds `Secure` to both, HSTS and the HTTPS redirect.
+# Django's database sessions, read by one written-out query (community/sessions.py).
+SESSION_ENGINE = "community.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False

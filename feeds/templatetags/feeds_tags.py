@@ -1,11 +1,13 @@
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
 from common.notify import unread_count
+from community import kept
 from community.templatetags.community_tags import item_url
 from feeds import cards
+from feeds.forms import new_client_key
 from feeds.text import render_text
 
 register = template.Library()
@@ -56,3 +58,32 @@ def post_card(context, post) -> SafeString:
 def comment_card(context, comment) -> SafeString:
     """`{% comment_card comment %}`: a comment's card, replies included (cards.py)."""
     return cards.render_comment_card(context, comment)
+
+
+# Blank forms kept per process (community/kept.py); the client key is a hole:
+# letters and digits, so that it comes out of the widget's escaping unchanged,
+# and random, so that no text can hold it.
+_CLIENT_KEY_HOLE = f"keptclientkey{new_client_key()}"
+_KEPT_FORMS = kept.place()
+
+
+@register.simple_tag(takes_context=True)
+def kept_form(context, form, template_name: str) -> SafeString:
+    """`{% kept_form form "feeds/includes/post_form.html" %}`: the include, with
+    a blank form's HTML kept per process under what it depends on
+    (`form.kept_key()`: the viewer's capabilities, the places offered…) and
+    this form's client key, the CSRF token and the path put in at each use.
+    A bound form (its errors and data) is rendered each time."""
+    template = context.template.engine.get_template(template_name)
+    key = form.kept_key() if hasattr(form, "kept_key") else None
+    if key is None or context.get("next"):
+        with context.push(form=form):
+            return mark_safe(template.render(context))  # noqa: S308 - a template
+
+    def render() -> str:
+        blank = type(form).from_kept_key(key, _CLIENT_KEY_HOLE)
+        return template.render(context.new({"form": blank, **kept.holes()}))
+
+    html = _KEPT_FORMS.get((template_name, type(form).__name__, key), render)
+    client_key = conditional_escape(form.initial["client_key"])
+    return kept.fill(html.replace(_CLIENT_KEY_HOLE, client_key), context)

@@ -16,7 +16,7 @@ from community import roles
 from community.domains import domains_first
 from community.models import Member
 from feeds import actions, queries
-from feeds.access import hidden_author_ids
+from feeds.access import hidden_and_blocked_ids, hidden_author_ids
 from feeds.actions.posts import home_stream
 from feeds.forms import CommentForm, EditPostForm, PostForm, neighbourhood_choices
 from feeds.models import Comment, FollowKind
@@ -163,7 +163,11 @@ def create_post(request: HttpRequest, viewer: Member) -> HttpResponse:
 
 
 def _post_detail(
-    request: HttpRequest, viewer: Member, post, form: CommentForm | None = None
+    request: HttpRequest,
+    viewer: Member,
+    post,
+    form: CommentForm | None = None,
+    hidden: set[int] | None = None,
 ) -> HttpResponse:
     queries.decorate_posts([post], viewer)
     parent = request.GET.get("repondre", "")
@@ -173,7 +177,8 @@ def _post_detail(
             initial={"parent": int(parent)} if parent.isdigit() else None, can=can
         )
     stream = home_stream(post)
-    hidden = hidden_author_ids(viewer)
+    if hidden is None:
+        hidden = hidden_author_ids(viewer)
     return render(
         request,
         "feeds/post_detail.html",
@@ -194,13 +199,15 @@ def _post_detail(
 
 @member_required
 def post_detail(request: HttpRequest, viewer: Member, post_id: int) -> HttpResponse:
-    post = queries.access_post(viewer, post_id)
+    # Who the viewer does not see, and who blocked whom, in one query.
+    hidden, blocked = hidden_and_blocked_ids(viewer)
+    post = queries.access_post(viewer, post_id, blocked=blocked)
     if post.tip_id is not None:
         # A tip's discussion is read on the tip page (links keep `?repondre=`).
         query = request.GET.urlencode()
         url = post.tip.get_url(request) or reverse("feeds:town")
         return redirect(f"{url}?{query}" if query else url)
-    return _post_detail(request, viewer, post)
+    return _post_detail(request, viewer, post, hidden=hidden)
 
 
 @require_POST

@@ -97,6 +97,9 @@ def test_the_list_costs_the_same_queries_for_more_keys(client, town, admin_a):
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(admin_a)
+    # The first page of a process reads its town (community/towns.py keeps
+    # it); count from the second, as every later page is.
+    client.get(reverse(LIST))
     counts = []
     for batch in (2, 6):
         for i in range(batch):

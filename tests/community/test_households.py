@@ -67,6 +67,9 @@ def test_the_household_page_queries_do_not_grow_with_its_members(
             assert client.get(household_url(anne)).status_code == 200
         return len(queries)
 
+    # The first page of a process reads its town (community/towns.py keeps
+    # it); count from the second, as every later page is.
+    queries_for_page()
     with_one = queries_for_page()
     for _ in range(6):
         make_member(town, household=anne.household)

@@ -1,5 +1,6 @@
 """The town of a request: Wagtail's choice of site, with its TownPage joined in
-the same query; nothing kept between requests, so a change shows at once."""
+the same query; a change shows at once (the towns kept per process:
+tests/community/test_town_cache.py)."""
 
 import pytest
 from django.db import connection

@@ -137,12 +137,16 @@ async def test_a_member_of_another_town_cannot_listen_to_this_towns_posts(
 
 
 def _member_lookups(queries: list[dict]) -> list[str]:
-    """Queries that fetch the signed-in user's member profile."""
+    """Queries that fetch the signed-in user's member profile (alone, or with
+    the user: community/auth.py)."""
     return [
         q["sql"]
         for q in queries
-        if 'FROM "community_member"' in q["sql"]
-        and 'WHERE "community_member"."user_id" =' in q["sql"]
+        if (
+            'FROM "community_member"' in q["sql"]
+            and 'WHERE "community_member"."user_id" =' in q["sql"]
+        )
+        or 'JOIN "community_member" m ON m.user_id = u.id' in q["sql"]
     ]
 
 
