@@ -28,6 +28,7 @@ from django.utils.functional import SimpleLazyObject
 
 from community.models import Household, Member, Neighbourhood
 from community.queries import member_of, remember_member
+from community.rows import field_converters
 from community.towns import town_for_request
 
 _MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -51,14 +52,7 @@ WHERE u.id = %s
 
 
 def _converters(connection, fields) -> list:
-    out = []
-    for field in fields:
-        expression = field.get_col(field.model._meta.db_table)
-        out.append(
-            connection.ops.get_db_converters(expression)
-            + expression.get_db_converters(connection)
-        )
-    return out
+    return field_converters(fields, connection)
 
 
 _CONVERTERS: dict[str, list] = {}

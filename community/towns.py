@@ -27,6 +27,7 @@ from wagtail.models.sites import (
 from community.models import Member, TownPage
 from community.models.towns import NEW_MEMBER_RATE_FIELDS, RATE_FIELDS
 from community.queries import member_of
+from community.rows import converted
 from community.site_paths import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
@@ -71,17 +72,8 @@ ORDER BY match
 
 
 def _converted(fields, values) -> list:
-    """The row's values as the ORM gives them (SQLite's text dates, JSON…)."""
-    out = []
-    for field, value in zip(fields, values, strict=True):
-        expression = field.get_col(field.model._meta.db_table)
-        converters = connection.ops.get_db_converters(
-            expression
-        ) + expression.get_db_converters(connection)
-        for converter in converters:
-            value = converter(value, expression, connection)
-        out.append(value)
-    return out
+    """The row's values as the ORM gives them (community.rows)."""
+    return converted(fields, values, connection)
 
 
 def _converted_row(row) -> tuple:

@@ -17,6 +17,7 @@ from django.db import connection
 from django.db.models import Model
 
 from community.models import Member, Neighbourhood, Referent
+from community.rows import loaded
 from feeds.models import Post
 
 _REFERENT_FIELDS = Referent._meta.concrete_fields
@@ -61,22 +62,8 @@ class BeforePost:
 
 
 def _loaded(model: type[Model], fields, values) -> Model | None:
-    """A row as the ORM makes it (its converters: SQLite's text dates, JSON…),
-    or None for the NULLs of a LEFT JOIN that found nothing."""
-    if values[0] is None:  # the primary key
-        return None
-    converted = []
-    for field, value in zip(fields, values, strict=True):
-        expression = field.get_col(field.model._meta.db_table)
-        converters = connection.ops.get_db_converters(
-            expression
-        ) + expression.get_db_converters(connection)
-        for converter in converters:
-            value = converter(value, expression, connection)
-        converted.append(value)
-    return model.from_db(
-        connection.alias, [field.attname for field in fields], converted
-    )
+    """A row as the ORM makes it (community.rows), None for a LEFT JOIN's NULLs."""
+    return loaded(model, fields, values, connection)
 
 
 def read_before_post(
