@@ -80,5 +80,13 @@ def erase_member(erasure: Erasure) -> None:
 
 
 def register() -> None:
-    kinds.register_export(export_member)
+    kinds.register_export(
+        export_member,
+        # The lines of the archive's LISEZMOI.txt (mydata/exporting.py).
+        describes=(
+            "- covoiturage.json : vos trajets proposés ou "
+            "cherchés, leurs correspondances\n"
+            "  et les trajets faits ;"
+        ),
+    )
     kinds.register_member_eraser(erase_member)

@@ -146,7 +146,15 @@ def register_all() -> None:
         ChallengePages(visible=visible_challenges, open_for=open_challenge_id)
     )
     register(ChallengeKind())
-    kinds.register_export(export_household)
+    kinds.register_export(
+        export_household,
+        # The lines of the archive's LISEZMOI.txt (mydata/exporting.py).
+        describes=(
+            "- actions.json : les actions, défis, badges, "
+            "astuces faites et bons d'achat de\n"
+            "  votre foyer ;"
+        ),
+    )
     kinds.register_household_eraser(erase_household)
     home.register_section(challenges_home.home_section)
     welcome.register_challenge_offers(

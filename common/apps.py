@@ -18,4 +18,11 @@ class CommonConfig(AppConfig):
         from common import kinds
         from push import personal_data
 
-        kinds.register_export(personal_data.export_member)
+        kinds.register_export(
+            personal_data.export_member,
+            describes=(
+                "- notifications_push.json : les appareils où vous recevez des "
+                "notifications\n"
+                "  (navigateur, dates) et ce qui leur est envoyé ;"
+            ),
+        )

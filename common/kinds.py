@@ -76,6 +76,7 @@ class ContentKind:
 
 _kinds: dict[str, ContentKind] = {}
 _exporters: list[Callable[[Member, Archive], None]] = []
+_export_descriptions: list[str] = []
 _member_erasers: list[Callable[[Erasure], None]] = []
 _household_erasers: list[Callable[[Any, list[str]], None]] = []
 _blocked_between: list[Callable[[int, int], bool]] = []
@@ -100,14 +101,29 @@ def search_kinds() -> list[Any]:
     return [kind.search for kind in _kinds.values() if kind.search is not None]
 
 
-def register_export(exporter: Callable[[Member, Archive], None]) -> None:
-    """`exporter(member, archive)` adds the app's documents and files."""
+def register_export(
+    exporter: Callable[[Member, Archive], None], describes: str = ""
+) -> None:
+    """`exporter(member, archive)` adds the app's documents and files.
+
+    `describes`: the lines of the archive's LISEZMOI.txt that name them
+    (« - astuces.json : … ; »), in French as the archive is (mydata writes
+    them in the order the apps registered), so that adding a kind touches
+    only its own app.
+    """
     if exporter not in _exporters:
         _exporters.append(exporter)
+        if describes:
+            _export_descriptions.append(describes.strip("\n"))
 
 
 def exporters() -> list[Callable[[Member, Archive], None]]:
     return list(_exporters)
+
+
+def export_descriptions() -> list[str]:
+    """The registered exporters' LISEZMOI.txt lines, in registration order."""
+    return list(_export_descriptions)
 
 
 def register_member_eraser(eraser: Callable[[Erasure], None]) -> None:

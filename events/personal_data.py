@@ -65,5 +65,13 @@ def erase_household(household: Household, files: list[str]) -> None:
 
 
 def register_all() -> None:
-    kinds.register_export(export_member)
+    kinds.register_export(
+        export_member,
+        # The lines of the archive's LISEZMOI.txt (mydata/exporting.py).
+        describes=(
+            "- evenements.json : les inscriptions de votre "
+            "foyer aux événements et ceux\n"
+            "  que vous organisez ;"
+        ),
+    )
     kinds.register_household_eraser(erase_household)

@@ -279,5 +279,16 @@ def erase_member(erasure: Erasure) -> None:
 
 
 def register_all() -> None:
-    kinds.register_export(export_member)
+    kinds.register_export(
+        export_member,
+        # The lines of the archive's LISEZMOI.txt (mydata/exporting.py).
+        describes=(
+            "- publications.json, commentaires.json : ce que "
+            "vous avez écrit dans les fils ;\n"
+            "- messages.json : vos messages dans les salons et les messages privés ;\n"
+            "- reactions.json, abonnements.json : vos "
+            "réactions, abonnements, sourdines,\n"
+            "  blocages ;"
+        ),
+    )
     kinds.register_member_eraser(erase_member)

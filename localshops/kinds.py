@@ -46,5 +46,13 @@ def erase_household(household: Household, files: list[str]) -> None:
 
 
 def register_all() -> None:
-    kinds.register_export(export_member)
+    kinds.register_export(
+        export_member,
+        # The lines of the archive's LISEZMOI.txt (mydata/exporting.py).
+        describes=(
+            "- achats-locaux.json, achats-locaux/ : les "
+            "achats locaux déclarés par votre\n"
+            "  foyer et la photo de leurs tickets ;"
+        ),
+    )
     kinds.register_household_eraser(erase_household)

@@ -56,5 +56,13 @@ def erase_member(erasure: Erasure) -> None:
 
 
 def register() -> None:
-    kinds.register_export(export_member)
+    kinds.register_export(
+        export_member,
+        # The lines of the archive's LISEZMOI.txt (mydata/exporting.py).
+        describes=(
+            "- videos.json, videos/ : les vidéos que vous "
+            "avez proposées à la télé locale\n"
+            "  et leurs fichiers ;"
+        ),
+    )
     kinds.register_member_eraser(erase_member)

@@ -43,5 +43,18 @@ def erase_household(household: Household, files: list[str]) -> None:
 
 
 def register_all() -> None:
-    kinds.register_export(export_member)
+    kinds.register_export(
+        export_member,
+        # The lines of the archive's LISEZMOI.txt (mydata/exporting.py).
+        describes=(
+            "- compteurs.json : les fichiers de compteur "
+            "envoyés par votre foyer (ce qui en a\n"
+            "  été lu), les index saisis, et chaque relevé par "
+            "jour et par heure que le cœur\n"
+            "  de calcul garde pour votre foyer ;\n"
+            "- compteurs/fichiers/ : la copie des fichiers "
+            "de compteur que votre foyer a\n"
+            "  demandé de garder ;"
+        ),
+    )
     kinds.register_household_eraser(erase_household)

@@ -21,46 +21,31 @@ from common.archive import Archive, iso
 from community.models import ConsentRecord, Member
 from scoring import client as scoring
 
-README = """Mes données — Smart Citizen
+README_HEAD = """Mes données — Smart Citizen
 ============================
 
 Cette archive contient tout ce que la plateforme garde sur vous et votre foyer,
 à la date indiquée dans profil.json (« exporte_le »).
 
 - profil.json : votre compte, votre profil, votre foyer et ses membres ;
-- publications.json, commentaires.json : ce que vous avez écrit dans les fils ;
-- messages.json : vos messages dans les salons et les messages privés ;
-- reactions.json, abonnements.json : vos réactions, abonnements, sourdines,
-  blocages ;
 - notifications.json : les notifications reçues et vos préférences ;
-- actions.json : les actions, défis, badges, astuces faites et bons d'achat de
-  votre foyer ;
-- astuces.json : les astuces que vous avez proposées, publiées ou non ;
+"""
+# Then each app's lines (`describes` of common.kinds.register_export).
+README_TAIL = """\
 - points.json : le solde et le détail par domaine du cœur de calcul des points ;
 - consentements.json : les consentements de votre foyer et les vôtres, avec la
   version du texte, la date où ils ont été donnés et retirés ;
-- compteurs.json : les fichiers de compteur envoyés par votre foyer (ce qui en a
-  été lu), les index saisis, et chaque relevé par jour et par heure que le cœur
-  de calcul garde pour votre foyer ;
-- compteurs/fichiers/ : la copie des fichiers de compteur que votre foyer a
-  demandé de garder ;
-- signalements.json : vos signalements, vos précisions et « moi aussi », et les
-  signalements que vous suivez ;
-- achats-locaux.json, achats-locaux/ : les achats locaux déclarés par votre
-  foyer et la photo de leurs tickets ;
-- questions.json : vos questions aux référents, vos réponses et celles qui
-  vous ont aidé ;
-- evenements.json : les inscriptions de votre foyer aux événements et ceux
-  que vous organisez ;
-- covoiturage.json : vos trajets proposés ou cherchés, leurs correspondances
-  et les trajets faits ;
-- videos.json, videos/ : les vidéos que vous avez proposées à la télé locale
-  et leurs fichiers ;
 - images/ : votre photo de profil, les images de vos publications, les photos
   de preuve des actions de votre foyer et celles de vos signalements.
 
 Les fichiers JSON sont en UTF-8. Les dates sont en heure UTC (ISO 8601).
 """
+
+
+def readme() -> str:
+    """LISEZMOI.txt: mydata's own files, then every registered app's."""
+    lines = "".join(line + "\n" for line in kinds.export_descriptions())
+    return README_HEAD + lines + README_TAIL
 
 
 def _profile(member: Member, files: list[tuple[str, str]]) -> dict:
@@ -167,7 +152,7 @@ def write_zip(collected: Archive) -> bytes:
     """The archive: README, one JSON file per document, then the pictures."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("LISEZMOI.txt", README)
+        archive.writestr("LISEZMOI.txt", readme())
         for name, document in collected.documents.items():
             archive.writestr(
                 name, json.dumps(document, ensure_ascii=False, indent=2, default=str)

@@ -122,5 +122,13 @@ def register_all() -> None:
             restore=actions.do_restore_answer,
         )
     )
-    kinds.register_export(export_member)
+    kinds.register_export(
+        export_member,
+        # The lines of the archive's LISEZMOI.txt (mydata/exporting.py).
+        describes=(
+            "- questions.json : vos questions aux "
+            "référents, vos réponses et celles qui\n"
+            "  vous ont aidé ;"
+        ),
+    )
     kinds.register_member_eraser(erase_member)

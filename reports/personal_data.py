@@ -81,5 +81,13 @@ def erase_member(erasure: Erasure) -> None:
 
 
 def register() -> None:
-    kinds.register_export(export_member)
+    kinds.register_export(
+        export_member,
+        # The lines of the archive's LISEZMOI.txt (mydata/exporting.py).
+        describes=(
+            "- signalements.json : vos signalements, vos "
+            "précisions et « moi aussi », et les\n"
+            "  signalements que vous suivez ;"
+        ),
+    )
     kinds.register_member_eraser(erase_member)

@@ -124,5 +124,11 @@ def register_all() -> None:
             search=register(TipKind()),
         )
     )
-    kinds.register_export(export_member)
+    kinds.register_export(
+        export_member,
+        # The lines of the archive's LISEZMOI.txt (mydata/exporting.py).
+        describes=(
+            "- astuces.json : les astuces que vous avez proposées, publiées ou non ;"
+        ),
+    )
     kinds.register_member_eraser(do_erase_member_tips)

@@ -87,6 +87,28 @@ def test_archive_holds_every_kind_of_data_the_member_created(footprint):
     assert ("research", None) in kinds
     assert all(c["version"] >= 1 and c["donne_le"] for c in consents)
     assert "LISEZMOI.txt" in names
+    # Every JSON document of the archive is named in its LISEZMOI.txt (each
+    # app's line comes with its exporter's registration, common.kinds).
+    readme = archive.read("LISEZMOI.txt").decode()
+    for name in names:
+        if name.endswith(".json"):
+            assert name in readme, name
+
+
+def test_each_registered_exporter_names_its_files_in_the_readme():
+    """Adding a kind touches only its own app: its exporter registers the
+    archive's lines that name its files, and mydata writes them."""
+    from common import kinds as registry
+    from mydata.exporting import readme
+
+    described = registry.export_descriptions()
+    assert len(described) >= 10
+    text = readme()
+    for lines in described:
+        assert lines in text
+        assert lines.startswith("- ")
+    assert text.index("- profil.json") < text.index(described[0])
+    assert text.index(described[-1]) < text.index("- points.json")
 
 
 def test_request_view_creates_a_pending_export_built_after_commit(
