@@ -192,3 +192,31 @@ def add_dashboard_town_panel(request, panels) -> None:
     towns = list(town_choices(request))
     if len(towns) > 1:
         panels.append(DashboardTownPanel(towns))
+
+
+@hooks.register("before_serve_document")
+def serve_a_town_s_documents_on_its_own_host(document, request):
+    """A document of a town's collection (or of a collection under it) is
+    served on that town's host only: elsewhere it is a 404, as another town's
+    pages are (`community.actions.do_setup_town_roles` makes one collection
+    per town, named as the town). Documents of the root collection, or of a
+    collection that is no town's, are the deployment's and served anywhere."""
+    from community.models import TownPage
+    from community.towns import town_for_request
+
+    collection = document.collection
+    if collection.depth < 2:
+        return None
+    top = (
+        collection
+        if collection.depth == 2
+        else collection.get_ancestors().filter(depth=2).first()
+    )
+    if top is None:
+        return None
+    here = town_for_request(request)
+    if here is not None and top.name.casefold() == here.title.casefold():
+        return None
+    if TownPage.objects.filter(title__iexact=top.name).exists():
+        raise Http404
+    return None

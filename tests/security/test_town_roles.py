@@ -482,3 +482,42 @@ def test_an_ambassador_page_needs_the_role_in_its_town(genlis, auxonne):
         genlis_index.add_child(
             instance=AmbassadorPage(title="Léa bis", slug="lea-bis", user=ours)
         )
+
+
+def test_a_town_s_document_is_served_on_its_own_host_only(
+    genlis, auxonne, settings, tmp_path
+):
+    """Wagtail serves /documents/<id>/<name> on any host: a document of
+    Auxonne's collection is a 404 on Genlis's host, for anyone, and served on
+    Auxonne's; a document of the root collection is the deployment's."""
+    # Files on disk, as `make run` keeps them (Wagtail sends a file's path).
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    theirs = Collection.objects.get(name="Auxonne")
+    document = Document.objects.create(
+        title="Budget Auxonne",
+        file=SimpleUploadedFile("budget-auxonne.txt", b"Auxonne 2027"),
+        collection=theirs,
+    )
+    shared = Document.objects.create(
+        title="Charte",
+        file=SimpleUploadedFile("charte.txt", b"Charte commune"),
+        collection=Collection.get_first_root_node(),
+    )
+    url = reverse("wagtaildocs_serve", args=[document.pk, document.filename])
+    shared_url = reverse("wagtaildocs_serve", args=[shared.pk, shared.filename])
+    elsewhere = Client(HTTP_HOST=genlis.host)
+    refused = elsewhere.get(url)
+    assert refused.status_code == 404
+    assert b"Auxonne 2027" not in b"".join(
+        getattr(refused, "streaming_content", [refused.content])
+    )
+    staff = genlis.client(make_staff(genlis.page, Role.MODERATOR))
+    assert staff.get(url).status_code == 404
+    at_home = Client(HTTP_HOST=auxonne.host).get(url)
+    assert at_home.status_code == 200
+    assert b"".join(at_home.streaming_content) == b"Auxonne 2027"
+    assert elsewhere.get(shared_url).status_code == 200
