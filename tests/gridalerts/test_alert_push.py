@@ -14,7 +14,6 @@ from django.core.management import call_command
 from community.towns import page_path
 from gridalerts.actions import do_set_opt_in
 from gridalerts.models import FlashLaunch
-from push.actions import check_register_device
 from push.models import PushDevice
 from tests.factories import NeighbourhoodFactory, make_member, make_town
 from tests.gridalerts.conftest import signal_body, write_signal
@@ -46,14 +45,7 @@ def test_a_red_day_pushes_the_flash_challenge_to_opted_in_phones(
     do_set_opt_in(told, True)
     phones = {}
     for member in (told, silent):
-        phones[member.pk] = subscription = push_emulator.subscribe()
-        check_register_device(
-            member,
-            endpoint=subscription["endpoint"],
-            p256dh=subscription["keys"]["p256dh"],
-            auth=subscription["keys"]["auth"],
-            user_agent="",
-        )
+        phones[member.pk] = push_emulator.phone(member)
 
     with django_capture_on_commit_callbacks(execute=True):
         call_command(

@@ -18,7 +18,6 @@ from requests.structures import CaseInsensitiveDict
 
 from common.notify import push_notifications, send_notification
 from community.models import Referent
-from push.actions import check_register_device
 from push.models import PushDevice, PushPreference
 from referents.models import Question
 from tests.feeds.conftest import key
@@ -76,14 +75,7 @@ def test_a_direct_message_reaches_the_phone_as_the_preferences_allow(
 def test_badges_written_in_bulk_push_as_challenge_events(
     member, push_emulator, django_capture_on_commit_callbacks
 ):
-    subscription = push_emulator.subscribe()
-    check_register_device(
-        member,
-        endpoint=subscription["endpoint"],
-        p256dh=subscription["keys"]["p256dh"],
-        auth=subscription["keys"]["auth"],
-        user_agent="",
-    )
+    subscription = push_emulator.phone(member)
     row = Notification(
         recipient_id=member.user_id,
         verb="challenge_badge",
@@ -100,18 +92,6 @@ def test_badges_written_in_bulk_push_as_challenge_events(
     }
 
 
-def _phone(member, push_emulator) -> dict:
-    subscription = push_emulator.subscribe()
-    check_register_device(
-        member,
-        endpoint=subscription["endpoint"],
-        p256dh=subscription["keys"]["p256dh"],
-        auth=subscription["keys"]["auth"],
-        user_agent="",
-    )
-    return subscription
-
-
 def test_local_life_pushes_under_its_own_choice_and_answers_as_replies(
     client, member, neighbour, push_emulator, django_capture_on_commit_callbacks
 ):
@@ -120,8 +100,8 @@ def test_local_life_pushes_under_its_own_choice_and_answers_as_replies(
     Referent.objects.create(
         town=member.town, member=neighbour, title="Conseiller", domains=["energy"]
     )
-    referent_phone = _phone(neighbour, push_emulator)
-    asker_phone = _phone(member, push_emulator)
+    referent_phone = push_emulator.phone(neighbour)
+    asker_phone = push_emulator.phone(member)
 
     client.force_login(member.user)
     with django_capture_on_commit_callbacks(execute=True):
@@ -174,7 +154,7 @@ def test_each_push_carries_a_valid_vapid_token_and_the_web_push_headers(
     contact and an expiry within 24 hours; the public key; the encoding, TTL,
     urgency and topic of a grid alert. The emulator then verifies the token's
     signature itself and decrypts the payload."""
-    subscription = _phone(member, push_emulator)
+    subscription = push_emulator.phone(member)
     sent: list[tuple[str, dict]] = []
     original = requests.Session.post
 

@@ -45,6 +45,21 @@ class PushEmulator:
         response.raise_for_status()
         return response.json()["data"]
 
+    def phone(self, member) -> dict:
+        """A new subscription registered as one of `member`'s devices, through
+        push's own action (as the preferences page registers a phone)."""
+        from push.actions import check_register_device
+
+        subscription = self.subscribe()
+        check_register_device(
+            member,
+            endpoint=subscription["endpoint"],
+            p256dh=subscription["keys"]["p256dh"],
+            auth=subscription["keys"]["auth"],
+            user_agent="",
+        )
+        return subscription
+
     def messages(self, client_hash: str) -> list[str]:
         """The decrypted payloads this subscription received, oldest first."""
         response = self._post("/get-notifications", {"clientHash": client_hash})
