@@ -5,9 +5,10 @@ behind a guard that closes with 1013 when the database is out of reach, an
 origin check (the Origin header must name one of ALLOWED_HOSTS, so another site
 cannot open a socket with a resident's cookie) and the session authentication.
 
-The scoring API (`/api/scoring/`) is served by `SyncPathHandler`: the same
-middleware and views as every other request, run the way a WSGI server runs
-them, in one call on a thread that lives as long as the process (issue 14).
+Every HTTP request is served by `SyncPathHandler`: Django's middleware and
+views, all synchronous, run the way a WSGI server runs them, in one call on a
+thread that lives as long as the process (issue 14: first the scoring API, then
+the pages, docs/performance.md).
 """
 
 import os
@@ -33,12 +34,13 @@ django_asgi_app = get_asgi_application()
 from config.dbfaults import WebsocketDatabaseGuard  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402  (needs Django set up)
 
-# Paths served by `SyncPathHandler`: the scoring API, which other servers call
-# hundreds of times a second (docs/scoring-core.md).
-SYNC_PATH_PREFIXES = ("/api/scoring/",)
-# Threads of a process that run those requests. Each holds a pooled database
-# connection while it serves one; more threads only wait for the GIL.
-SYNC_PATH_THREADS = 4
+# Threads of a process that run HTTP requests. Each holds a pooled database
+# connection while it serves one (at most `DB_POOL_MAX_SIZE`, 20). Requests
+# beyond them wait their turn in the event loop; more threads would only wait
+# for the GIL, except while one waits on another server (the scoring core, the
+# search engine: 2 s at most each), so a few more than the 2 or 4 that keep a
+# core busy (`HTTP_THREADS`).
+SYNC_PATH_THREADS = int(os.environ.get("HTTP_THREADS", "8"))
 
 
 class SyncPathHandler(ASGIHandler):
@@ -104,11 +106,9 @@ sync_path_app = SyncPathHandler()
 
 
 async def http_application(scope, receive, send) -> None:
-    """Django, with `SYNC_PATH_PREFIXES` through `SyncPathHandler`."""
-    if scope["path"].startswith(SYNC_PATH_PREFIXES):
-        await sync_path_app(scope, receive, send)
-    else:
-        await django_asgi_app(scope, receive, send)
+    """Every HTTP request through `SyncPathHandler` (the site has no async
+    view: tests/test_asgi_handler.py checks it)."""
+    await sync_path_app(scope, receive, send)
 
 
 application = ProtocolTypeRouter(

@@ -3,7 +3,7 @@
 `python -m config.server` serves this application: the API's requests run
 Django's synchronous chain in one call on a thread kept by the process, not
 through Django's ASGI handler. The answers, the queries and the signals must be
-those of the ordinary path; pages keep Django's ASGI handler.
+those of the ordinary path. Pages go the same way (tests/test_asgi_handler.py).
 """
 
 import json
@@ -192,7 +192,7 @@ def test_the_database_out_of_reach_is_the_json_503(api_token, monkeypatch):
     assert headers["retry-after"]
 
 
-def test_pages_keep_djangos_asgi_handler(monkeypatch):
+def test_pages_go_through_the_same_handler(monkeypatch):
     served: list[str] = []
 
     async def sync_path(scope, receive, send):
@@ -206,4 +206,4 @@ def test_pages_keep_djangos_asgi_handler(monkeypatch):
     assert "script-src 'self'" in headers["content-security-policy"]
     assert "csrftoken" in headers["set-cookie"]
     assert call("GET", "/api/scoring/v1/nulle/part")[0] == 404
-    assert served == ["/api/scoring/v1/nulle/part"]
+    assert served == ["/compte/connexion/", "/api/scoring/v1/nulle/part"]
