@@ -16,6 +16,7 @@ from community.models import (
     TownPage,
     TownRole,
 )
+from community.roles import town_roles
 
 # The member is remembered on the user object, which lives as long as one
 # request (or one websocket connection): the context processor, the view's
@@ -71,6 +72,13 @@ def nav_permissions(
         return dict.fromkeys(NAV_PERMISSIONS, False)
     if user.is_superuser:
         return dict.fromkeys(NAV_PERMISSIONS, True)
+    held_anywhere = getattr(user, _NAV_HELD_ATTR, None)
+    if held_anywhere is not None:
+        # Read with the user (community.auth): the roles of this town from
+        # `roles.town_roles`, read with the user too.
+        in_town = town_roles(user).get(town.pk, ()) if town is not None else ()
+        held = held_anywhere | {(_ROLE, role) for role in in_town}
+        return _nav_answer(held)
     with connection.cursor() as cursor:
         cursor.execute(
             _NAV_PERMISSIONS_SQL,
@@ -83,6 +91,10 @@ def nav_permissions(
             ],
         )
         held = set(cursor.fetchall())
+    return _nav_answer(held)
+
+
+def _nav_answer(held: set[tuple[str, str]]) -> dict[str, bool]:
     return {
         name: perm in held
         and (name not in NAV_TOWN_ROLES or (_ROLE, NAV_TOWN_ROLES[name]) in held)
@@ -129,6 +141,45 @@ WHERE ug.user_id = %s AND tr.town_id = %s
 # Written out rather than built by the ORM on every page: building the join
 # cost about 1.5 ms of CPU per page, more than running it.
 _NAV_PERMISSIONS_SQL = _nav_permissions_sql()
+
+# The navigation's permissions the user holds (directly or through a group),
+# read with the user by community.auth: {(app_label, codename)}.
+_NAV_HELD_ATTR = "_smartcitizen_nav_held"
+
+
+def nav_permissions_column(user_id_sql: str) -> tuple[str, list[str]]:
+    """A scalar subquery, and its parameters, answering the navigation's
+    permissions held by the user `user_id_sql` as a JSON list of
+    [app_label, codename] (NULL for none): community.auth reads it with the
+    user, and `remember_nav_permissions` keeps it for `nav_permissions`."""
+    tables = {
+        "permission": Permission._meta.db_table,
+        "content_type": ContentType._meta.db_table,
+        "user_permissions": User.user_permissions.through._meta.db_table,
+        "group_permissions": Group.permissions.through._meta.db_table,
+        "user_groups": User.groups.through._meta.db_table,
+    }
+    wanted = " OR ".join(
+        ["(ct.app_label = %s AND p.codename = %s)"] * len(NAV_PERMISSIONS)
+    )
+    sql = f"""(
+SELECT json_agg(json_build_array(ct.app_label, p.codename))::text
+FROM "{tables["permission"]}" p
+JOIN "{tables["content_type"]}" ct ON ct.id = p.content_type_id
+WHERE ({wanted})
+  AND (
+    p.id IN (SELECT up.permission_id FROM "{tables["user_permissions"]}" up
+             WHERE up.user_id = {user_id_sql})
+    OR p.id IN (SELECT gp.permission_id FROM "{tables["group_permissions"]}" gp
+                JOIN "{tables["user_groups"]}" ug ON ug.group_id = gp.group_id
+                WHERE ug.user_id = {user_id_sql})
+  ))"""  # noqa: S608 (table names from the models, values as parameters)
+    return sql, list(chain.from_iterable(NAV_PERMISSIONS.values()))
+
+
+def remember_nav_permissions(user: User, held: list[list[str]] | None) -> None:
+    """The navigation's permissions the user holds, read with the user."""
+    setattr(user, _NAV_HELD_ATTR, {tuple(pair) for pair in held or ()})
 
 
 def access_household_by_public_id(

@@ -56,6 +56,26 @@ def town_roles(user: User | AnonymousUser) -> dict[int, frozenset[str]]:
     return held
 
 
+def town_roles_column(user_id_sql: str) -> str:
+    """A scalar subquery answering the user's (`user_id_sql`) roles as a JSON
+    list of [town id, role] (NULL for none): community.auth reads it with the
+    user, and `remember` keeps it for `town_roles`."""
+    town_role = TownRole._meta.db_table
+    user_groups = User.groups.through._meta.db_table
+    return f"""(
+SELECT json_agg(json_build_array(tr.town_id, tr.role))::text
+FROM "{town_role}" tr JOIN "{user_groups}" ug ON ug.group_id = tr.group_id
+WHERE ug.user_id = {user_id_sql})"""  # noqa: S608 (table names from the models)
+
+
+def remember(user: User, pairs: Iterable[Iterable] | None) -> None:
+    """What `town_roles` answers for this user object, read with the user."""
+    held: dict[int, set[str]] = {}
+    for town_id, role in pairs or ():
+        held.setdefault(town_id, set()).add(role)
+    setattr(user, _CACHE, {town_id: frozenset(r) for town_id, r in held.items()})
+
+
 def forget(user: User) -> None:
     """Drop what `town_roles` kept on this user object (after a grant or revoke)."""
     if hasattr(user, _CACHE):
