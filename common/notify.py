@@ -34,8 +34,31 @@ _UNREAD_SQL = (
 
 def unread_count(user_id: int) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(_UNREAD_SQL, [user_id])
+        cursor.execute(*unread_count_sql(user_id))
         return cursor.fetchone()[0]
+
+
+def unread_count_sql(user_id: int) -> tuple[str, list]:
+    """`unread_count`'s query and parameters: a page that reads several things
+    in one query takes it as a scalar subquery (then `remember_unread`)."""
+    return _UNREAD_SQL, [user_id]
+
+
+# The count a page's view read already, kept on the request's user object
+# (which lives as long as the request) for the navigation's badge.
+_UNREAD_ATTR = "_smartcitizen_unread"
+
+
+def remember_unread(user, count: int) -> None:
+    """The user's unread count read by the page's own query (a GET page, which
+    changes no notification before the badge is rendered)."""
+    setattr(user, _UNREAD_ATTR, count)
+
+
+def unread_count_of(user) -> int:
+    """The navigation's badge: the count the page read already, else one query."""
+    count = getattr(user, _UNREAD_ATTR, None)
+    return unread_count(user.pk) if count is None else count
 
 
 def publish_badge(user_id: int) -> None:

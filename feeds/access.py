@@ -35,14 +35,26 @@ def blocked_ids(member: Member) -> set[int]:
 
 def hidden_and_blocked_ids(member: Member) -> tuple[set[int], set[int]]:
     """`hidden_author_ids` and `blocked_ids` in one query (the post page)."""
+    with connection.cursor() as cursor:
+        cursor.execute(*hidden_kinds_sql(member.pk))
+        return hidden_and_blocked(cursor.fetchall())
+
+
+def hidden_kinds_sql(member_id: int) -> tuple[str, list]:
+    """The rows (member id, 1 if a block else 0) of `hidden_and_blocked_ids`,
+    and the query's parameters (feeds/queries/page_state.py reads them in its
+    own query)."""
+    return _HIDDEN_KINDS_SQL, [member_id, member_id, member_id]
+
+
+def hidden_and_blocked(rows) -> tuple[set[int], set[int]]:
+    """`hidden_and_blocked_ids` from the rows of `hidden_kinds_sql`."""
     hidden: set[int] = set()
     blocked: set[int] = set()
-    with connection.cursor() as cursor:
-        cursor.execute(_HIDDEN_KINDS_SQL, [member.pk, member.pk, member.pk])
-        for pk, is_block in cursor.fetchall():
-            hidden.add(pk)
-            if is_block:
-                blocked.add(pk)
+    for pk, is_block in rows:
+        hidden.add(pk)
+        if is_block:
+            blocked.add(pk)
     return hidden, blocked
 
 

@@ -240,13 +240,31 @@ def _where() -> tuple:
     )
 
 
+# What one rendering of a template keeps for its cards (its render context):
+# `_where()` and the holes' fillings are the same for every card of a page.
+_PAGE_KEY = "feeds.cards.page"
+
+
+def _page(context: Context) -> dict:
+    page = context.render_context.get(_PAGE_KEY)
+    if page is None:
+        page = context.render_context[_PAGE_KEY] = {"where": _where()}
+    return page
+
+
 def _fill(html: str, context: Context) -> SafeString:
+    page = _page(context)
     if _CSRF_FIELD in html:
         # What `{% csrf_token %}` writes for this request (it reads the token
-        # only now, as the template would have).
-        html = html.replace(_CSRF_FIELD, CsrfTokenNode().render(context))
+        # only now, as the template would have), once per page.
+        field = page.get("csrf")
+        if field is None:
+            field = page["csrf"] = CsrfTokenNode().render(context)
+        html = html.replace(_CSRF_FIELD, field)
     if _NEXT_HOLE in html:
-        path = conditional_escape(context["request"].get_full_path())
+        path = page.get("next")
+        if path is None:
+            path = page["next"] = conditional_escape(context["request"].get_full_path())
         html = html.replace(_NEXT_HOLE, path)
     return mark_safe(html)  # noqa: S308 - rendered with autoescape, holes escaped
 
@@ -265,29 +283,35 @@ def _flags(context: Context) -> tuple[bool, bool | None, bool, bool]:
 
 
 def render_post_card(context: Context, post) -> SafeString:
-    """The post card of `post` for the viewer of `context` (`{% post_card %}`)."""
+    """The post card of `post` (a Post or its `PostCard`) for the viewer of
+    `context` (`{% post_card %}`)."""
     viewer = context.get("viewer")
     by_viewer = viewer is not None and viewer.pk == post.author_id
     live, read_only, has_csrf, has_request = _flags(context)
     html = _render(
         "feeds/includes/post_card.html",
-        post_card(post),
+        # A feed's page brings snapshots (feeds/queries/post_cards.py).
+        post if isinstance(post, PostCard) else post_card(post),
         (live, by_viewer, read_only, has_csrf, has_request),
-        _where(),
+        _page(context)["where"],
     )
     return _fill(html, context)
 
 
 def render_comment_card(context: Context, comment) -> SafeString:
-    """The card of `comment` and its replies for the viewer of `context`."""
+    """The card of `comment` (a Comment or its `CommentCard`) and its replies
+    for the viewer of `context`."""
     viewer = context.get("viewer")
     live, _, has_csrf, _ = _flags(context)
+    if not isinstance(comment, CommentCard):
+        # A post's page brings snapshots (feeds/queries/post_cards.py).
+        comment = comment_card(comment, viewer.pk if viewer is not None else None)
     html = _render(
         "feeds/includes/comment_card.html",
-        comment_card(comment, viewer.pk if viewer is not None else None),
+        comment,
         # The comment template reads neither `can` nor the request.
         (live, False, None, has_csrf, False),
-        _where(),
+        _page(context)["where"],
     )
     return _fill(html, context)
 

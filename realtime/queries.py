@@ -81,9 +81,15 @@ def latest_event_id(stream: str) -> int:
     moment the page was built and misses nothing published meanwhile.
     """
     with connection.cursor() as cursor:
-        cursor.execute(_LATEST_SQL, [stream, stream])
+        cursor.execute(*latest_event_id_sql(stream))
         (newest,) = cursor.fetchone()
     return newest or 0
+
+
+def latest_event_id_sql(stream: str) -> tuple[str, list]:
+    """`latest_event_id`'s query and parameters (NULL for none): a page that
+    reads several things in one query takes it as a scalar subquery."""
+    return _LATEST_SQL, [stream, stream]
 
 
 # Written out, in one query: every feed and post page asks, and the ORM spent

@@ -13,7 +13,8 @@ from django.utils import timezone
 from community.domains import DomainsFirst
 from community.models import Member, Neighbourhood, TownPage
 from community.queries import member_of
-from feeds.access import blocked_ids
+from community.rows import loaded
+from feeds.access import blocked_ids, hidden_author_ids
 from feeds.models import (
     Block,
     Comment,
@@ -27,6 +28,7 @@ from feeds.models import (
     Reaction,
     ReactionKind,
 )
+from feeds.queries.post_cards import post_cards, walk_cards
 
 # Members followed as people: ambassadors are members too (FollowKind.AMBASSADOR
 # holds the ambassador's member id).
@@ -87,14 +89,19 @@ def decode_cursor(raw: str | None) -> tuple[datetime, int] | None:
 
 
 def keyset_page(queryset: QuerySet, cursor: str | None, size: int) -> FeedPage:
-    """Newest first on (created_at, id), after the cursor: no OFFSET."""
+    """Newest first on (created_at, id), after the cursor: no OFFSET. The
+    items are (pk, created_at) rows: `_page` reads the cards of those ids."""
     position = decode_cursor(cursor)
     if position is not None:
         created_at, pk = position
         queryset = queryset.filter(
             Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=pk)
         )
-    rows = list(queryset.order_by("-created_at", "-id")[: size + 1])
+    rows = list(
+        queryset.prefetch_related(None)
+        .order_by("-created_at", "-id")
+        .values_list("pk", "created_at", named=True)[: size + 1]
+    )
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]
@@ -131,9 +138,13 @@ def first_then_rest_page(
     return FeedPage(rows + others.items, next_cursor)
 
 
+def _published(viewer: Member) -> QuerySet[Post]:
+    return Post.objects.filter(town_id=viewer.town_id, state=ContentState.PUBLISHED)
+
+
 def _posts(viewer: Member) -> QuerySet[Post]:
     return (
-        Post.objects.filter(town_id=viewer.town_id, state=ContentState.PUBLISHED)
+        _published(viewer)
         # The author's référent role (badge) rides along: no extra query.
         .select_related("author__referent", "neighbourhood")
         .prefetch_related(
@@ -226,15 +237,41 @@ def _page(
         page = keyset_page(queryset, cursor, size)
     else:
         page = first_then_rest_page(queryset, cursor, size, first)
-    decorate_posts(page.items, viewer)
+    # The cards of the page's posts in one query (feeds/queries/post_cards.py).
+    cards = post_cards([row.pk for row in page.items], viewer.pk)
+    page.items = [cards[row.pk] for row in page.items if row.pk in cards]
     return page
+
+
+def _walked_page(
+    viewer: Member,
+    cursor: str | None,
+    hidden: set[int] | None,
+    neighbourhood_id: int | None = None,
+) -> FeedPage:
+    """`_page` of the town's (or a neighbourhood's) feed, walked and read in
+    one written-out query (feeds/queries/post_cards.py `walk_cards`)."""
+    size = settings.SMARTCITIZEN["FEED_PAGE_SIZE"]
+    cards = walk_cards(
+        town_id=viewer.town_id,
+        viewer_id=viewer.pk,
+        hidden=hidden_author_ids(viewer) if hidden is None else hidden,
+        limit=size + 1,
+        neighbourhood_id=neighbourhood_id,
+        before=decode_cursor(cursor),
+    )
+    next_cursor = None
+    if len(cards) > size:
+        cards = cards[:size]
+        next_cursor = encode_cursor(cards[-1].created_at, cards[-1].pk)
+    return FeedPage(items=cards, next_cursor=next_cursor)
 
 
 def town_feed(
     viewer: Member, cursor: str | None = None, *, hidden: set[int] | None = None
 ) -> FeedPage:
     """Everything published in the viewer's town."""
-    return _page(_posts(viewer), viewer, cursor, hidden)
+    return _walked_page(viewer, cursor, hidden)
 
 
 def neighbourhood_feed(
@@ -245,8 +282,7 @@ def neighbourhood_feed(
     hidden: set[int] | None = None,
 ) -> FeedPage:
     """Everything published to one neighbourhood of the viewer's town."""
-    queryset = _posts(viewer).filter(neighbourhood=neighbourhood)
-    return _page(queryset, viewer, cursor, hidden)
+    return _walked_page(viewer, cursor, hidden, neighbourhood.pk)
 
 
 def challenge_feed(
@@ -315,12 +351,25 @@ def member_posts(viewer: Member, author: Member, cursor: str | None = None) -> F
 
 def access_neighbourhood(viewer: Member, slug: str) -> Neighbourhood:
     """A neighbourhood of the viewer's town by slug, or 404."""
-    neighbourhood = Neighbourhood.objects.filter(
-        town_id=viewer.town_id, slug=slug
-    ).first()
-    if neighbourhood is None:
+    # Written out (community.rows): every neighbourhood page asks, and the ORM
+    # spent more CPU building the query than the database spent running it.
+    with connection.cursor() as cursor:
+        cursor.execute(_NEIGHBOURHOOD_SQL, [viewer.town_id, slug])
+        row = cursor.fetchone()
+    if row is None:
         raise Http404
-    return neighbourhood
+    return loaded(Neighbourhood, _NEIGHBOURHOOD_FIELDS, row, connection)
+
+
+_NEIGHBOURHOOD_FIELDS = Neighbourhood._meta.concrete_fields
+_NEIGHBOURHOOD_SQL = (  # noqa: S608 (names from the model, values as parameters)
+    'SELECT {columns} FROM "{table}" WHERE {town} = %s AND {slug} = %s LIMIT 1'
+).format(
+    columns=", ".join(f'"{field.column}"' for field in _NEIGHBOURHOOD_FIELDS),
+    table=Neighbourhood._meta.db_table,
+    town=Neighbourhood._meta.get_field("town").column,
+    slug=Neighbourhood._meta.get_field("slug").column,
+)
 
 
 def access_member(viewer: Member, member_id: int) -> Member:
@@ -342,10 +391,14 @@ def access_post(
     *,
     for_update: bool = False,
     blocked: set[int] | None = None,
+    card: bool = True,
 ) -> Post:
     """A published post the viewer may see (same town, no block), or 404.
-    `blocked`: the viewer's `blocked_ids`, when the caller read them already."""
-    queryset = _posts(viewer).filter(pk=post_id)
+    `blocked`: the viewer's `blocked_ids`, when the caller read them already.
+    `card=False`: the post's row only, without its author, neighbourhood and
+    pictures (a caller that reads its card by `post_cards`)."""
+    queryset = _posts(viewer) if card else _published(viewer)
+    queryset = queryset.filter(pk=post_id)
     # The blocked ids read first (one written-out query): the two subqueries
     # of `blocked_q` cost more CPU to build than to run (issue 14).
     if blocked is None:
@@ -384,8 +437,13 @@ def post_comments(
 def follow_state(viewer: Member, kind: str, target_id: int) -> bool:
     # Written out: asked on every neighbourhood page (issue 14).
     with connection.cursor() as cursor:
-        cursor.execute(_FOLLOW_SQL, [viewer.pk, str(kind), target_id])
+        cursor.execute(*follow_sql(viewer.pk, kind, target_id))
         return cursor.fetchone() is not None
+
+
+def follow_sql(member_id: int, kind: str, target_id: int) -> tuple[str, list]:
+    """`follow_state`'s query (a row when following) and its parameters."""
+    return _FOLLOW_SQL, [member_id, str(kind), target_id]
 
 
 _FOLLOW_SQL = (

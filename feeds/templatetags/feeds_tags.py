@@ -3,7 +3,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
-from common.notify import unread_count
+from common.notify import unread_count_of
 from community import kept
 from community.templatetags.community_tags import item_url
 from feeds import cards
@@ -21,11 +21,12 @@ def rich_text(item) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def unread_notifications(context) -> int:
-    """The signed-in user's unread notifications (one query, for the nav badge)."""
+    """The signed-in user's unread notifications (one query, for the nav badge,
+    unless the page's view read it with its own: feeds/queries/page_state.py)."""
     user = context.get("user")
     if user is None or not user.is_authenticated:
         return 0
-    return unread_count(user.pk)
+    return unread_count_of(user)
 
 
 @register.simple_tag

@@ -16,10 +16,11 @@ from community import roles
 from community.domains import domains_first
 from community.models import Member
 from feeds import actions, queries
-from feeds.access import hidden_and_blocked_ids, hidden_author_ids
+from feeds.access import hidden_author_ids
 from feeds.actions.posts import home_stream
 from feeds.forms import CommentForm, EditPostForm, PostForm, neighbourhood_choices
 from feeds.models import Comment, FollowKind
+from feeds.queries.page_state import PageState
 from realtime.groups import neighbourhood_stream, town_stream
 from realtime.queries import latest_event_id
 
@@ -28,19 +29,17 @@ def _feed_page(
     request: HttpRequest,
     viewer: Member,
     page: queries.FeedPage,
+    state: PageState,
     *,
     title: str,
-    stream: str | None,
+    stream: str,
     where: str | None = None,
     extra: dict | None = None,
-    form: PostForm | None = None,
-    hidden: set[int] | None = None,
 ) -> HttpResponse:
+    form = PostForm.for_member(
+        viewer, neighbourhoods=neighbourhood_choices(viewer.town_id), fixed=where
+    )
     first_page = not request.GET.get("avant")
-    if form is None:
-        form = PostForm.for_member(
-            viewer, neighbourhoods=neighbourhood_choices(viewer.town_id), fixed=where
-        )
     context = {
         "viewer": viewer,
         "can": trust.capabilities(viewer),
@@ -49,29 +48,45 @@ def _feed_page(
         "form": form,
         # Live items go on top of the first page only.
         "live_stream": stream if first_page else None,
-        "live_since": latest_event_id(stream) if stream and first_page else None,
-        "hidden_authors": hidden_author_ids(viewer) if hidden is None else hidden,
+        "live_since": state.live_since if first_page else None,
+        "hidden_authors": state.hidden,
         **(extra or {}),
     }
     return render(request, "feeds/feed.html", context)
 
 
+def _page_state(
+    request: HttpRequest,
+    viewer: Member,
+    stream: str,
+    follow: tuple[str, int] | None = None,
+) -> PageState:
+    """Who the viewer does not see (the list leaves them out, the page names
+    them for live items: feeds.js), the live stream's newest event on the
+    first page, the follow asked about and the unread count: one query."""
+    first_page = not request.GET.get("avant")
+    return queries.read_page_state(
+        viewer, stream=stream if first_page else None, follow=follow
+    )
+
+
 @member_required
 def my_feed(request: HttpRequest, viewer: Member) -> HttpResponse:
-    # Read once: the list leaves these authors out, the page names them for
-    # live items (feeds.js).
-    hidden = hidden_author_ids(viewer)
+    # Live from the town's stream, keeping what Mon fil lists (docs/feeds.md).
+    stream = town_stream(viewer.town_id)
+    state = _page_state(request, viewer, stream)
     # The household's domains first, unless « Tout voir » (docs/feeds.md).
     prefs = domains_first(viewer, request.GET)
-    page = queries.my_feed(viewer, request.GET.get("avant"), hidden=hidden, prefs=prefs)
-    # Live from the town's stream, keeping what Mon fil lists (docs/feeds.md).
+    page = queries.my_feed(
+        viewer, request.GET.get("avant"), hidden=state.hidden, prefs=prefs
+    )
     return _feed_page(
         request,
         viewer,
         page,
-        hidden=hidden,
+        state,
         title=_("Mon fil"),
-        stream=town_stream(viewer.town_id),
+        stream=stream,
         extra={
             "live_match": json.dumps(queries.my_feed_live_match(viewer)),
             "domains_first": prefs,
@@ -81,37 +96,33 @@ def my_feed(request: HttpRequest, viewer: Member) -> HttpResponse:
 
 @member_required
 def town_feed(request: HttpRequest, viewer: Member) -> HttpResponse:
-    hidden = hidden_author_ids(viewer)
-    page = queries.town_feed(viewer, request.GET.get("avant"), hidden=hidden)
+    stream = town_stream(viewer.town_id)
+    state = _page_state(request, viewer, stream)
+    page = queries.town_feed(viewer, request.GET.get("avant"), hidden=state.hidden)
     return _feed_page(
-        request,
-        viewer,
-        page,
-        hidden=hidden,
-        title=_("Toute la commune"),
-        stream=town_stream(viewer.town_id),
+        request, viewer, page, state, title=_("Toute la commune"), stream=stream
     )
 
 
 @member_required
 def neighbourhood_feed(request: HttpRequest, viewer: Member, slug: str) -> HttpResponse:
     neighbourhood = queries.access_neighbourhood(viewer, slug)
-    hidden = hidden_author_ids(viewer)
-    page = queries.neighbourhood_feed(
-        viewer, neighbourhood, request.GET.get("avant"), hidden=hidden
+    stream = neighbourhood_stream(neighbourhood.pk)
+    state = _page_state(
+        request, viewer, stream, (FollowKind.NEIGHBOURHOOD, neighbourhood.pk)
     )
-    following = queries.posts.follow_state(
-        viewer, FollowKind.NEIGHBOURHOOD, neighbourhood.pk
+    page = queries.neighbourhood_feed(
+        viewer, neighbourhood, request.GET.get("avant"), hidden=state.hidden
     )
     return _feed_page(
         request,
         viewer,
         page,
-        hidden=hidden,
+        state,
         title=neighbourhood.name,
-        stream=neighbourhood_stream(neighbourhood.pk),
+        stream=stream,
         where=f"neighbourhood:{neighbourhood.pk}",
-        extra={"neighbourhood": neighbourhood, "following": following},
+        extra={"neighbourhood": neighbourhood, "following": state.following},
     )
 
 
@@ -169,7 +180,6 @@ def _post_detail(
     form: CommentForm | None = None,
     hidden: set[int] | None = None,
 ) -> HttpResponse:
-    queries.decorate_posts([post], viewer)
     parent = request.GET.get("repondre", "")
     can = trust.capabilities(viewer)
     if form is None:
@@ -185,8 +195,10 @@ def _post_detail(
         {
             "viewer": viewer,
             "can": can,
-            "post": post,
-            "comments": queries.post_comments(viewer, post, hidden=hidden),
+            # The post's and its comments' cards, one written-out query each
+            # (feeds/queries/post_cards.py).
+            "post": queries.post_cards([post.pk], viewer.pk)[post.pk],
+            "comments": queries.comment_cards(post.pk, viewer.pk, hidden),
             "form": form,
             "live_stream": stream,
             "live_since": latest_event_id(stream),
@@ -199,9 +211,12 @@ def _post_detail(
 
 @member_required
 def post_detail(request: HttpRequest, viewer: Member, post_id: int) -> HttpResponse:
-    # Who the viewer does not see, and who blocked whom, in one query.
-    hidden, blocked = hidden_and_blocked_ids(viewer)
-    post = queries.access_post(viewer, post_id, blocked=blocked)
+    # Who the viewer does not see, who blocked whom, and the unread count,
+    # in one query.
+    state = queries.read_page_state(viewer)
+    hidden = state.hidden
+    # The post's row alone: its card is read by one query of its own.
+    post = queries.access_post(viewer, post_id, blocked=state.blocked, card=False)
     if post.tip_id is not None:
         # A tip's discussion is read on the tip page (links keep `?repondre=`).
         query = request.GET.urlencode()
