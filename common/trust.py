@@ -71,6 +71,16 @@ def capabilities(member: Member) -> Capabilities:
     return _trust().capabilities(member)
 
 
+def capabilities_column(member: Member) -> tuple[str, list]:
+    """`capabilities`' query as a scalar subquery and its parameters, for a
+    page's own query; then `remember_capabilities` with its value."""
+    return _trust().capabilities_column(member)
+
+
+def remember_capabilities(member: Member, value: str) -> None:
+    _trust().remember_capabilities(member, value)
+
+
 def may_write_to(member: Member, other_id: int) -> bool:
     return _trust().may_write_to(member, other_id)
 

@@ -7,6 +7,8 @@ them. Their values still go through the fields' converters (SQLite's text
 dates, JSON…), so the objects are the ORM's own.
 """
 
+import re
+
 from django.db import connection as default_connection
 from django.db.models import Model
 
@@ -46,3 +48,19 @@ def loaded(model: type[Model], fields, values, connection=default_connection):
         [field.attname for field in fields],
         converted(fields, values, connection),
     )
+
+
+_NAMED = re.compile(r"%\((\w+)\)s")
+
+
+def positional(sql: str, params: dict) -> tuple[str, list]:
+    """A query with named parameters (`%(name)s`) as one with positional ones
+    (`%s`) and their values in order: a query of its own that another query
+    takes as a subquery among positional pieces."""
+    values: list = []
+
+    def one(match: re.Match) -> str:
+        values.append(params[match.group(1)])
+        return "%s"
+
+    return _NAMED.sub(one, sql), values

@@ -9,6 +9,7 @@ TRUSTED_ACTIVITY reached, no sanction in that period (or an ambassador or
 moderator account); only trusted members' reports hide an item on their own.
 """
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,6 +35,7 @@ from django.utils.translation import ngettext
 
 from ambassadors.models import Onboarding
 from community.models import Member, Role, TownPage, TownRole
+from community.rows import positional
 from community.towns import policy
 from config.ratelimit import count_hit
 from feeds.models import (
@@ -511,25 +513,44 @@ def read_capabilities(member: Member) -> Capabilities:
     The writes' checks use it: a long-lived member object (a websocket's) must
     not carry a sanction or a level past its change.
     """
-    now = timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute(
-            _CAPABILITIES_SQL,
-            {
-                "member": member.pk,
-                "ambassador": Role.AMBASSADOR.value,
-                "moderator": Role.MODERATOR.value,
-                "town_admin": Role.TOWN_ADMIN.value,
-                "published": ContentState.PUBLISHED.value,
-                "tip": PostTarget.TIP.value,
-                "warn": DecisionAction.WARN.value,
-                "suspend": DecisionAction.SUSPEND.value,
-                "ban": DecisionAction.BAN.value,
-                "now": now,
-            },
-        )
+        cursor.execute(_CAPABILITIES_SQL, _capabilities_params(member))
         names = [column[0] for column in cursor.description]
         row = dict(zip(names, cursor.fetchone(), strict=True))
+    return _capabilities_of(member, row)
+
+
+def _capabilities_params(member: Member) -> dict:
+    return {
+        "member": member.pk,
+        "ambassador": Role.AMBASSADOR.value,
+        "moderator": Role.MODERATOR.value,
+        "town_admin": Role.TOWN_ADMIN.value,
+        "published": ContentState.PUBLISHED.value,
+        "tip": PostTarget.TIP.value,
+        "warn": DecisionAction.WARN.value,
+        "suspend": DecisionAction.SUSPEND.value,
+        "ban": DecisionAction.BAN.value,
+        "now": timezone.now(),
+    }
+
+
+def capabilities_column(member: Member) -> tuple[str, list]:
+    """`read_capabilities`' query as a scalar subquery answering its row as
+    JSON, with positional parameters: a page that reads several things in one
+    query takes it (feeds/queries/page_state.py), then `remember_capabilities`."""
+    sql, params = positional(_CAPABILITIES_SQL, _capabilities_params(member))
+    # The module's own query, values as parameters.
+    return f"(SELECT row_to_json(c)::text FROM ({sql}) AS c)", params  # noqa: S608
+
+
+def remember_capabilities(member: Member, row: str) -> None:
+    """What `capabilities` answers for this member object, from the JSON row of
+    `capabilities_column` (read now, in the page's query)."""
+    setattr(member, _CAPABILITIES_ATTR, _capabilities_of(member, json.loads(row)))
+
+
+def _capabilities_of(member: Member, row: dict) -> Capabilities:
     # The town's thresholds came with the row: no query for the town.
     limits = {key: row[column] for key, column in _THRESHOLDS.items()}
     last_sanctioned_at = _datetime(row["last_sanctioned_at"])

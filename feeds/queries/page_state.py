@@ -2,15 +2,17 @@
 
 Each of these was a query of its own on every feed page: the members the viewer
 does not see (blocks both ways, mutes), whether the viewer follows the page's
-neighbourhood, the newest event of the page's live stream (`data-live-since`)
-and the viewer's unread notifications (the navigation's badge). Every query
+neighbourhood, the newest event of the page's live stream (`data-live-since`),
+the viewer's unread notifications (the navigation's badge) and what the
+viewer may do (`common.trust.capabilities`: sanctions, trust level). Every query
 costs the database a parse and a plan and the page a round trip, more than
 running them: here they are one statement whose columns are the same queries,
 as scalar subqueries, with their own parameters (`feeds.access`,
-`follow_sql`, `realtime.queries`, `common.notify`: the SQL is theirs, not
-copied). The unread count is kept on the request's user for the badge
-(`common.notify.remember_unread`): a GET page changes no notification before
-it is rendered.
+`follow_sql`, `realtime.queries`, `common.notify`, moderation through
+`common.trust`: the SQL is theirs, not copied). The unread count is kept on
+the request's user for the badge (`common.notify.remember_unread`): a GET page
+changes no notification before it is rendered; the capabilities on the viewer,
+as `capabilities` keeps them.
 """
 
 import json
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from common import trust
 from common.notify import remember_unread, unread_count_sql
 from community.models import Member
 from feeds.access import hidden_and_blocked, hidden_kinds_sql
@@ -54,6 +57,7 @@ def read_page_state(
         (follow_sql(viewer.pk, *follow) if follow else None, "EXISTS ({})"),
         (latest_event_id_sql(stream) if stream else None, "({})"),
         (unread_count_sql(viewer.user_id), "({})"),
+        (trust.capabilities_column(viewer), "{}"),
     ):
         if piece is None:
             columns.append("NULL")
@@ -62,9 +66,10 @@ def read_page_state(
             params.extend(piece[1])
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(columns)}", params)
-        kinds, following, newest, unread = cursor.fetchone()
+        kinds, following, newest, unread, capabilities = cursor.fetchone()
     hidden, blocked = hidden_and_blocked(json.loads(kinds) if kinds else ())
     remember_unread(viewer.user, unread)
+    trust.remember_capabilities(viewer, capabilities)
     return PageState(
         hidden=hidden,
         blocked=blocked,

@@ -16,6 +16,7 @@ from ambassadors.models import Onboarding
 from community import roles
 from community.models import Member
 from feeds.models import Post
+from feeds.queries import read_page_state
 from moderation import actions, items, trust
 from moderation.models import Sanction, SanctionKind
 from tests.factories import make_member, make_staff
@@ -74,6 +75,13 @@ def test_capabilities_match_the_rules_through_every_state(
     def check(label: str) -> None:
         can = read(author)
         assert can == expected(fresh(author)), label
+        # A feed or post page reads them with the rest of its viewer's state,
+        # as JSON (feeds/queries/page_state.py): the same answers, no query more.
+        member = fresh(author)
+        read_page_state(member)
+        with CaptureQueriesContext(connection) as queries:
+            assert trust.capabilities(member) == can, label
+        assert queries.captured_queries == []
         states.append((label, can.level, bool(can.sanction)))
 
     check("new")
