@@ -12,14 +12,17 @@ import pytest
 import redis
 from django.conf import settings
 from django.core.management import call_command
+from django.urls import reverse
 
 from challenges.models import ChallengePage
-from community.models import Household, HouseholdStatus, TownPage
+from community.models import Household, HouseholdStatus, Member, TownPage
 from demo.town import TOWN_SLUG
+from feeds.actions import check_add_comment, check_create_post
 from scoring.models import TownSensorLatest, TownSensorReading
 from townsensors.models import TownSensor
 
 pytestmark = pytest.mark.sqlite_run
+DEMO_RESIDENT = "anne.martin@demo.smartcitizen.fr"
 
 
 @pytest.fixture(scope="session")
@@ -50,3 +53,34 @@ def test_the_demo_town_loads_on_the_database_of_make_run():
     readings = TownSensorReading.objects.count()
     call_command("seed_demo", if_empty=True, verbosity=0)
     assert TownSensorReading.objects.count() == readings
+
+
+@pytest.mark.django_db
+def test_a_resident_reads_the_feeds_and_a_post_on_sqlite(client):
+    """The written-out queries of the pages are PostgreSQL's (arrays, JSON):
+    on `make run`'s SQLite the same pages come from the ORM, with the same
+    cards (issue 14)."""
+    call_command("seed_demo", if_empty=True, verbosity=0)
+    resident = Member.objects.select_related("household__neighbourhood").get(
+        user__email=DEMO_RESIDENT
+    )
+    author = Member.objects.exclude(pk=resident.pk).filter(town=resident.town).first()
+    post = check_create_post(
+        author, body="Un composteur partagé ?", client_key="sqlite-1"
+    )
+    check_add_comment(resident, post, body="Oui, rue des Lilas", client_key="sqlite-2")
+    client.force_login(resident.user)
+    neighbourhood = resident.household.neighbourhood
+    for url in (
+        reverse("feeds:town"),
+        reverse("feeds:neighbourhood", args=[neighbourhood.slug]),
+        reverse("feeds:mine"),
+        "/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert 'class="post"' in response.content.decode() or url == "/", url
+    page = client.get(reverse("feeds:post", args=[post.pk])).content.decode()
+    assert "Un composteur partagé ?" in page
+    assert "Oui, rue des Lilas" in page
+    assert 'id="notification-badge"' in page

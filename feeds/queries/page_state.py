@@ -12,7 +12,8 @@ as scalar subqueries, with their own parameters (`feeds.access`,
 `common.trust`: the SQL is theirs, not copied). The unread count is kept on
 the request's user for the badge (`common.notify.remember_unread`): a GET page
 changes no notification before it is rendered; the capabilities on the viewer,
-as `capabilities` keeps them.
+as `capabilities` keeps them. On `make run`'s SQLite each is read by its own
+function (`_one_by_one`).
 """
 
 import json
@@ -21,11 +22,11 @@ from dataclasses import dataclass
 from django.db import connection
 
 from common import trust
-from common.notify import remember_unread, unread_count_sql
+from common.notify import remember_unread, unread_count, unread_count_sql
 from community.models import Member
-from feeds.access import hidden_and_blocked, hidden_kinds_sql
-from feeds.queries.posts import follow_sql
-from realtime.queries import latest_event_id_sql
+from feeds.access import hidden_and_blocked, hidden_and_blocked_ids, hidden_kinds_sql
+from feeds.queries.posts import follow_sql, follow_state
+from realtime.queries import latest_event_id, latest_event_id_sql
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ def read_page_state(
     """The viewer's hidden and blocked members, whether they follow `follow`
     (kind, target id), the newest event id of `stream` and their unread count:
     one query. The count is kept for the navigation's badge."""
+    if connection.vendor != "postgresql":
+        return _one_by_one(viewer, stream, follow)
     hidden_sql, params = hidden_kinds_sql(viewer.pk)
     # The pieces' SQL is their modules' own constants, values are parameters.
     hidden_column = (
@@ -75,5 +78,22 @@ def read_page_state(
         blocked=blocked,
         following=following,
         live_since=(newest or 0) if stream else None,
+        unread=unread,
+    )
+
+
+def _one_by_one(
+    viewer: Member, stream: str | None, follow: tuple[str, int] | None
+) -> PageState:
+    """`read_page_state` on `make run`'s SQLite: each read by its own function."""
+    hidden, blocked = hidden_and_blocked_ids(viewer)
+    unread = unread_count(viewer.user_id)
+    remember_unread(viewer.user, unread)
+    trust.capabilities(viewer)
+    return PageState(
+        hidden=hidden,
+        blocked=blocked,
+        following=follow_state(viewer, *follow) if follow else None,
+        live_since=latest_event_id(stream) if stream else None,
         unread=unread,
     )

@@ -22,6 +22,7 @@ import json
 from collections.abc import Sequence
 
 from django.db import connection
+from django.db.models import Prefetch, Q
 
 from community.domains import domain_labels
 from community.models import Member, Neighbourhood, Referent
@@ -189,9 +190,78 @@ def post_cards(ids: Sequence[int], viewer_id: int | None) -> dict[int, PostCard]
     reactions of `viewer_id` marked as theirs: one query."""
     if not ids:
         return {}
+    if connection.vendor != "postgresql":
+        return {card.pk: card for card in _orm_post_cards(ids, viewer_id)}
     with connection.cursor() as cursor:
         cursor.execute(_BY_IDS_SQL, {"ids": list(ids), "viewer": viewer_id})
         return {card.pk: card for card in _cards(cursor.fetchall())}
+
+
+# `make run`'s SQLite (no arrays, its own JSON functions): the cards made by
+# the ORM, as `feeds.cards` makes them from model objects, in four queries.
+# They are also the reference the written-out queries are tested against.
+
+
+def _orm_post_cards(ids: Sequence[int], viewer_id: int | None) -> list[PostCard]:
+    from feeds.cards import post_card
+    from feeds.queries.posts import decorate_posts
+
+    posts = list(
+        Post.objects.filter(pk__in=list(ids))
+        .select_related("author__referent", "neighbourhood")
+        .prefetch_related(
+            Prefetch("images", queryset=PostImage.objects.order_by("position"))
+        )
+        .order_by("-created_at", "-id")
+    )
+    viewer = Member(pk=viewer_id) if viewer_id is not None else None
+    return [post_card(post) for post in decorate_posts(posts, viewer)]
+
+
+def _orm_walk(
+    town_id: int,
+    hidden: set[int],
+    limit: int,
+    neighbourhood_id: int | None,
+    before: tuple | None,
+) -> list[int]:
+    posts = Post.objects.filter(town_id=town_id, state=ContentState.PUBLISHED).exclude(
+        target=PostTarget.TIP
+    )
+    if hidden:
+        posts = posts.exclude(author_id__in=hidden)
+    if neighbourhood_id is not None:
+        posts = posts.filter(neighbourhood_id=neighbourhood_id)
+    if before is not None:
+        created_at, pk = before
+        posts = posts.filter(
+            Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=pk)
+        )
+    return list(
+        posts.order_by("-created_at", "-id").values_list("pk", flat=True)[:limit]
+    )
+
+
+def _orm_comment_cards(
+    post_id: int, viewer_id: int | None, hidden: set[int]
+) -> list[CommentCard]:
+    from feeds.cards import comment_card
+
+    comments = list(
+        Comment.objects.filter(post_id=post_id, state=ContentState.PUBLISHED)
+        .exclude(author_id__in=hidden)
+        .select_related("author__referent")
+        .order_by("created_at", "id")
+    )
+    top: dict[int, Comment] = {}
+    for comment in comments:
+        comment.reply_list = []
+        if comment.parent_id is None:
+            top[comment.pk] = comment
+    for comment in comments:
+        if comment.parent_id is not None and comment.parent_id in top:
+            top[comment.parent_id].reply_list.append(comment)
+    return [comment_card(comment, viewer_id) for comment in top.values()]
 
 
 def walk_cards(
@@ -206,6 +276,9 @@ def walk_cards(
     """The cards of a feed's next `limit` posts, newest first: the town's
     published posts (of one neighbourhood), not tips' discussions, not by a
     `hidden` author, older than `before` (created_at, id). One query."""
+    if connection.vendor != "postgresql":
+        ids = _orm_walk(town_id, hidden, limit, neighbourhood_id, before)
+        return _orm_post_cards(ids, viewer_id) if ids else []
     sql = _WALK_SQL.format(
         neighbourhood=_WALK_NEIGHBOURHOOD if neighbourhood_id is not None else "",
         cursor=_WALK_CURSOR if before is not None else "",
@@ -315,6 +388,8 @@ def comment_cards(
     """The cards of a post's published comments not written by a `hidden`
     author, oldest first, each reply in its comment's `reply_list` (a reply
     whose comment is not shown is not shown either): one query."""
+    if connection.vendor != "postgresql":
+        return _orm_comment_cards(post_id, viewer_id, hidden)
     with connection.cursor() as cursor:
         cursor.execute(
             _COMMENTS_SQL,
