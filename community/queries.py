@@ -106,30 +106,41 @@ def _nav_answer(held: set[tuple[str, str]]) -> dict[str, bool]:
 _ROLE = "town_role"
 
 
-def _nav_permissions_sql() -> str:
-    tables = {
-        "permission": Permission._meta.db_table,
-        "content_type": ContentType._meta.db_table,
-        "user_permissions": User.user_permissions.through._meta.db_table,
-        "group_permissions": Group.permissions.through._meta.db_table,
-        "user_groups": User.groups.through._meta.db_table,
-        "town_role": TownRole._meta.db_table,
-    }
+_NAV_TABLES = {
+    "permission": Permission._meta.db_table,
+    "content_type": ContentType._meta.db_table,
+    "user_permissions": User.user_permissions.through._meta.db_table,
+    "group_permissions": Group.permissions.through._meta.db_table,
+    "user_groups": User.groups.through._meta.db_table,
+    "town_role": TownRole._meta.db_table,
+}
+
+
+def _nav_held_sql(user_id_sql: str) -> str:
+    """The navigation's permissions the user `user_id_sql` holds, directly or
+    through a group: FROM and WHERE of a select of `ct` and `p`, with the
+    (app_label, codename) pairs of NAV_PERMISSIONS as parameters."""
+    tables = _NAV_TABLES
     wanted = " OR ".join(
         ["(ct.app_label = %s AND p.codename = %s)"] * len(NAV_PERMISSIONS)
     )
     return f"""
-SELECT ct.app_label, p.codename
 FROM "{tables["permission"]}" p
 JOIN "{tables["content_type"]}" ct ON ct.id = p.content_type_id
 WHERE ({wanted})
   AND (
     p.id IN (SELECT up.permission_id FROM "{tables["user_permissions"]}" up
-             WHERE up.user_id = %s)
+             WHERE up.user_id = {user_id_sql})
     OR p.id IN (SELECT gp.permission_id FROM "{tables["group_permissions"]}" gp
                 JOIN "{tables["user_groups"]}" ug ON ug.group_id = gp.group_id
-                WHERE ug.user_id = %s)
-  )
+                WHERE ug.user_id = {user_id_sql})
+  )"""  # noqa: S608 (table names from the models, values as parameters)
+
+
+def _nav_permissions_sql() -> str:
+    tables = _NAV_TABLES
+    return f"""
+SELECT ct.app_label, p.codename {_nav_held_sql("%s")}
 UNION
 SELECT '{_ROLE}', tr.role
 FROM "{tables["town_role"]}" tr
@@ -152,28 +163,10 @@ def nav_permissions_column(user_id_sql: str) -> tuple[str, list[str]]:
     permissions held by the user `user_id_sql` as a JSON list of
     [app_label, codename] (NULL for none): community.auth reads it with the
     user, and `remember_nav_permissions` keeps it for `nav_permissions`."""
-    tables = {
-        "permission": Permission._meta.db_table,
-        "content_type": ContentType._meta.db_table,
-        "user_permissions": User.user_permissions.through._meta.db_table,
-        "group_permissions": Group.permissions.through._meta.db_table,
-        "user_groups": User.groups.through._meta.db_table,
-    }
-    wanted = " OR ".join(
-        ["(ct.app_label = %s AND p.codename = %s)"] * len(NAV_PERMISSIONS)
+    sql = (
+        "(SELECT json_agg(json_build_array(ct.app_label, p.codename))::text"
+        f" {_nav_held_sql(user_id_sql)})"
     )
-    sql = f"""(
-SELECT json_agg(json_build_array(ct.app_label, p.codename))::text
-FROM "{tables["permission"]}" p
-JOIN "{tables["content_type"]}" ct ON ct.id = p.content_type_id
-WHERE ({wanted})
-  AND (
-    p.id IN (SELECT up.permission_id FROM "{tables["user_permissions"]}" up
-             WHERE up.user_id = {user_id_sql})
-    OR p.id IN (SELECT gp.permission_id FROM "{tables["group_permissions"]}" gp
-                JOIN "{tables["user_groups"]}" ug ON ug.group_id = gp.group_id
-                WHERE ug.user_id = {user_id_sql})
-  ))"""  # noqa: S608 (table names from the models, values as parameters)
     return sql, list(chain.from_iterable(NAV_PERMISSIONS.values()))
 
 

@@ -55,6 +55,19 @@ def _column(model, name: str) -> str:
     return model._meta.get_field(name).column
 
 
+# The tables and columns of a card's author (name, picture, référent role).
+_AUTHOR_NAMES = {
+    "member": Member._meta.db_table,
+    "m_id": Member._meta.pk.column,
+    "m_name": _column(Member, "display_name"),
+    "m_avatar": _column(Member, "avatar"),
+    "referent": Referent._meta.db_table,
+    "r_member": _column(Referent, "member"),
+    "r_active": _column(Referent, "active"),
+    "r_title": _column(Referent, "title"),
+    "r_domains": _column(Referent, "domains"),
+}
+
 _SELECT = """
 SELECT
   p."{p_id}", p."{p_author}", m."{m_name}", m."{m_avatar}",
@@ -85,15 +98,7 @@ LEFT JOIN "{neighbourhood}" n ON n."{n_id}" = p."{p_neighbourhood}"
     p_body=_column(Post, "body"),
     p_mentions=_column(Post, "mentions"),
     p_comments=_column(Post, "comment_count"),
-    member=Member._meta.db_table,
-    m_id=Member._meta.pk.column,
-    m_name=_column(Member, "display_name"),
-    m_avatar=_column(Member, "avatar"),
-    referent=Referent._meta.db_table,
-    r_member=_column(Referent, "member"),
-    r_active=_column(Referent, "active"),
-    r_title=_column(Referent, "title"),
-    r_domains=_column(Referent, "domains"),
+    **_AUTHOR_NAMES,
     neighbourhood=Neighbourhood._meta.db_table,
     n_id=Neighbourhood._meta.pk.column,
     n_slug=_column(Neighbourhood, "slug"),
@@ -246,22 +251,10 @@ def _orm_comment_cards(
     post_id: int, viewer_id: int | None, hidden: set[int]
 ) -> list[CommentCard]:
     from feeds.cards import comment_card
+    from feeds.queries.posts import post_comments
 
-    comments = list(
-        Comment.objects.filter(post_id=post_id, state=ContentState.PUBLISHED)
-        .exclude(author_id__in=hidden)
-        .select_related("author__referent")
-        .order_by("created_at", "id")
-    )
-    top: dict[int, Comment] = {}
-    for comment in comments:
-        comment.reply_list = []
-        if comment.parent_id is None:
-            top[comment.pk] = comment
-    for comment in comments:
-        if comment.parent_id is not None and comment.parent_id in top:
-            top[comment.parent_id].reply_list.append(comment)
-    return [comment_card(comment, viewer_id) for comment in top.values()]
+    comments = post_comments(Member(pk=viewer_id), Post(pk=post_id), hidden=hidden)
+    return [comment_card(comment, viewer_id) for comment in comments]
 
 
 def walk_cards(
@@ -370,15 +363,7 @@ ORDER BY c."{c_created}", c."{c_id}"
     c_created=_column(Comment, "created_at"),
     c_body=_column(Comment, "body"),
     c_mentions=_column(Comment, "mentions"),
-    member=Member._meta.db_table,
-    m_id=Member._meta.pk.column,
-    m_name=_column(Member, "display_name"),
-    m_avatar=_column(Member, "avatar"),
-    referent=Referent._meta.db_table,
-    r_member=_column(Referent, "member"),
-    r_active=_column(Referent, "active"),
-    r_title=_column(Referent, "title"),
-    r_domains=_column(Referent, "domains"),
+    **_AUTHOR_NAMES,
 )
 
 
