@@ -154,3 +154,31 @@ def test_comments_read_as_the_orm_reads_them(town, neighbourhood, member, neighb
     assert cards[1].author.referent.title == "Conseillère"
     neighbours = comment_cards(post.pk, neighbour.pk, hidden_author_ids(neighbour))
     assert gone.pk in {c.pk for c in neighbours}
+
+
+def test_the_post_row_reads_as_the_orm_reads_it(
+    town, neighbourhood, member, neighbour, stranger
+):
+    from django.http import Http404
+
+    from feeds.queries import access_post
+
+    post = post_as(neighbour, "Visible", content_warning="Attention")
+    row = access_post(member, post.pk, card=False)
+    orm = Post.objects.get(pk=post.pk)
+    fields = [field.attname for field in Post._meta.concrete_fields]
+    assert [getattr(row, f) for f in fields] == [getattr(orm, f) for f in fields]
+    assert not row._state.adding
+    elsewhere = post_as(stranger, "Autre commune")
+    removed = post_as(neighbour, "Supprimée")
+    actions.do_delete_post(neighbour, removed)
+    for other in (elsewhere, removed):
+        with pytest.raises(Http404):
+            access_post(member, other.pk, card=False)
+    own = post_as(member, "De ma part")
+    social.do_block(member, neighbour)
+    with pytest.raises(Http404):
+        access_post(member, post.pk, card=False)
+    with pytest.raises(Http404):
+        access_post(neighbour, own.pk, card=False)  # blocked either way
+    assert access_post(neighbour, post.pk, card=False).pk == post.pk  # their own
