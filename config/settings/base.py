@@ -217,7 +217,7 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.SharedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "sc",
             "OPTIONS": CACHE_OPTIONS,

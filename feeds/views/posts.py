@@ -36,9 +36,9 @@ def _feed_page(
     where: str | None = None,
     extra: dict | None = None,
 ) -> HttpResponse:
-    form = PostForm.for_member(
-        viewer, neighbourhoods=neighbourhood_choices(viewer.town_id), fixed=where
-    )
+    # A form fixed to one place (a neighbourhood's page) lists no places.
+    places = neighbourhood_choices(viewer.town_id) if where is None else ()
+    form = PostForm.for_member(viewer, neighbourhoods=places, fixed=where)
     first_page = not request.GET.get("avant")
     context = {
         "viewer": viewer,
