@@ -165,6 +165,10 @@ class Result:
     # Ours: from just before the action to its commit and publish (the part of
     # each latency spent before any server sees the event).
     actions: list[float] = field(default_factory=list)
+    # Ours: from just before the action to the layer's send of the subscribers'
+    # stream (`group_send` returned), and from that send to each socket.
+    to_live_send: list[float] = field(default_factory=list)
+    after_live_send: list[float] = field(default_factory=list)
     frame: str = ""  # one delivered frame (ours), for the bare server to send
 
 
@@ -184,12 +188,44 @@ def gather(clients: list[Client], starts: dict[str, float], key) -> tuple:
     return latencies, list(last.values()), missed
 
 
+class LiveSends:
+    """When this process's channel layer sent the subscribers' stream's frame."""
+
+    def __init__(self) -> None:
+        self.group = ""
+        self.sent: float | None = None
+        self.wrapped = False
+
+    def wrap(self) -> None:
+        """Stamp the group's live send when the layer's `group_send` returns."""
+        from channels.layers import get_channel_layer
+
+        if self.wrapped:
+            return
+        self.wrapped = True
+        layer = get_channel_layer()
+        send = layer.group_send
+
+        async def group_send(group: str, message: dict) -> None:
+            await send(group, message)
+            if group == self.group and self.sent is None:
+                self.sent = time.perf_counter()
+
+        layer.group_send = group_send
+
+
+LIVE_SENDS = LiveSends()
+
+
 def publish_post(author_id: int, neighbourhood_id: int, body: str, key: str):
     from community.models import Member
     from feeds.actions import check_create_post
     from feeds.models import PostTarget
+    from realtime.groups import neighbourhood_stream, parse_stream
 
     author = Member.objects.select_related("user", "town").get(pk=author_id)
+    LIVE_SENDS.group = parse_stream(neighbourhood_stream(neighbourhood_id)).group
+    LIVE_SENDS.sent = None
     start = time.perf_counter()
     post = check_create_post(
         author,
@@ -201,7 +237,7 @@ def publish_post(author_id: int, neighbourhood_id: int, body: str, key: str):
     # Committed, and sent to the channel layer (on_commit runs `send_live`).
     published = time.perf_counter()
     connection.close()
-    return post.pk, start, published
+    return post.pk, start, published, LIVE_SENDS.sent
 
 
 def post_id_of(text: str) -> str:
@@ -239,9 +275,11 @@ async def run_ours(
         run = f"{os.getpid()}-{sockets}-{int(time.time())}"
         starts: dict[str, float] = {}
         actions: list[float] = []  # start to commit and publish, per post
+        sends: dict[str, float] = {}  # post id -> its live send to the group
+        LIVE_SENDS.wrap()
         cpu_before = sum(cpu_seconds(pid) for pid in pids)
         for number in range(args.posts + 1):  # the first is the warm-up
-            post_id, start, published = await action(
+            post_id, start, published, sent = await action(
                 authors.pop(),
                 cast["neighbourhood_id"],
                 f"Banc websockets {run} : publication {number} pour {sockets} sockets.",
@@ -250,19 +288,23 @@ async def run_ours(
             if number:
                 starts[str(post_id)] = start
                 actions.append(published - start)
+                if sent is not None:
+                    sends[str(post_id)] = sent
             await asyncio.sleep(args.interval)
         await wait_for(clients, len(starts) + 1)
         cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
     finally:
         await close_all(clients)
     latencies, last, missed = gather(clients, starts, post_id_of)
+    after_send, _last, _missed = gather(clients, sends, post_id_of)
     frame = next(
         (text for _, text in reversed(clients[0].arrivals) if post_id_of(text)), ""
     )
     delivered = sum(len(c.arrivals) for c in clients)
+    to_send = [sends[name] - starts[name] for name in sends]
     return Result(f"ours ({args.server} × 2)", sockets, latencies, last, missed,
                   grown / sockets, connected, cpu / max(delivered, 1),
-                  actions, frame)  # fmt: skip
+                  actions, to_send, after_send, frame)  # fmt: skip
 
 
 async def wait_for(clients: list[Client], frames: int) -> None:
@@ -375,6 +417,9 @@ def show(result: Result) -> None:
         f"{result.cpu_per_frame * 1e6:.0f} µs per frame delivered"
         + (f"; action to commit and publish {spread(result.actions)}"
            if result.actions else "")
+        + (f"; action to the live send {spread(result.to_live_send)}; live send "
+           f"to each socket {spread(result.after_live_send)}"
+           if result.to_live_send else "")
     )  # fmt: skip
 
 
