@@ -42,6 +42,7 @@ work is part of both sides' latency alike.
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import resource
@@ -169,6 +170,10 @@ class Result:
     # stream (`group_send` returned), and from that send to each socket.
     to_live_send: list[float] = field(default_factory=list)
     after_live_send: list[float] = field(default_factory=list)
+    # Seconds this process spent collecting garbage per post, from its start
+    # to its last socket (ours: and from the start to the live send).
+    collected: list[float] = field(default_factory=list)
+    collected_to_send: list[float] = field(default_factory=list)
     frame: str = ""  # one delivered frame (ours), for the bare server to send
 
 
@@ -186,6 +191,27 @@ def gather(clients: list[Client], starts: dict[str, float], key) -> tuple:
         for name, delay in seen.items():
             last[name] = max(last.get(name, 0.0), delay)
     return latencies, list(last.values()), missed
+
+
+class Collections:
+    """The garbage collector's pauses in this process (clients and action alike)."""
+
+    def __init__(self) -> None:
+        self.pauses: list[tuple[float, float, int]] = []  # start, end, generation
+        self.began = 0.0
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self.began = time.perf_counter()
+        else:
+            self.pauses.append((self.began, time.perf_counter(), info["generation"]))
+
+    def within(self, start: float, end: float) -> float:
+        """Seconds of collection between `start` and `end`."""
+        return sum(max(0.0, min(b, end) - max(a, start)) for a, b, _gen in self.pauses)
+
+
+COLLECTIONS = Collections()
 
 
 class LiveSends:
@@ -302,9 +328,25 @@ async def run_ours(
     )
     delivered = sum(len(c.arrivals) for c in clients)
     to_send = [sends[name] - starts[name] for name in sends]
-    return Result(f"ours ({args.server} × 2)", sockets, latencies, last, missed,
-                  grown / sockets, connected, cpu / max(delivered, 1),
-                  actions, to_send, after_send, frame)  # fmt: skip
+    result = Result(f"ours ({args.server} × 2)", sockets, latencies, last, missed,
+                    grown / sockets, connected, cpu / max(delivered, 1),
+                    actions, to_send, after_send, frame=frame)  # fmt: skip
+    result.collected = collected(clients, starts, post_id_of)
+    result.collected_to_send = [
+        COLLECTIONS.within(starts[name], sends[name]) for name in sends
+    ]
+    return result
+
+
+def collected(clients: list[Client], starts: dict[str, float], key) -> list[float]:
+    """This process's collection time per post, from its start to its last socket."""
+    ends: dict[str, float] = {}
+    for client in clients:
+        for arrived, text in client.arrivals:
+            name = key(text)
+            if name in starts:
+                ends[name] = max(ends.get(name, 0.0), arrived)
+    return [COLLECTIONS.within(starts[name], ends[name]) for name in ends]
 
 
 async def wait_for(clients: list[Client], frames: int) -> None:
@@ -345,8 +387,10 @@ async def run_bare(args, sockets: int, server: Server, frame: str) -> Result:
         await control.close()
     latencies, last, missed = gather(clients, starts, lambda text: text[:6])
     delivered = sum(len(c.arrivals) for c in clients)
-    return Result("bare websockets (1 process)", sockets, latencies, last, missed,
-                  grown / sockets, connected, cpu / max(delivered, 1))  # fmt: skip
+    result = Result("bare websockets (1 process)", sockets, latencies, last, missed,
+                    grown / sockets, connected, cpu / max(delivered, 1))  # fmt: skip
+    result.collected = collected(clients, starts, lambda text: text[:6])
+    return result
 
 
 def start_bare(log: Path) -> Server:
@@ -420,6 +464,9 @@ def show(result: Result) -> None:
         + (f"; action to the live send {spread(result.to_live_send)}; live send "
            f"to each socket {spread(result.after_live_send)}"
            if result.to_live_send else "")
+        + f"; this process's garbage collection per post {spread(result.collected)}"
+        + (f" (before the live send {spread(result.collected_to_send)})"
+           if result.collected_to_send else "")
     )  # fmt: skip
 
 
@@ -436,6 +483,7 @@ def main() -> None:
     args = parser.parse_args()
 
     raise_open_files(max(args.sockets))
+    gc.callbacks.append(COLLECTIONS)
     open_files = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     report(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {load_average()}, "
            f"{os.cpu_count()} CPUs, open files {open_files}")  # fmt: skip
