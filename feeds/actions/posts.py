@@ -40,12 +40,8 @@ from feeds.queries.new_post import read_before_post
 from feeds.targets import challenge_pages
 from feeds.text import find_mentions
 from realtime.groups import challenge_stream, neighbourhood_stream, town_stream
-from realtime.publish import (
-    one_statement,
-    publish_new_row,
-    publish_to_each,
-    sends_first,
-)
+from realtime.publish import publish_to_each, sends_first
+from realtime.rows import one_statement, publish_new_row
 
 
 def clean_text(text: str, max_length: int, *, field: str = "body") -> str:

@@ -55,7 +55,7 @@ LEFT JOIN "{neighbourhood}" n
 )
 # PostgreSQL gives the new post its id now: its live card, which names it, is
 # then rendered before the one statement that writes the post and its events
-# (realtime.publish.publish_new_row). A post refused or stored earlier leaves
+# (realtime.rows.publish_new_row). A post refused or stored earlier leaves
 # a hole in the ids, as a rolled-back insert does.
 _POST_TABLE, _POST_ID = Post._meta.db_table, Post._meta.pk.column
 _NEXT_ID = {

@@ -13,6 +13,7 @@ from feeds import rendering
 from feeds.models import Post, PostTarget
 from feeds.queries import decorate_posts
 from realtime import publish as publishing
+from realtime import rows
 from realtime.groups import neighbourhood_stream, town_stream
 from realtime.models import Event, Stream
 from tests.feeds.conftest import jpeg_with_gps, key, png, post_as
@@ -252,7 +253,7 @@ def test_publish_new_row_refuses_what_it_cannot_write_and_writes_nothing(
         (new_post(pk=last + 100), ["town:x"], "post.created"),
         (new_post(pk=last + 100), [stream], "reload"),
     ):
-        with pytest.raises(ValueError), publishing.one_statement():
-            publishing.publish_new_row(row, streams, event, {})
+        with pytest.raises(ValueError), rows.one_statement():
+            rows.publish_new_row(row, streams, event, {})
     assert not Post.objects.filter(body="Refusé").exists()
     assert not Event.objects.exists()
