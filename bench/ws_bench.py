@@ -36,12 +36,16 @@ broadcast's, measured in the same run; under 40 KiB of memory per connection.
    with K.
 
 The clients run in this process on the same 2 cores as the servers: their
-work is part of both sides' latency alike.
+work is part of both sides' latency alike. Before each side's timed posts,
+this process's objects are frozen out of the garbage collector's full passes
+(one took 0.6 s on a loaded machine; `--collector-as-is` keeps them in); the
+collections that remain are printed per post for both sides.
 """
 
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import resource
@@ -165,6 +169,14 @@ class Result:
     # Ours: from just before the action to its commit and publish (the part of
     # each latency spent before any server sees the event).
     actions: list[float] = field(default_factory=list)
+    # Ours: from just before the action to the layer's send of the subscribers'
+    # stream (`group_send` returned), and from that send to each socket.
+    to_live_send: list[float] = field(default_factory=list)
+    after_live_send: list[float] = field(default_factory=list)
+    # Seconds this process spent collecting garbage per post, from its start
+    # to its last socket (ours: and from the start to the live send).
+    collected: list[float] = field(default_factory=list)
+    collected_to_send: list[float] = field(default_factory=list)
     frame: str = ""  # one delivered frame (ours), for the bare server to send
 
 
@@ -184,12 +196,65 @@ def gather(clients: list[Client], starts: dict[str, float], key) -> tuple:
     return latencies, list(last.values()), missed
 
 
+class Collections:
+    """The garbage collector's pauses in this process (clients and action alike)."""
+
+    def __init__(self) -> None:
+        self.pauses: list[tuple[float, float, int]] = []  # start, end, generation
+        self.began = 0.0
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self.began = time.perf_counter()
+        else:
+            self.pauses.append((self.began, time.perf_counter(), info["generation"]))
+
+    def within(self, start: float, end: float) -> float:
+        """Seconds of collection between `start` and `end`."""
+        return sum(max(0.0, min(b, end) - max(a, start)) for a, b, _gen in self.pauses)
+
+
+COLLECTIONS = Collections()
+
+
+class LiveSends:
+    """When this process's channel layer sent the subscribers' stream's frame."""
+
+    def __init__(self) -> None:
+        self.group = ""
+        self.sent: float | None = None
+        self.wrapped = False
+
+    def wrap(self) -> None:
+        """Stamp the group's live send when the layer's `group_send` returns."""
+        from channels.layers import get_channel_layer
+
+        if self.wrapped:
+            return
+        self.wrapped = True
+        layer = get_channel_layer()
+        send = layer.group_send
+
+        async def group_send(group: str, message: dict) -> None:
+            await send(group, message)
+            if group == self.group and self.sent is None:
+                self.sent = time.perf_counter()
+
+        layer.group_send = group_send
+
+
+LIVE_SENDS = LiveSends()
+
+
 def publish_post(author_id: int, neighbourhood_id: int, body: str, key: str):
     from community.models import Member
     from feeds.actions import check_create_post
     from feeds.models import PostTarget
+    from realtime.groups import neighbourhood_stream, parse_stream
 
     author = Member.objects.select_related("user", "town").get(pk=author_id)
+    LIVE_SENDS.group = parse_stream(neighbourhood_stream(neighbourhood_id)).group
+    LIVE_SENDS.sent = None
     start = time.perf_counter()
     post = check_create_post(
         author,
@@ -201,7 +266,7 @@ def publish_post(author_id: int, neighbourhood_id: int, body: str, key: str):
     # Committed, and sent to the channel layer (on_commit runs `send_live`).
     published = time.perf_counter()
     connection.close()
-    return post.pk, start, published
+    return post.pk, start, published, LIVE_SENDS.sent
 
 
 def post_id_of(text: str) -> str:
@@ -236,12 +301,15 @@ async def run_ours(
         connected = time.perf_counter() - began
         await asyncio.sleep(2)
         grown = sum(rss_kib(pid) for pid in pids) - rss_before
+        freeze_collector(args)
         run = f"{os.getpid()}-{sockets}-{int(time.time())}"
         starts: dict[str, float] = {}
         actions: list[float] = []  # start to commit and publish, per post
+        sends: dict[str, float] = {}  # post id -> its live send to the group
+        LIVE_SENDS.wrap()
         cpu_before = sum(cpu_seconds(pid) for pid in pids)
         for number in range(args.posts + 1):  # the first is the warm-up
-            post_id, start, published = await action(
+            post_id, start, published, sent = await action(
                 authors.pop(),
                 cast["neighbourhood_id"],
                 f"Banc websockets {run} : publication {number} pour {sockets} sockets.",
@@ -250,19 +318,55 @@ async def run_ours(
             if number:
                 starts[str(post_id)] = start
                 actions.append(published - start)
+                if sent is not None:
+                    sends[str(post_id)] = sent
             await asyncio.sleep(args.interval)
         await wait_for(clients, len(starts) + 1)
         cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
     finally:
+        gc.unfreeze()
         await close_all(clients)
     latencies, last, missed = gather(clients, starts, post_id_of)
+    after_send, _last, _missed = gather(clients, sends, post_id_of)
     frame = next(
         (text for _, text in reversed(clients[0].arrivals) if post_id_of(text)), ""
     )
     delivered = sum(len(c.arrivals) for c in clients)
-    return Result(f"ours ({args.server} × 2)", sockets, latencies, last, missed,
-                  grown / sockets, connected, cpu / max(delivered, 1),
-                  actions, frame)  # fmt: skip
+    to_send = [sends[name] - starts[name] for name in sends]
+    result = Result(f"ours ({args.server} × 2)", sockets, latencies, last, missed,
+                    grown / sockets, connected, cpu / max(delivered, 1),
+                    actions, to_send, after_send, frame=frame)  # fmt: skip
+    result.collected = collected(clients, starts, post_id_of)
+    result.collected_to_send = [
+        COLLECTIONS.within(starts[name], sends[name]) for name in sends
+    ]
+    return result
+
+
+def freeze_collector(args) -> None:
+    """Keep this process's objects so far (Django, the K clients) out of the
+    collector's full passes while the posts are timed, for both sides.
+
+    This process is the clients' (and our action's): a full pass over its
+    heap took 0.6 s once on a loaded machine, and every socket's arrival
+    waited for it, on whichever side was measuring (the GC figures of each
+    side's line). `--collector-as-is` measures without it.
+    """
+    if args.collector_as_is:
+        return
+    gc.collect()
+    gc.freeze()
+
+
+def collected(clients: list[Client], starts: dict[str, float], key) -> list[float]:
+    """This process's collection time per post, from its start to its last socket."""
+    ends: dict[str, float] = {}
+    for client in clients:
+        for arrived, text in client.arrivals:
+            name = key(text)
+            if name in starts:
+                ends[name] = max(ends.get(name, 0.0), arrived)
+    return [COLLECTIONS.within(starts[name], ends[name]) for name in ends]
 
 
 async def wait_for(clients: list[Client], frames: int) -> None:
@@ -287,6 +391,7 @@ async def run_bare(args, sockets: int, server: Server, frame: str) -> Result:
         connected = time.perf_counter() - began
         await asyncio.sleep(2)
         grown = rss_kib(server.process.pid) - rss_before
+        freeze_collector(args)
         cpu_before = cpu_seconds(server.process.pid)
         for number in range(args.posts + 1):  # the first is the warm-up
             # Our frame's bytes, told apart by a prefix of the same length.
@@ -299,12 +404,15 @@ async def run_bare(args, sockets: int, server: Server, frame: str) -> Result:
         await wait_for(clients, len(starts) + 1)
         cpu = cpu_seconds(server.process.pid) - cpu_before
     finally:
+        gc.unfreeze()
         await close_all(clients)
         await control.close()
     latencies, last, missed = gather(clients, starts, lambda text: text[:6])
     delivered = sum(len(c.arrivals) for c in clients)
-    return Result("bare websockets (1 process)", sockets, latencies, last, missed,
-                  grown / sockets, connected, cpu / max(delivered, 1))  # fmt: skip
+    result = Result("bare websockets (1 process)", sockets, latencies, last, missed,
+                    grown / sockets, connected, cpu / max(delivered, 1))  # fmt: skip
+    result.collected = collected(clients, starts, lambda text: text[:6])
+    return result
 
 
 def start_bare(log: Path) -> Server:
@@ -375,6 +483,12 @@ def show(result: Result) -> None:
         f"{result.cpu_per_frame * 1e6:.0f} µs per frame delivered"
         + (f"; action to commit and publish {spread(result.actions)}"
            if result.actions else "")
+        + (f"; action to the live send {spread(result.to_live_send)}; live send "
+           f"to each socket {spread(result.after_live_send)}"
+           if result.to_live_send else "")
+        + f"; this process's garbage collection per post {spread(result.collected)}"
+        + (f" (before the live send {spread(result.collected_to_send)})"
+           if result.collected_to_send else "")
     )  # fmt: skip
 
 
@@ -385,12 +499,17 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=1.0, help="seconds")
     parser.add_argument("--reuse-db", action="store_true")
     parser.add_argument(
+        "--collector-as-is", action="store_true",
+        help="no gc.freeze() of this process before the timed posts",
+    )  # fmt: skip
+    parser.add_argument(
         "--server", choices=("uvicorn", "daphne"), default="uvicorn",
         help="what serves our side (`python -m config.server --server`)",
     )  # fmt: skip
     args = parser.parse_args()
 
     raise_open_files(max(args.sockets))
+    gc.callbacks.append(COLLECTIONS)
     open_files = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     report(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {load_average()}, "
            f"{os.cpu_count()} CPUs, open files {open_files}")  # fmt: skip

@@ -312,14 +312,17 @@ def send_live(message: dict) -> None:
 
 
 def send_live_all(messages: list[dict]) -> None:
-    """`send_live` of each message in turn, in one trip to the event loop.
+    """`send_live` of each message, in one trip to the event loop.
 
     Each `async_to_sync` call hands its coroutine to the event loop's thread
     and, on the way back, restores every context variable in this one: about a
     millisecond of CPU, and a thread to wake, before the next frame could leave
     (issue 14: a post's town frame stood before its neighbourhood's). The
-    messages still go one after the other, in their order, each with its own
-    failure handling.
+    messages of one stream go one after the other, in their order; different
+    streams' go at once (a post's neighbourhood frame does not wait for Redis
+    to answer its town frame): no order holds between streams anyway, each
+    server process receives each stream's messages as Redis delivers them.
+    Each message has its own failure handling.
     """
     layer = get_channel_layer()
     if layer is None or not messages:
@@ -329,11 +332,24 @@ def send_live_all(messages: list[dict]) -> None:
         async_to_sync(_send_each)(layer, messages, done)
     except Exception:
         # The trip itself failed: what was not handled waits in the log.
-        for message in messages[len(done) :]:
-            _failed(message)
+        for message in messages:
+            if not any(message is handled for handled in done):
+                _failed(message)
 
 
 async def _send_each(layer, messages: list[dict], done: list[dict]) -> None:
+    by_stream: dict[str, list[dict]] = {}
+    for message in messages:
+        by_stream.setdefault(message["stream"], []).append(message)
+    if len(by_stream) == 1:
+        await _send_in_turn(layer, messages, done)
+        return
+    await asyncio.gather(
+        *(_send_in_turn(layer, same, done) for same in by_stream.values())
+    )
+
+
+async def _send_in_turn(layer, messages: list[dict], done: list[dict]) -> None:
     for message in messages:
         try:
             await _send_with_missed(layer, message)

@@ -41,6 +41,7 @@ from feeds.targets import challenge_pages
 from feeds.text import find_mentions
 from realtime.groups import challenge_stream, neighbourhood_stream, town_stream
 from realtime.publish import publish_to_each, sends_first
+from realtime.rows import one_statement, publish_new_row
 
 
 def clean_text(text: str, max_length: int, *, field: str = "body") -> str:
@@ -89,10 +90,15 @@ def _publish_all(
 
 
 def _publish_post(
-    post: Post, event: str, *, new_images: list[PostImage] | None = None
+    post: Post,
+    event: str,
+    *,
+    new_images: list[PostImage] | None = None,
+    insert: bool = False,
 ) -> None:
     """Publish a post's card; `new_images`: the post was created in this
-    transaction with these pictures (nothing to read back)."""
+    transaction with these pictures (nothing to read back); `insert`: the post
+    is new, its id given, and is inserted with its events (`publish_new_row`)."""
     if new_images is None:
         decorate_posts([post], None)
     else:
@@ -106,7 +112,10 @@ def _publish_post(
         "neighbourhood_id": post.neighbourhood_id,
         "challenge_id": post.challenge_id,
     }
-    _publish_all(post_streams(post), event, data, [post.author_id])
+    if insert:
+        publish_new_row(post, post_streams(post), event, data, members=[post.author_id])
+    else:
+        _publish_all(post_streams(post), event, data, [post.author_id])
 
 
 def open_challenge_id(member: Member, challenge_id: int | None) -> int | None:
@@ -215,20 +224,28 @@ def check_create_post(
     ratelimit.check_rate(author, "post")
     # Pictures are re-encoded before the transaction: a bad file writes nothing.
     encoded = [make_post_image(upload) for upload in images]
+    post = Post(
+        town_id=author.town_id,
+        author=author,
+        target=target,
+        neighbourhood=neighbourhood,
+        challenge_id=challenge_id if target == PostTarget.CHALLENGE else None,
+        domain=domain,
+        body=body,
+        content_warning=content_warning,
+        mentions=find_mentions(author.town_id, body),
+        client_key=key,
+    )
     try:
+        if before.next_id is not None and not encoded and not post.mentions:
+            # Nothing but the post and its events to write: one statement
+            # (PostgreSQL; its own transaction when no caller's is open).
+            post.pk = before.next_id
+            with one_statement():
+                _publish_post(post, "post.created", new_images=[], insert=True)
+            return post
         with transaction.atomic(), sends_first():
-            post = Post.objects.create(
-                town_id=author.town_id,
-                author=author,
-                target=target,
-                neighbourhood=neighbourhood,
-                challenge_id=challenge_id if target == PostTarget.CHALLENGE else None,
-                domain=domain,
-                body=body,
-                content_warning=content_warning,
-                mentions=find_mentions(author.town_id, body),
-                client_key=key,
-            )
+            post.save(force_insert=True)
             pictures = []
             for position, (large, small) in enumerate(encoded):
                 image = PostImage(

@@ -33,6 +33,7 @@ SELECT
   (SELECT p."{post_id}" FROM "{post}" p
    WHERE p."{post_author}" = %(author)s AND p."{post_key}" = %(key)s
    LIMIT 1) AS existing_id,
+  {{next_id}} AS next_id,
   {referent_columns},
   {neighbourhood_columns}
 FROM (SELECT 1 AS one) AS one
@@ -52,11 +53,20 @@ LEFT JOIN "{neighbourhood}" n
     neighbourhood_town=Neighbourhood._meta.get_field("town").column,
     neighbourhood_columns=_columns("n", _NEIGHBOURHOOD_FIELDS),
 )
+# PostgreSQL gives the new post its id now: its live card, which names it, is
+# then rendered before the one statement that writes the post and its events
+# (realtime.rows.publish_new_row). A post refused or stored earlier leaves
+# a hole in the ids, as a rolled-back insert does.
+_POST_TABLE, _POST_ID = Post._meta.db_table, Post._meta.pk.column
+_NEXT_ID = {
+    "postgresql": f"nextval(pg_get_serial_sequence('\"{_POST_TABLE}\"', '{_POST_ID}'))"
+}
 
 
 @dataclass(frozen=True)
 class BeforePost:
     existing_id: int | None  # the post this client key stored already
+    next_id: int | None  # an id for the new post (PostgreSQL), else None
     referent: Referent | None  # the author's référent role, active or not
     neighbourhood: Neighbourhood | None  # the one asked for, if of the town
 
@@ -69,11 +79,13 @@ def _loaded(model: type[Model], fields, values) -> Model | None:
 def read_before_post(
     author: Member, client_key: str, neighbourhood_id: int | None
 ) -> BeforePost:
-    """The existing post of this client key, the author's référent role and the
-    neighbourhood `neighbourhood_id` if it is in the author's town: one query."""
+    """The existing post of this client key, an id for a new one (PostgreSQL),
+    the author's référent role and the neighbourhood `neighbourhood_id` if it
+    is in the author's town: one query."""
+    sql = _SQL.format(next_id=_NEXT_ID.get(connection.vendor, "NULL"))
     with connection.cursor() as cursor:
         cursor.execute(
-            _SQL,
+            sql,
             {
                 "author": author.pk,
                 "key": client_key,
@@ -82,13 +94,14 @@ def read_before_post(
             },
         )
         row = cursor.fetchone()
-    referent_end = 1 + len(_REFERENT_FIELDS)
-    referent = _loaded(Referent, _REFERENT_FIELDS, row[1:referent_end])
+    referent_end = 2 + len(_REFERENT_FIELDS)
+    referent = _loaded(Referent, _REFERENT_FIELDS, row[2:referent_end])
     if referent is not None:
         # As `select_related("referent")` leaves it: the role knows its member.
         Referent._meta.get_field("member").set_cached_value(referent, author)
     return BeforePost(
         existing_id=row[0],
+        next_id=row[1],
         referent=referent,
         neighbourhood=_loaded(Neighbourhood, _NEIGHBOURHOOD_FIELDS, row[referent_end:]),
     )

@@ -74,3 +74,14 @@ def test_the_referent_read_is_the_badge_the_card_shows(member):
     referent = read_before_post(member, "k", None).referent
     assert referent.member is member  # no query: as select_related leaves it
     assert referent.domain_labels() == Referent.objects.get().domain_labels()
+
+
+def test_the_read_gives_each_new_post_an_id_of_its_own(member):
+    """PostgreSQL's sequence of post ids, read with the rest (the card of a new
+    post names its id before the post is written)."""
+    first = read_before_post(member, "cle-a", None).next_id
+    second = read_before_post(member, "cle-a", None).next_id
+    assert first is not None and second > first
+    post = post_as(member, "Après les deux", client_key="cle-a")
+    assert post.pk > second
+    assert Post.objects.get(client_key="cle-a").pk == post.pk

@@ -307,3 +307,40 @@ def test_publish_to_each_rolled_back_or_refused_sends_and_numbers_nothing(
     assert order == []
     assert not Event.objects.exists()
     assert not Stream.objects.filter(last_seq__gt=0).exists()
+
+
+def test_live_sends_of_two_streams_go_at_once_those_of_one_stream_in_order(
+    monkeypatch,
+):
+    """A post's neighbourhood frame does not wait for Redis to answer its town
+    frame; two events of one stream still leave one after the other."""
+    import asyncio
+
+    from realtime import publish as publishing
+
+    here, there = "town:1", "neighbourhood:2"
+    steps: list[tuple[str, str, int]] = []
+    there_sent = asyncio.Event()
+
+    class SlowLayer:
+        async def group_send(self, group: str, message: dict) -> None:
+            steps.append(("start", message["stream"], message["seq"]))
+            if message["stream"] == here and message["seq"] == 1:
+                # Sent one after the other, this would wait for ever.
+                await asyncio.wait_for(there_sent.wait(), 1)
+            if message["stream"] == there:
+                there_sent.set()
+            steps.append(("end", message["stream"], message["seq"]))
+
+    monkeypatch.setattr(publishing, "get_channel_layer", SlowLayer)
+    messages = [
+        {"stream": here, "seq": 1, "id": 11},
+        {"stream": here, "seq": 2, "id": 12},
+        {"stream": there, "seq": 1, "id": 13},
+    ]
+    publishing.send_live_all(messages)
+
+    assert publishing.missed_count() == 0
+    assert steps.index(("start", there, 1)) < steps.index(("end", here, 1))
+    assert steps.index(("end", here, 1)) < steps.index(("start", here, 2))
+    assert len(steps) == 6
