@@ -154,16 +154,17 @@ DB_POOL_MAX_SIZE = env.int("DB_POOL_MAX_SIZE", default=20)
 DB_POOL_TIMEOUT = env.float("DB_POOL_TIMEOUT", default=10.0)
 
 
-# Server-side parameters and prepared statements (issue 14): psycopg sends a
-# query's values apart from its text (server-side binding) and, from the fifth
-# run of a text on a connection, prepares it, so PostgreSQL parses and plans
-# each page's queries once per connection instead of at every request. The
-# pool keeps connections (and their prepared statements) for the process's
-# life. Django turns preparing off by default for poolers in transaction mode
-# (PgBouncer), which this deployment does not use; `DB_PREPARED=0` goes back
-# to client-side binding without preparing. Measured in docs/performance.md
-# (« Issue 14 — fourth round »): PostgreSQL's CPU per feed page 3.8 -> 1.3 ms.
-DB_PREPARED = env.bool("DB_PREPARED", default=True)
+# Server-side parameters and prepared statements (issue 14), off by default:
+# psycopg sends a query's values apart from its text (server-side binding) and,
+# from the fifth run of a text on a connection, prepares it, so PostgreSQL
+# parses and plans each page's queries once per connection. On the feed page it
+# cut PostgreSQL's CPU from 3.8 to 1.3 ms, but on the 100-town database the
+# coverage report went from 87 ms to 1.3-1.8 s (towns_bench, issue 15's bar),
+# with `plan_cache_mode` custom as with auto: values typed by psycopg rather
+# than written into the query change some plans. Until each such query is
+# found and typed, `DB_PREPARED=1` turns it on (docs/performance.md, « Issue
+# 14 — fourth round »).
+DB_PREPARED = env.bool("DB_PREPARED", default=False)
 DB_PREPARE_THRESHOLD = 5
 
 
