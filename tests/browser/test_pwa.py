@@ -19,6 +19,9 @@ pytestmark = [
 ]
 
 WRITTEN_OFFLINE = "Écrit dans le bus, sans réseau"
+# The service worker installs (fetching what it keeps) before it controls the
+# page: under the suite's own load it once took more than Playwright's 10 s.
+WORKER_WAIT_MS = 30_000
 CONTROLLED = "() => navigator.serviceWorker.controller !== null"
 # Every page kept by the worker, with the account it was read by.
 KEPT_PAGES = """async () => {
@@ -63,7 +66,7 @@ def test_the_site_is_installable(page, asgi_server, live_town):
     for icon in manifest["icons"]:
         status = page.evaluate("async (src) => (await fetch(src)).status", icon["src"])
         assert status == 200, icon["src"]
-    page.wait_for_function(CONTROLLED)
+    page.wait_for_function(CONTROLLED, timeout=WORKER_WAIT_MS)
     state = page.evaluate(
         "async () => (await navigator.serviceWorker.ready).active.state"
     )
@@ -81,7 +84,7 @@ def test_offline_reading_posting_and_logout(
     login(page, asgi_server, anne.user.email, PASSWORD)
     feed = f"/quartiers/{live_neighbourhood.slug}/"
     page.goto(feed)
-    page.wait_for_function(CONTROLLED)
+    page.wait_for_function(CONTROLLED, timeout=WORKER_WAIT_MS)
     # Online under the worker, the form goes as it always did.
     page.get_by_label("Votre message").fill("Posté en ligne")
     with page.expect_navigation():
@@ -158,7 +161,7 @@ def test_another_member_never_gets_a_kept_page(
     page = context.new_page()
     login(page, asgi_server, anne.user.email, PASSWORD)
     page.goto("/fil/")
-    page.wait_for_function(CONTROLLED)
+    page.wait_for_function(CONTROLLED, timeout=WORKER_WAIT_MS)
     page.reload()
     assert ["/fil/", str(anne.user.pk)] in page.evaluate(KEPT_PAGES)
 
@@ -190,7 +193,7 @@ def test_a_comment_lost_on_the_way_is_kept_by_the_worker(
     page = context.new_page()
     login(page, asgi_server, anne.user.email, PASSWORD)
     page.goto(f"/publications/{post.pk}/")
-    page.wait_for_function(CONTROLLED)
+    page.wait_for_function(CONTROLLED, timeout=WORKER_WAIT_MS)
     page.reload()
 
     context.route("**/commenter/", lambda route: route.abort("internetdisconnected"))
@@ -235,7 +238,7 @@ def test_a_chat_message_written_offline_is_sent_once(
     page = context.new_page()
     login(page, asgi_server, anne.user.email, PASSWORD)
     page.goto(f"/messages/{room.pk}/")
-    page.wait_for_function(CONTROLLED)
+    page.wait_for_function(CONTROLLED, timeout=WORKER_WAIT_MS)
     assert not any(
         path.startswith("/messages/") for path, _ in page.evaluate(KEPT_PAGES)
     )
